@@ -1,0 +1,11 @@
+"""transcripts: the library behind the diplomatic-speech workbook.
+
+Raw file → reader (format, metadata) → cleaning log → turns and sentences with offsets into the raw
+text → processed tables → analyses → figures → notebooks.
+"""
+from .build import build_corpus, coverage, load_tables, write_tables
+from .errors import TranscriptError
+from .readers import read_document
+
+__all__ = ["TranscriptError", "build_corpus", "coverage", "load_tables", "read_document", "write_tables"]
+__version__ = "0.1.0"

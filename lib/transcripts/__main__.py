@@ -1,0 +1,65 @@
+"""Command line: `python -m transcripts build|run ...` (see `--help`)."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import TranscriptError
+from .paths import PROCESSED_DIR, RAW_DIR
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m transcripts", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="read every transcript in a folder and write the processed tables")
+    b.add_argument("corpus", nargs="?", default=str(RAW_DIR), help="folder of transcripts (default: data/raw)")
+    b.add_argument("--out", default=str(PROCESSED_DIR), help="where to write the Parquet tables (default: data/processed)")
+    b.add_argument("--format", dest="fmt", default=None, help="skip format detection and read every file as this format")
+    b.add_argument("--max-mb", type=float, default=None, help="refuse files larger than this (default: 20)")
+    b.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    r = sub.add_parser("run", help="build the tables, execute every notebook and render the HTML report")
+    r.add_argument("--corpus", default=None, help="folder of transcripts (default: data/raw, the sample)")
+    r.add_argument("--params", default=None, help="YAML file of notebook parameters")
+    r.add_argument("--only", nargs="*", default=None, help="notebook numbers to run, e.g. --only 01 02")
+    r.add_argument("--out", default=None, help="output folder (default: outputs/, or outputs/<corpus name>/ for another corpus)")
+
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "build":
+            return _build(args)
+        from .workbook import run_workbook
+        return run_workbook(corpus=args.corpus, params_file=args.params, only=args.only, out=args.out)
+    except TranscriptError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import build_corpus, coverage, write_tables
+    from .readers import MAX_BYTES
+
+    max_bytes = int(args.max_mb * 2**20) if args.max_mb else MAX_BYTES
+    result = build_corpus(args.corpus, fmt=args.fmt, max_bytes=max_bytes, progress=not args.quiet)
+    out = write_tables(result.tables, args.out)
+    docs, turns = result.tables["documents"], result.tables["turns"]
+    cov = coverage(result.tables)
+    print(f"Built {len(docs)} document(s), {len(turns)} turns, {len(result.tables['sentences'])} sentences "
+          f"into {out}")
+    bad_cov = cov[cov.problems.notna()]
+    for row in bad_cov.itertuples():
+        print(f"coverage problem in {row.doc_id}: {row.problems}", file=sys.stderr)
+    for dup, original in result.duplicates:
+        print(f"skipped duplicate: {dup} has the same content as {original}", file=sys.stderr)
+    for warn in docs.dropna(subset=["warnings"]).itertuples():
+        print(f"warning: {warn.doc_id}: {warn.warnings}", file=sys.stderr)
+    for err in result.errors:
+        print(f"error: {err}", file=sys.stderr)
+    if result.errors:
+        print(f"{len(result.errors)} file(s) could not be read; the others were built.", file=sys.stderr)
+    return 1 if result.errors or len(bad_cov) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

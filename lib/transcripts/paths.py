@@ -1,0 +1,29 @@
+"""Where things live. Every path in the project is derived from this file's location."""
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent.parent
+RESOURCES_DIR = PACKAGE_DIR / "resources"
+DATA_DIR = PROJECT_ROOT / "data"
+RAW_DIR = DATA_DIR / "raw"
+PROCESSED_DIR = DATA_DIR / "processed"
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+OUTPUTS_DIR = PROJECT_ROOT / "outputs"
+TABLES_DIR = OUTPUTS_DIR / "tables"
+SHARED_DIR = PROJECT_ROOT.parent / "shared"
+SAMPLE_FILE = RAW_DIR / "mid_ru_en_2019-12-10_lavrov_pompeo_press_conference.txt"
+KERNEL_NAME = "transcripts"
+
+
+def resolve(path: str | Path) -> Path:
+    """Resolve a path given relative to the project root (as notebooks' parameters are).
+
+    Absolute paths are returned unchanged, so users may point at folders anywhere.
+
+    >>> resolve("data/raw") == RAW_DIR
+    True
+    """
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else (PROJECT_ROOT / p).resolve()
