@@ -15,10 +15,10 @@ setup: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --quiet --disable-pip-version-check -r requirements.txt
 	@# rfc3987-syntax (via jupyter-events) costs ~2.5 s at every nbformat import and nothing here uses it;
 	@# see benchmarks/README.md for the measurement.
-	$(PY) -m pip uninstall --quiet -y rfc3987-syntax
+	$(PY) -m pip uninstall --quiet --quiet -y rfc3987-syntax
 	$(PY) -m ipykernel install --sys-prefix --name transcripts --display-name "Python (transcripts)" >/dev/null
 	@touch $(STAMP)
 

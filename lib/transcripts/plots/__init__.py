@@ -1,0 +1,89 @@
+"""Plotly figures shared by the notebooks, and `show`, the one way notebooks display a figure.
+
+`show(fig)` publishes two representations: plotly's JSON (JupyterLab draws it live) and an HTML
+`<div>` without plotly.js (the HTML report embeds one copy of plotly.js per page, so pages work
+offline). Div ids are derived from the figure's content, so re-running gives the same output.
+Transcript text shown in hovers goes through `hover_text`, which escapes it.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+TEMPLATE = "plotly_white"
+ROLE_COLORS = {"official": "#1f77b4", "press": "#ff7f0e", "moderator": "#2ca02c", "narration": "#7f7f7f",
+               "other": "#9467bd"}
+
+
+def hover_text(text: str | None, *, width: int = 80, max_chars: int = 400) -> str:
+    """Transcript text made safe and readable for a plotly hover: escaped, shortened, wrapped.
+
+    >>> hover_text("<script>alert(1)</script> & more", width=20)
+    '&lt;script&gt;alert(1)&lt;/script&gt;<br>&amp; more'
+    """
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return ""
+    text = str(text)
+    if len(text) > max_chars:
+        text = text[: max_chars - 1].rstrip() + "…"
+    return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width) or [""])
+
+
+def _div_id(fig: go.Figure) -> str:
+    digest = hashlib.sha1(json.dumps(fig.to_plotly_json(), sort_keys=True, default=str).encode()).hexdigest()
+    return f"plot-{digest[:12]}"
+
+
+def figure_html(fig: go.Figure) -> str:
+    """The figure as an HTML div that needs plotly.js loaded on the page (no CDN, no embedded copy)."""
+    return pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=_div_id(fig),
+                       config={"displaylogo": False, "responsive": True})
+
+
+def show(fig: go.Figure) -> None:
+    """Display a figure in a notebook so it works live in JupyterLab and in the offline HTML report."""
+    from IPython.display import display
+    bundle = {"application/vnd.plotly.v1+json": json.loads(pio.to_json(fig, validate=False)),
+              "text/html": figure_html(fig)}
+    display(bundle, raw=True)
+
+
+def turn_sequence(turns: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+    """Who speaks when: one bar per turn along the event, its length the turn's words, coloured by role.
+
+    One row per document when `turns` holds several events.
+    """
+    df = turns.sort_values(["doc_id", "turn_index"]).copy()
+    df["word_start"] = df.groupby("doc_id").n_words.cumsum() - df.n_words
+    df["hover"] = [f"<b>{html.escape(str(s))}</b> ({html.escape(str(r))}), turn {i}, {n} words<br>"
+                   + (f"to {html.escape(str(a))}<br>" if isinstance(a, str) else "")
+                   + hover_text(t, max_chars=240)
+                   for s, r, i, n, a, t in zip(df.speaker, df.role, df.turn_index, df.n_words, df.addressee, df.text)]
+    fig = go.Figure()
+    for role, part in df.groupby("role", sort=False):
+        fig.add_trace(go.Bar(
+            y=part.doc_id if df.doc_id.nunique() > 1 else part.speaker, x=part.n_words, base=part.word_start,
+            orientation="h", name=role, marker_color=ROLE_COLORS.get(role, "#999"),
+            marker_line_color="white", marker_line_width=1,
+            hovertext=part.hover, hoverinfo="text"))
+    fig.update_layout(template=TEMPLATE, barmode="overlay", title=title or "Turn sequence: who speaks when",
+                      xaxis_title="position in the event (words from the start)", yaxis_title=None,
+                      legend_title="role", height=max(260, 90 + 40 * (df.doc_id.nunique() if df.doc_id.nunique() > 1 else df.speaker.nunique())))
+    return fig
+
+
+def cleaning_summary(log: pd.DataFrame) -> go.Figure:
+    """Characters the cleaning log set aside, by reason."""
+    by = (log.assign(chars=log.char_end - log.char_start).groupby("reason", as_index=False)
+          .agg(chars=("chars", "sum"), spans=("chars", "size")).sort_values("chars"))
+    fig = go.Figure(go.Bar(x=by.chars, y=by.reason, orientation="h", text=by.spans.map(lambda n: f"{n} span(s)"),
+                           hovertemplate="%{y}: %{x} characters<extra></extra>"))
+    fig.update_layout(template=TEMPLATE, title="What cleaning set aside, and why", xaxis_title="characters",
+                      height=max(240, 80 + 30 * len(by)))
+    return fig
