@@ -40,7 +40,7 @@ def count_words(text: str) -> int:
     one word ("Russia’s", "business-like"). Punctuation and symbols ("$", "%") are not words.
 
     >>> count_words("Trade grew to $27 billion: an almost 33 percent increase, business-like.")
-    10
+    11
     """
     return len(_WORD.findall(text))
 

@@ -32,7 +32,7 @@ def hover_text(text: str | None, *, width: int = 80, max_chars: int = 400) -> st
     text = str(text)
     if len(text) > max_chars:
         text = text[: max_chars - 1].rstrip() + "…"
-    return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width) or [""])
+    return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""])
 
 
 def _div_id(fig: go.Figure) -> str:

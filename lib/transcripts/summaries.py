@@ -1,0 +1,64 @@
+"""Small tables for looking at a build: turn overviews, what cleaning set aside, the metrics of notebook 01."""
+from __future__ import annotations
+
+import pandas as pd
+
+
+def preview(text: str, n: int = 90) -> str:
+    """The first `n` characters of a text, on one line.
+
+    >>> preview("We discussed Syria.\\n\\nAnd Libya.", 25)
+    'We discussed Syria. And…'
+    """
+    one_line = " ".join(str(text).split())
+    return one_line if len(one_line) <= n else one_line[: n - 1].rsplit(" ", 1)[0] + "…"
+
+
+def turn_overview(turns: pd.DataFrame, doc_id: str) -> pd.DataFrame:
+    """One row per turn of one document: who, to whom, how long, and how it starts."""
+    t = turns[turns.doc_id == doc_id].sort_values("turn_index")
+    return pd.DataFrame({
+        "turn": t.turn_index, "speaker": t.speaker, "role": t.role, "addressee": t.addressee.fillna(""),
+        "stage_note": t.stage_note.fillna(""), "words": t.n_words, "sentences": t.n_sentences,
+        "starts": t.text.map(preview), "chars": t.char_start.astype(str) + "–" + t.char_end.astype(str),
+    }).reset_index(drop=True)
+
+
+def speaker_totals(turns: pd.DataFrame) -> pd.DataFrame:
+    """Turns and words per document and speaker, with each speaker's share of the document's words."""
+    g = (turns.groupby(["doc_id", "speaker", "role"], as_index=False)
+         .agg(n_turns=("turn_index", "size"), n_words=("n_words", "sum")))
+    g["word_share"] = g.n_words / g.groupby("doc_id").n_words.transform("sum")
+    return g.sort_values(["doc_id", "n_words"], ascending=[True, False]).reset_index(drop=True)
+
+
+def log_summary(log: pd.DataFrame) -> pd.DataFrame:
+    """Characters and spans set aside by the cleaning log, per reason."""
+    return (log.assign(chars=log.char_end - log.char_start)
+            .groupby("reason", as_index=False).agg(spans=("chars", "size"), chars=("chars", "sum"))
+            .sort_values("chars", ascending=False).reset_index(drop=True))
+
+
+def log_examples(log: pd.DataFrame, *, per_reason: int = 3) -> pd.DataFrame:
+    """A few non-blank examples of each reason, with offsets."""
+    visible = log[log.text.str.strip() != ""]
+    ex = visible.groupby("reason", group_keys=False).head(per_reason)
+    return ex.assign(text=ex.text.map(preview))[["doc_id", "reason", "char_start", "char_end", "text"]].reset_index(drop=True)
+
+
+def build_metrics(tables: dict[str, pd.DataFrame], cov: pd.DataFrame) -> dict:
+    """The numbers notebook 01 records for regression checks."""
+    turns = tables["turns"]
+    totals = speaker_totals(turns).groupby("speaker").agg(n_turns=("n_turns", "sum"), n_words=("n_words", "sum"))
+    return {
+        "n_documents": len(tables["documents"]),
+        "n_turns": len(turns),
+        "n_sentences": len(tables["sentences"]),
+        "n_words": int(turns.n_words.sum()),
+        "n_questions": int(turns.is_question.sum()),
+        "coverage_min": float(cov.coverage.min()) if len(cov) else 1.0,
+        "turns_by_role": {k: int(v) for k, v in turns.role.value_counts().sort_index().items()},
+        "top_speakers": {s: {"n_turns": int(r.n_turns), "n_words": int(r.n_words)}
+                         for s, r in totals.sort_values("n_words", ascending=False).head(10).iterrows()},
+        "log_reasons": sorted(tables["cleaning_log"].reason.unique().tolist()),
+    }
