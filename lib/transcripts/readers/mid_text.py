@@ -87,7 +87,7 @@ def parse_title(doc: Document, title: str) -> None:
     if m := _POSSESSIVE.search(doc.title):
         doc.principal = person_in(m.group("who"))
     if m := _WITH.search(doc.title):
-        doc.counterpart = person_in(m.group("who"))
+        doc.counterpart = person_in(m.group("who")) or m.group("who").strip()
 
 
 def parse(doc: Document) -> None:
