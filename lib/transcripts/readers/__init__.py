@@ -15,10 +15,10 @@ from types import ModuleType
 from ..clean import fill_gaps
 from ..errors import TranscriptError, line_of
 from ..model import Document
-from . import mid_text
+from . import mid_text, whitehouse_md
 
 #: Formats in the order they are tried; later issues add theirs here.
-READERS: dict[str, ModuleType] = {mid_text.NAME: mid_text}
+READERS: dict[str, ModuleType] = {mid_text.NAME: mid_text, whitehouse_md.NAME: whitehouse_md}
 
 #: Files larger than this are refused unless the caller raises the limit.
 MAX_BYTES = 20 * 1024 * 1024
