@@ -1,0 +1,455 @@
+"""Run the whole workbook headlessly: build the tables, execute every numbered notebook, render HTML.
+
+`python -m transcripts run [--corpus DIR] [--params FILE] [--only 02 …] [--out DIR]` (and `make run`)
+calls `run_workbook`. Layout of an output folder (`outputs/` for the sample, `outputs/<corpus name>/`
+for another corpus):
+
+    processed/         the corpus's tables (the sample's go to data/processed/ instead)
+    notebooks/NN_*.ipynb   executed copies (papermill)
+    html/NN_*.html     one offline page per notebook; html/index.html links them
+    metrics/NN_*.json  the small summaries each notebook writes (compared with tests/baselines/)
+    tables/            CSV tables the notebooks write
+    run.json           what ran, with which parameters, when, and how it went
+
+A notebook that fails does not stop the others: its executed copy and HTML page are still written
+(papermill marks the failing cell), the run ends with exit code 1 and one line naming notebook, cell
+and error.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shlex
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import TranscriptError
+from .paths import KERNEL_NAME, NOTEBOOKS_DIR, OUTPUTS_DIR, PROCESSED_DIR, PROJECT_ROOT, RAW_DIR, resolve
+
+NOTEBOOK_RE = re.compile(r"^(\d{2})_[\w-]+\.ipynb$")
+#: Parameters the runner sets itself for every notebook (a params file cannot override them).
+RUNNER_PARAMS = ("processed_dir", "out_dir")
+VERSION_PACKAGES = ("transcripts", "pandas", "numpy", "pyarrow", "plotly", "nltk", "scikit-learn", "papermill",
+                    "nbconvert", "nbformat", "ipykernel")
+EXIT_OK, EXIT_NOTEBOOK_FAILED = 0, 1
+
+
+@dataclass
+class NotebookRun:
+    """How one notebook's execution went."""
+
+    name: str
+    status: str  # "ok" | "failed"
+    seconds: float
+    ran_at: str
+    error: str | None = None
+    notebook: str | None = None  # executed copy, relative to the output folder
+    html: str | None = None  # page, relative to the html folder
+
+
+# ---------------------------------------------------------------- locating things
+
+def find_notebooks(only: list[str] | None = None, notebooks_dir: str | Path = NOTEBOOKS_DIR) -> list[Path]:
+    """The numbered notebooks `NN_*.ipynb` in order, or those whose number (or name) is in `only`.
+
+    Raises TranscriptError when `only` names a notebook that does not exist.
+    """
+    folder = resolve(notebooks_dir)
+    found = sorted(p for p in folder.glob("*.ipynb") if NOTEBOOK_RE.match(p.name)) if folder.is_dir() else []
+    if not only:
+        return found
+    wanted = [str(w).strip() for w in only if str(w).strip()]
+    chosen = [p for p in found if any(_matches(p, w) for w in wanted)]
+    unknown = [w for w in wanted if not any(_matches(p, w) for p in found)]
+    if unknown:
+        names = ", ".join(p.stem for p in found) or "none"
+        raise TranscriptError(folder, f"no notebook matches {', '.join(unknown)}",
+                              hint=f"Give notebook numbers such as 01 or 02 (available: {names})")
+    return chosen
+
+
+def _matches(path: Path, wanted: str) -> bool:
+    """`wanted` is a number (`2`, `02`), a name (`02_speakers`) or a file name.
+
+    >>> _matches(Path("02_speakers.ipynb"), "2"), _matches(Path("02_speakers.ipynb"), "02_speakers")
+    (True, True)
+    >>> _matches(Path("12_x.ipynb"), "2")
+    False
+    """
+    number = path.name[:2]
+    if wanted.isdigit():
+        return int(wanted) == int(number)
+    return wanted in (path.stem, path.name)
+
+
+def output_layout(corpus: str | Path | None, out: str | Path | None) -> tuple[Path, Path, Path]:
+    """(corpus folder, processed-tables folder, output folder) for a run.
+
+    The sample with no `--out` uses the project's own `data/processed/` and `outputs/`; any other
+    corpus goes to `outputs/<corpus name>/` with its tables in `processed/` inside it, and an explicit
+    `out` folder always holds its own `processed/` (so tests and experiments never touch data/processed).
+    """
+    corpus_path = resolve(corpus) if corpus else RAW_DIR
+    default_corpus = corpus_path == RAW_DIR
+    if out is None:
+        if default_corpus:
+            return corpus_path, PROCESSED_DIR, OUTPUTS_DIR
+        out_path = OUTPUTS_DIR / _slug(corpus_path.stem if corpus_path.is_file() else corpus_path.name)
+    else:
+        out_path = resolve(out)
+    return corpus_path, out_path / "processed", out_path
+
+
+def _slug(name: str) -> str:
+    """A folder name from a corpus name.
+
+    >>> _slug("White House briefings!")
+    'White_House_briefings'
+    """
+    return re.sub(r"[^\w.-]+", "_", name).strip("_.") or "corpus"
+
+
+def _rel(path: Path) -> str:
+    """A path relative to the project root when inside it (no machine paths in reports)."""
+    try:
+        return path.resolve().relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+# ---------------------------------------------------------------- parameters
+
+def load_params(params_file: str | Path | None) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """Read a YAML parameters file: (parameters for every notebook, {notebook: its own parameters}).
+
+    Top-level keys are parameters for every notebook that declares them; a key that is a notebook
+    number or name (`"02"`, `02_speakers`) holds a mapping of parameters for that notebook only::
+
+        top_n: 20            # every notebook that has a `top_n` parameter
+        "03":
+          n_topics: 8        # notebook 03 only
+    """
+    if not params_file:
+        return {}, {}
+    import yaml
+    path = resolve(params_file)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise TranscriptError(path, "parameters file not found") from None
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        raise TranscriptError(path, f"not valid YAML ({getattr(exc, 'problem', exc)})",
+                              line=line + 1 if line is not None else None) from None
+    if not isinstance(data, dict):
+        raise TranscriptError(path, "a parameters file must be a mapping of name: value",
+                              hint="e.g. `top_n: 20`, or `\"02\": {top_n: 20}` for one notebook")
+    common = {k: v for k, v in data.items() if not _is_notebook_key(k)}
+    per_notebook = {}
+    for key, value in data.items():
+        if _is_notebook_key(key):
+            if not isinstance(value, dict):
+                raise TranscriptError(path, f"the section for notebook {key} must be a mapping of name: value")
+            per_notebook[str(key)] = value
+    return common, per_notebook
+
+
+def _is_notebook_key(key: Any) -> bool:
+    """`2`, `"02"` or `"02_speakers"` (a notebook), not `top_n` (a parameter).
+
+    >>> [_is_notebook_key(k) for k in (2, "02", "02_speakers", "top_n")]
+    [True, True, True, False]
+    """
+    key = str(key)
+    return key.isdigit() or bool(re.match(r"^\d{2}_", key))
+
+
+def notebook_parameters(nb_path: Path) -> dict[str, dict[str, Any]]:
+    """The parameters a notebook declares (papermill's view: name → type, default, help)."""
+    import papermill
+    return dict(papermill.inspect_notebook(str(nb_path)))
+
+
+def parameters_for(nb_path: Path, declared: dict[str, Any], common: dict[str, Any],
+                   per_notebook: dict[str, dict[str, Any]], runner: dict[str, Any]) -> dict[str, Any]:
+    """The parameters to pass one notebook: the common ones it declares, its own section, the runner's."""
+    params = {k: v for k, v in common.items() if k in declared}
+    for key, section in per_notebook.items():
+        if _matches(nb_path, key):
+            unknown = sorted(set(section) - set(declared))
+            if unknown:
+                raise TranscriptError(nb_path, f"parameter(s) {', '.join(unknown)} given for this notebook, "
+                                      "which does not declare them",
+                                      hint=f"Its parameters are: {', '.join(declared) or 'none'}")
+            params.update(section)
+    params.update(runner)
+    return params
+
+
+# ---------------------------------------------------------------- the run
+
+def run_workbook(corpus: str | Path | None = None, params_file: str | Path | None = None,
+                 only: list[str] | None = None, out: str | Path | None = None, *,
+                 params: dict[str, Any] | None = None, notebooks_dir: str | Path = NOTEBOOKS_DIR,
+                 progress: bool = True) -> int:
+    """Build the corpus's tables, execute the numbered notebooks in order, render the HTML report.
+
+    Args:
+        corpus: folder (or file) of transcripts; default `data/raw`, the sample.
+        params_file: YAML file of notebook parameters (see `load_params`).
+        only: notebook numbers or names to run (the index still lists earlier runs of the others).
+        out: output folder; default `outputs/` for the sample, `outputs/<corpus name>/` otherwise.
+        params: parameters for every notebook, given on the command line; they win over the file.
+        notebooks_dir: where the numbered notebooks live (tests point this elsewhere).
+        progress: show progress bars.
+
+    Returns:
+        0 when every notebook ran, 1 when one or more failed (their HTML is still written).
+
+    Raises:
+        TranscriptError: bad corpus, parameters, notebook selection or missing Jupyter kernel.
+    """
+    started = dt.datetime.now().astimezone()
+    t0 = time.perf_counter()
+    corpus_path, processed_dir, out_dir = output_layout(corpus, out)
+    notebooks = find_notebooks(only, notebooks_dir)
+    common, per_notebook = load_params(params_file)
+    common.update(params or {})
+    for key in RUNNER_PARAMS:
+        if key in common:
+            _say(f"note: parameter {key} is set by the runner ({key} for this corpus); the given value is ignored",
+                 err=True)
+            common.pop(key)
+    declared = {nb: notebook_parameters(nb) for nb in notebooks}
+    known = set().union(*declared.values()) if declared else set()
+    unknown = sorted(set(common) - known)
+    if unknown and notebooks:
+        raise TranscriptError(params_file, f"no notebook declares the parameter(s) {', '.join(unknown)}",
+                              hint=f"Known parameters: {', '.join(sorted(known - set(RUNNER_PARAMS))) or 'none'}")
+    if notebooks:
+        check_kernel()
+
+    tables = _build(corpus_path, processed_dir, progress=progress)
+    dirs = {name: out_dir / name for name in ("notebooks", "html", "metrics", "tables")}
+    for folder in dirs.values():
+        folder.mkdir(parents=True, exist_ok=True)
+
+    runner = {"processed_dir": str(processed_dir), "out_dir": str(out_dir)}
+    runs: list[NotebookRun] = []
+    for i, nb in enumerate(notebooks, 1):
+        nb_params = parameters_for(nb, declared[nb], common, per_notebook, runner)
+        label = f"[{i}/{len(notebooks)}] {nb.stem}"
+        run = execute_notebook(nb, dirs["notebooks"] / nb.name, nb_params, progress=progress, label=label)
+        html_path = dirs["html"] / f"{nb.stem}.html"
+        try:
+            from .report import write_notebook_html
+            write_notebook_html(dirs["notebooks"] / nb.name, html_path)
+            run.html = html_path.name
+        except Exception as exc:  # a page that cannot be rendered must not hide the run's other results
+            run.error = (run.error + "; " if run.error else "") + f"HTML not rendered: {type(exc).__name__}: {exc}"
+            run.status = "failed"
+        run.notebook = f"notebooks/{nb.name}"
+        runs.append(run)
+        _say(_line(run, label))
+
+    finished = dt.datetime.now().astimezone()
+    seconds = time.perf_counter() - t0
+    manifest = _manifest(corpus_path, processed_dir, out_dir, tables, common, per_notebook, runs, started,
+                         finished, seconds, notebooks_dir, only)
+    (out_dir / "run.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
+    index = _write_index(manifest, out_dir, notebooks_dir)
+
+    failed = [r for r in runs if r.status == "failed"]
+    if not notebooks:
+        _say(f"No numbered notebooks in {_rel(resolve(notebooks_dir))}; built the tables and an empty index.")
+    _say(f"Report: {_rel(index)}  ({len(runs) - len(failed)} of {len(runs)} notebook(s) ran, {seconds:.1f} s)")
+    for r in failed:
+        _say(f"error: {r.error}", err=True)
+    return EXIT_NOTEBOOK_FAILED if failed else EXIT_OK
+
+
+def _say(text: str, *, err: bool = False) -> None:
+    print(text, file=sys.stderr if err else sys.stdout, flush=True)
+
+
+def _line(run: NotebookRun, label: str) -> str:
+    mark = "ok" if run.status == "ok" else "FAILED"
+    return f"{label:<40} {mark:<6} {run.seconds:6.1f} s"
+
+
+def check_kernel(name: str = KERNEL_NAME) -> None:
+    """Raise a clear TranscriptError when the project's Jupyter kernel is not registered."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    try:
+        KernelSpecManager().get_kernel_spec(name)
+    except NoSuchKernel:
+        raise TranscriptError(None, f"the Jupyter kernel {name!r} is not registered on this machine",
+                              hint=f"Run `make setup`, or `.venv/bin/python -m ipykernel install --sys-prefix "
+                                   f"--name {name}`") from None
+
+
+def _build(corpus: Path, processed_dir: Path, *, progress: bool) -> dict[str, Any]:
+    from .build import build_corpus, write_tables
+    result = build_corpus(corpus, progress=progress)
+    for err in result.errors:
+        _say(f"warning: skipped {err}", err=True)
+    docs = result.tables["documents"]
+    if docs.empty:
+        raise TranscriptError(corpus, "no transcript could be read, so there is nothing to analyse",
+                              hint="See the errors above")
+    write_tables(result.tables, processed_dir)
+    _say(f"Built {len(docs)} document(s), {len(result.tables['turns'])} turns from {_rel(corpus)} "
+         f"into {_rel(processed_dir)}")
+    return result.tables
+
+
+def execute_notebook(nb: Path, output: Path, params: dict[str, Any], *, progress: bool = True,
+                     label: str | None = None) -> NotebookRun:
+    """Execute one notebook with papermill into `output`; a failure is recorded, not raised."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+    ran_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    t0 = time.perf_counter()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    error = None
+    try:
+        papermill.execute_notebook(
+            str(nb), str(output), parameters=params, kernel_name=KERNEL_NAME, cwd=str(PROJECT_ROOT),
+            progress_bar={"leave": False, "desc": label or nb.stem, "file": sys.stderr} if progress else False,
+            kernel_manager_class=_kernel_manager_class())
+    except PapermillExecutionError as exc:
+        error = failure_message(nb, output, exc)
+    except Exception as exc:  # kernel died, bad notebook JSON, …: still one line, still the other notebooks
+        error = f"{_rel(nb)}: could not be executed: {type(exc).__name__}: {_first_line(str(exc))}"
+        if not output.exists():
+            import shutil
+            shutil.copyfile(nb, output)
+    return NotebookRun(name=nb.stem, status="failed" if error else "ok", seconds=time.perf_counter() - t0,
+                       ran_at=ran_at, error=error)
+
+
+def _kernel_manager_class() -> type:
+    """jupyter_client's kernel manager with CurveZMQ transport encryption on when the kernel supports it.
+
+    (ipykernel warns on every start that a TCP kernel without encryption can be eavesdropped.)
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class EncryptedKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs: Any):
+            super().__init__(**kwargs)
+            self.transport_encryption = "auto"
+
+    return EncryptedKernelManager
+
+
+def failure_message(nb: Path, output: Path, exc: Any) -> str:
+    """One line: notebook, cell (its `In [n]` and first source line), error type and message."""
+    source, count = "", exc.exec_count
+    try:
+        import nbformat
+        for cell in nbformat.read(output, as_version=4).cells:  # the cell holding the error output
+            if cell.cell_type == "code" and any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+                source, count = _first_line(cell.source), cell.get("execution_count") or count
+                break
+    except Exception:  # the executed copy is unreadable: the exception's own facts still name the cell
+        pass
+    cell_ref = f"In [{count}]" if count else f"cell {exc.cell_index}"
+    where = f" `{source}`" if source else ""
+    return f"{_rel(nb)} failed at {cell_ref}{where}: {exc.ename}: {_first_line(exc.evalue)}"
+
+
+def _first_line(text: str, limit: int = 120) -> str:
+    """The first non-blank line, shortened.
+
+    >>> _first_line("\\n  x = 1\\ny = 2")
+    'x = 1'
+    """
+    line = next((ln.strip() for ln in str(text).splitlines() if ln.strip()), "")
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+# ---------------------------------------------------------------- run record and index
+
+def _manifest(corpus: Path, processed_dir: Path, out_dir: Path, tables: dict[str, Any], common: dict[str, Any],
+              per_notebook: dict[str, dict[str, Any]], runs: list[NotebookRun], started: dt.datetime,
+              finished: dt.datetime, seconds: float, notebooks_dir: str | Path,
+              only: list[str] | None) -> dict[str, Any]:
+    """What ran, how, and the state of every notebook (keeping earlier runs of those not re-run)."""
+    previous = {}
+    old = out_dir / "run.json"
+    if only and old.exists():
+        try:
+            previous = {n["name"]: n for n in json.loads(old.read_text(encoding="utf-8")).get("notebooks", [])}
+        except (OSError, json.JSONDecodeError, KeyError, TypeError):
+            previous = {}
+    current = {r.name: asdict(r) for r in runs}
+    names = [p.stem for p in find_notebooks(None, notebooks_dir)]
+    entries = [current.get(n) or previous.get(n) for n in names]
+    docs = tables["documents"]
+    return {
+        "title": "Diplomatic-speech workbook: " + ("the embedded sample" if corpus == RAW_DIR else
+                                                   corpus.stem if corpus.is_file() else corpus.name),
+        "corpus": _rel(corpus),
+        "processed_dir": _rel(processed_dir),
+        "out_dir": _rel(out_dir),
+        "n_documents": int(len(docs)),
+        "n_turns": int(len(tables["turns"])),
+        "parameters": {**common, **{f"notebook {k}": v for k, v in per_notebook.items()}},
+        "started": started.isoformat(timespec="seconds"),
+        "finished": finished.isoformat(timespec="seconds"),
+        "seconds": round(seconds, 2),
+        "versions": package_versions(),
+        "git": git_commit(),
+        "command": "python -m transcripts run " + " ".join(shlex.quote(a) for a in sys.argv[2:])
+        if sys.argv[1:2] == ["run"] else "run_workbook()",
+        "notebooks": [e for e in entries if e],
+    }
+
+
+def _write_index(manifest: dict[str, Any], out_dir: Path, notebooks_dir: str | Path) -> Path:
+    from .report import key_figures, read_metrics, title_and_summary, write_index
+    html_dir = out_dir / "html"
+    cards = []
+    sources = {p.stem: p for p in find_notebooks(None, notebooks_dir)}
+    for entry in manifest["notebooks"]:
+        title, summary = title_and_summary(sources[entry["name"]]) if entry["name"] in sources else (entry["name"], "")
+        html = entry.get("html") if entry.get("html") and (html_dir / entry["html"]).exists() else None
+        cards.append({**entry, "title": title, "summary": summary, "html": html,
+                      "figures": key_figures(read_metrics(out_dir / "metrics", entry["name"]))})
+    finished = dt.datetime.fromisoformat(manifest["finished"])
+    run = {**manifest,
+           "finished_display": finished.strftime("%d %b %Y %H:%M %Z").strip(),
+           "n_failed": sum(1 for c in cards if c["status"] == "failed"),
+           "parameters": [(k, json.dumps(v, default=str)) for k, v in sorted(manifest["parameters"].items())],
+           "versions": sorted(manifest["versions"].items())}
+    return write_index(run, cards, html_dir)
+
+
+def package_versions() -> dict[str, str]:
+    """Python's and the main packages' versions, for the record."""
+    from importlib.metadata import PackageNotFoundError, version
+    versions = {"python": sys.version.split()[0]}
+    for name in VERSION_PACKAGES:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            pass
+    return versions
+
+
+def git_commit() -> str:
+    """The project's git commit (short), `+ local changes` when the tracked files differ; or `unknown`."""
+    try:
+        head = subprocess.run(["git", "-C", str(PROJECT_ROOT), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(PROJECT_ROOT), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown (not a git checkout)"
+    return head + (" + local changes" if dirty else "")
