@@ -37,3 +37,16 @@ def sample_processed(tmp_path_factory, sample_tables):
 @pytest.fixture(scope="session")
 def sample_text() -> str:
     return SAMPLE_FILE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def sample_workbook(tmp_path_factory):
+    """The whole workbook (every numbered notebook) run ONCE per session on the sample, into a temporary
+    folder; shared by the runner, browser, regression and nbval tests. `.rc` is the runner's exit code,
+    `.out` the output folder (notebooks/, html/, metrics/, processed/, run.json)."""
+    from types import SimpleNamespace
+
+    from transcripts.workbook import run_workbook
+    out = tmp_path_factory.mktemp("workbook_sample")
+    rc = run_workbook(corpus=RAW_DIR, out=out, progress=False)
+    return SimpleNamespace(rc=rc, out=out)
