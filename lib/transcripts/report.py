@@ -90,12 +90,26 @@ def _strip_markdown(text: str) -> str:
 
 
 def key_figures(metrics: dict[str, Any], *, limit: int = MAX_FIGURES) -> list[tuple[str, str]]:
-    """The first few top-level metrics as (label, short display value) pairs for an index card.
+    """A few metrics as (label, short display value) pairs for an index card: numbers first, then
+    lists, then mappings; `n_words` reads "words".
 
-    >>> key_figures({"n_turns": 17, "official_share": 0.9112, "top_terms": ["russia", "us", "treaty", "x", "y", "z"]})
-    [('n turns', '17'), ('official share', '91.1%'), ('top terms', 'russia, us, treaty, x, y, …')]
+    >>> key_figures({"top_terms": ["russia", "us", "treaty", "x", "y", "z"], "n_turns": 17, "official_share": 0.9112})
+    [('turns', '17'), ('official share', '91.1%'), ('top terms', 'russia, us, treaty, x, y, …')]
     """
-    return [(key.replace("_", " "), _display(key, value)) for key, value in list(metrics.items())[:limit]]
+    def rank(item: tuple[str, Any]) -> int:
+        value = item[1]
+        return 0 if isinstance(value, (int, float, str, bool)) or value is None else 1 if isinstance(value, list) else 2
+    items = sorted(metrics.items(), key=rank)[:limit]
+    return [(_label(key), _display(key, value)) for key, value in items]
+
+
+def _label(key: str) -> str:
+    """
+    >>> _label("n_questions"), _label("coverage_min")
+    ('questions', 'coverage min')
+    """
+    key = key[2:] if key.startswith("n_") and len(key) > 2 else key
+    return key.replace("_", " ")
 
 
 def _display(key: str, value: Any, *, items: int = 5) -> str:
@@ -113,10 +127,21 @@ def _display(key: str, value: Any, *, items: int = 5) -> str:
         shown = [_display(key, v, items=2) for v in value[:items]]
         return ", ".join(shown) + (", …" if len(value) > items else "")
     if isinstance(value, dict):
-        shown = [f"{k}: {_display(key, v, items=2)}" for k, v in list(value.items())[:items - 1]]
+        shown = [f"{k} {_display(key, _first_scalar(v), items=2)}" for k, v in list(value.items())[:items - 1]]
         return "; ".join(shown) + ("; …" if len(value) > items - 1 else "")
     text = str(value)
     return text if len(text) <= 80 else text[:79] + "…"
+
+
+def _first_scalar(value: Any) -> Any:
+    """A nested mapping shown by its first value (`{"n_turns": 9, ...}` → 9).
+
+    >>> _first_scalar({"n_turns": 9, "n_words": 3000}), _first_scalar(4)
+    (9, 4)
+    """
+    while isinstance(value, dict) and value:
+        value = next(iter(value.values()))
+    return value
 
 
 def read_metrics(metrics_dir: Path, name: str) -> dict[str, Any]:

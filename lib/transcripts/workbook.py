@@ -32,8 +32,9 @@ from .errors import TranscriptError
 from .paths import KERNEL_NAME, NOTEBOOKS_DIR, OUTPUTS_DIR, PROCESSED_DIR, PROJECT_ROOT, RAW_DIR, resolve
 
 NOTEBOOK_RE = re.compile(r"^(\d{2})_[\w-]+\.ipynb$")
-#: Parameters the runner sets itself for every notebook (a params file cannot override them).
-RUNNER_PARAMS = ("processed_dir", "out_dir")
+#: Parameters the runner sets itself (a params file cannot override them): processed_dir and out_dir
+#: for every notebook, corpus_dir for those that declare it (notebook 01 builds the tables itself).
+RUNNER_PARAMS = ("processed_dir", "out_dir", "corpus_dir")
 VERSION_PACKAGES = ("transcripts", "pandas", "numpy", "pyarrow", "plotly", "nltk", "scikit-learn", "papermill",
                     "nbconvert", "nbformat", "ipykernel")
 EXIT_OK, EXIT_NOTEBOOK_FAILED = 0, 1
@@ -187,7 +188,7 @@ def parameters_for(nb_path: Path, declared: dict[str, Any], common: dict[str, An
                                       "which does not declare them",
                                       hint=f"Its parameters are: {', '.join(declared) or 'none'}")
             params.update(section)
-    params.update(runner)
+    params.update({k: v for k, v in runner.items() if k in ("processed_dir", "out_dir") or k in declared})
     return params
 
 
@@ -239,7 +240,8 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
     for folder in dirs.values():
         folder.mkdir(parents=True, exist_ok=True)
 
-    runner = {"processed_dir": str(processed_dir), "out_dir": str(out_dir)}
+    runner = {"processed_dir": _rel(processed_dir), "out_dir": _rel(out_dir),  # relative: no machine paths
+              "corpus_dir": _rel(corpus_path)}
     runs: list[NotebookRun] = []
     for i, nb in enumerate(notebooks, 1):
         nb_params = parameters_for(nb, declared[nb], common, per_notebook, runner)
@@ -313,7 +315,7 @@ def execute_notebook(nb: Path, output: Path, params: dict[str, Any], *, progress
     """Execute one notebook with papermill into `output`; a failure is recorded, not raised."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
-    ran_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    ran_at = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
     t0 = time.perf_counter()
     output.parent.mkdir(parents=True, exist_ok=True)
     error = None

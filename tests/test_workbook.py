@@ -1,0 +1,276 @@
+"""The headless runner (`python -m transcripts run`): layout, parameters, selection, failures, the index,
+and the conventions every committed notebook must keep (small, no outputs, documented parameters).
+
+The whole workbook runs once per session on the sample (fixture `sample_workbook` in conftest.py);
+the failure tests use tiny throwaway notebooks written into tmp_path.
+"""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from transcripts.errors import TranscriptError
+from transcripts.paths import NOTEBOOKS_DIR, OUTPUTS_DIR, PROCESSED_DIR, PROJECT_ROOT, RAW_DIR
+from transcripts.workbook import (check_kernel, find_notebooks, load_params, output_layout, parameters_for,
+                                  run_workbook)
+
+NOTEBOOKS = find_notebooks()
+NOTEBOOK_IDS = [p.stem for p in NOTEBOOKS]
+MAX_NOTEBOOK_BYTES = 300 * 1024  # issue 7: committed notebooks each under 300 KB
+
+
+# ---------------------------------------------------------------- throwaway notebooks
+
+def _notebook(cells: list) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "transcripts", "display_name": "Python (transcripts)", "language": "python"}
+    nb.cells = cells
+    return nb
+
+
+def _params_cell() -> nbformat.NotebookNode:
+    return nbformat.v4.new_code_cell(
+        'processed_dir: str = "data/processed"  # processed tables\n'
+        'out_dir: str = "outputs"  # where results go\n'
+        'label: str = "default"  # a word written into the metrics',
+        metadata={"tags": ["parameters"]})
+
+
+def _good(name: str) -> nbformat.NotebookNode:
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    # Plain json, not transcripts.metrics: importing the package (NLTK, SciPy) costs seconds per kernel.
+    return _notebook([md(f"# {name} title\nA line that sums it up."), _params_cell(),
+                      code("import json\nfrom pathlib import Path"),
+                      code(f"m = Path(out_dir) / 'metrics'\nm.mkdir(parents=True, exist_ok=True)\n"
+                           f"(m / '{name}.json').write_text(json.dumps({{'label': label, 'n': 3}}))")])
+
+
+def _failing() -> nbformat.NotebookNode:
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    return _notebook([md("# Broken\nFails on purpose."), _params_cell(), code("x = 1"),
+                      code("y = {'a': 1}\ny['missing_key']"), code("print('never reached')")])
+
+
+@pytest.fixture
+def toy_notebooks(tmp_path) -> Path:
+    """01 and 03 succeed, 02 raises a KeyError in its 4th executed cell."""
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    nbformat.write(_good("01_first"), folder / "01_first.ipynb")
+    nbformat.write(_failing(), folder / "02_broken.ipynb")
+    nbformat.write(_good("03_third"), folder / "03_third.ipynb")
+    (folder / "notes.ipynb").write_text("{}")  # not numbered: never run
+    return folder
+
+
+# ---------------------------------------------------------------- the sample run
+
+def test_sample_workbook_runs_every_notebook(sample_workbook):
+    assert sample_workbook.rc == 0, (sample_workbook.out / "run.json").read_text()
+    for nb in NOTEBOOKS:
+        assert (sample_workbook.out / "notebooks" / nb.name).exists()
+        assert (sample_workbook.out / "html" / f"{nb.stem}.html").exists()
+    assert (sample_workbook.out / "html" / "index.html").exists()
+    run = json.loads((sample_workbook.out / "run.json").read_text())
+    assert [n["name"] for n in run["notebooks"]] == NOTEBOOK_IDS
+    assert all(n["status"] == "ok" for n in run["notebooks"])
+    # The sample: 1 document, 17 turns (counted by hand in issue 2).
+    assert (run["n_documents"], run["n_turns"]) == (1, 17)
+
+
+def test_runner_passes_its_folders_to_each_notebook(sample_workbook):
+    out = sample_workbook.out
+    for nb in NOTEBOOKS:
+        executed = nbformat.read(out / "notebooks" / nb.name, as_version=4)
+        injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+        assert len(injected) == 1, f"{nb.name}: papermill did not inject the runner's parameters"
+        assert f'processed_dir = "{out / "processed"}"' in injected[0].source
+        assert f'out_dir = "{out}"' in injected[0].source
+        assert executed.metadata.kernelspec.name == "transcripts"
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.cards, self.text = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and "href" in attrs:
+            self.links.append(attrs["href"])
+        if tag == "article":
+            self.cards.append(attrs.get("id"))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def test_index_page_has_provenance_and_a_card_per_notebook(sample_workbook):
+    import pandas
+    page = (sample_workbook.out / "html" / "index.html").read_text(encoding="utf-8")
+    parsed = _Links()
+    parsed.feed(page)
+    text = " ".join(parsed.text)
+    assert parsed.cards == [f"card-{name}" for name in NOTEBOOK_IDS]
+    assert sorted(parsed.links) == sorted(f"{name}.html" for name in NOTEBOOK_IDS)
+    assert "data/raw" in text and "the embedded sample" in text
+    assert f"pandas" in text and pandas.__version__ in text
+    git = subprocess.run(["git", "-C", str(PROJECT_ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                         text=True).stdout.strip()
+    if git:
+        assert git in text
+    assert re.search(r"Ran \d{2} \w{3} \d{4} \d{2}:\d{2}", text), "the index must say when the workbook ran"
+    assert "<script" not in page, "the index needs no script"
+
+
+# ---------------------------------------------------------------- failures
+
+def test_a_failing_notebook_is_reported_in_one_line_and_the_others_still_run(toy_notebooks, tmp_path, capsys):
+    out = tmp_path / "out"
+    rc = run_workbook(corpus=RAW_DIR, out=out, notebooks_dir=toy_notebooks, progress=False)
+    err = capsys.readouterr().err
+    assert rc == 1
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, err
+    # Executed cells: parameters (1), injected parameters (2), `x = 1` (3), the failing lookup (4).
+    assert "02_broken.ipynb" in errors[0] and "In [4]" in errors[0] and "y = {'a': 1}" in errors[0]
+    assert "KeyError" in errors[0] and "missing_key" in errors[0]
+    for name in ("01_first", "03_third"):  # before and after the failure: both ran and were kept
+        assert json.loads((out / "metrics" / f"{name}.json").read_text()) == {"label": "default", "n": 3}
+        assert (out / "html" / f"{name}.html").exists()
+    broken_html = (out / "html" / "02_broken.html").read_text(encoding="utf-8")
+    assert "KeyError" in broken_html and "missing_key" in broken_html
+    index = (out / "html" / "index.html").read_text(encoding="utf-8")
+    assert "1 notebook(s) failed" in index and 'href="02_broken.html"' in index
+    assert not (out / "notebooks" / "notes.ipynb").exists()
+
+
+def test_missing_kernel_is_a_clear_error():
+    with pytest.raises(TranscriptError, match="not registered.*ipykernel install"):
+        check_kernel("no-such-kernel-for-transcripts")
+
+
+# ---------------------------------------------------------------- selection, layout, parameters
+
+@pytest.mark.parametrize("only, expected", [
+    (None, ["01_first", "02_broken", "03_third"]),
+    (["2"], ["02_broken"]),
+    (["03", "01"], ["01_first", "03_third"]),  # always in notebook order
+    (["02_broken"], ["02_broken"]),
+    (["03_third.ipynb"], ["03_third"]),
+])
+def test_only_selects_notebooks_by_number_or_name(toy_notebooks, only, expected):
+    assert [p.stem for p in find_notebooks(only, toy_notebooks)] == expected
+
+
+def test_only_with_an_unknown_notebook_is_an_error(toy_notebooks):
+    with pytest.raises(TranscriptError, match="no notebook matches 07.*01_first, 02_broken, 03_third"):
+        find_notebooks(["07"], toy_notebooks)
+
+
+def test_only_runs_just_that_notebook_and_keeps_the_others_in_the_index(toy_notebooks, tmp_path):
+    out = tmp_path / "out"
+    assert run_workbook(corpus=RAW_DIR, out=out, notebooks_dir=toy_notebooks, only=["01"], progress=False) == 0
+    assert run_workbook(corpus=RAW_DIR, out=out, notebooks_dir=toy_notebooks, only=["3"], progress=False) == 0
+    assert not (out / "notebooks" / "02_broken.ipynb").exists()
+    run = json.loads((out / "run.json").read_text())
+    assert [n["name"] for n in run["notebooks"]] == ["01_first", "03_third"]
+
+
+@pytest.mark.parametrize("corpus, out, processed, output", [
+    (None, None, PROCESSED_DIR, OUTPUTS_DIR),  # the sample: the project's own folders
+    ("data/raw", None, PROCESSED_DIR, OUTPUTS_DIR),
+    ("../shared/corpora/whitehouse_briefings", None, OUTPUTS_DIR / "whitehouse_briefings" / "processed",
+     OUTPUTS_DIR / "whitehouse_briefings"),  # another corpus: its own folder, its own tables
+    (None, "/tmp/somewhere", Path("/tmp/somewhere/processed"), Path("/tmp/somewhere")),  # never data/processed
+])
+def test_output_layout(corpus, out, processed, output):
+    assert output_layout(corpus, out)[1:] == (processed.resolve(), output.resolve())
+
+
+def test_params_file_common_and_per_notebook(tmp_path):
+    f = tmp_path / "p.yaml"
+    f.write_text('label: everywhere\n"03":\n  label: only three\n', encoding="utf-8")
+    common, per = load_params(f)
+    assert common == {"label": "everywhere"} and per == {"03": {"label": "only three"}}
+    declared = {"processed_dir": {}, "out_dir": {}, "label": {}}
+    runner = {"processed_dir": "p", "out_dir": "o", "corpus_dir": "c"}
+    first = parameters_for(Path("01_a.ipynb"), declared, common, per, runner)
+    third = parameters_for(Path("03_c.ipynb"), declared, common, per, runner)
+    assert first == {"label": "everywhere", "processed_dir": "p", "out_dir": "o"}  # corpus_dir: not declared
+    assert third["label"] == "only three"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("label: [unclosed\n", r"line \d+: not valid YAML"),
+    ("- just\n- a list\n", "must be a mapping"),
+    ('"02": 5\n', "section for notebook 02 must be a mapping"),
+])
+def test_bad_params_file_is_a_clear_error(tmp_path, text, message):
+    f = tmp_path / "p.yaml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(TranscriptError, match=message):
+        load_params(f)
+
+
+def test_a_parameter_no_notebook_declares_is_refused_before_running(toy_notebooks, tmp_path):
+    with pytest.raises(TranscriptError, match="no notebook declares the parameter.*lable.*Known parameters: label"):
+        run_workbook(corpus=RAW_DIR, out=tmp_path / "out", notebooks_dir=toy_notebooks, params={"lable": "typo"},
+                     progress=False)
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_parameters_reach_the_notebook(toy_notebooks, tmp_path):
+    out = tmp_path / "out"
+    f = tmp_path / "p.yaml"
+    f.write_text('"03":\n  label: from the file\n', encoding="utf-8")
+    rc = run_workbook(corpus=RAW_DIR, out=out, notebooks_dir=toy_notebooks, only=["01", "03"], params_file=f,
+                      params={"label": "from the command line"}, progress=False)
+    assert rc == 0
+    assert json.loads((out / "metrics" / "01_first.json").read_text())["label"] == "from the command line"
+    assert json.loads((out / "metrics" / "03_third.json").read_text())["label"] == "from the file"
+
+
+# ---------------------------------------------------------------- conventions of committed notebooks
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=NOTEBOOK_IDS)
+def test_committed_notebook_is_small_and_clean(nb_path):
+    assert nb_path.stat().st_size < MAX_NOTEBOOK_BYTES
+    nb = nbformat.read(nb_path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    dirty = [i for i, c in enumerate(code) if c.outputs or c.execution_count is not None]
+    assert not dirty, f"code cells {dirty} have outputs or execution counts: clear them before committing"
+    tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, "exactly one cell tagged `parameters`"
+    assert nb.metadata.get("kernelspec", {}).get("name") in (None, "transcripts", "python3")
+    assert not re.search(r"(/work/|/home/|/Users/|/tmp/|C:\\\\)", nbformat.writes(nb)), "machine path in notebook"
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=NOTEBOOK_IDS)
+def test_parameters_are_discoverable(nb_path):
+    """Each parameter is annotated with its type and followed by a `# help` comment, so that
+    `papermill --help-notebook` lists it with both (papermill reads the annotation and the comment)."""
+    import papermill
+    params = papermill.inspect_notebook(str(nb_path))
+    assert {"processed_dir", "out_dir"} <= set(params)
+    for name, info in params.items():
+        assert info["inferred_type_name"] not in (None, "None"), f"{name}: annotate it, e.g. `{name}: int = 5`"
+        assert info["help"].strip(), f"{name}: add a `# what it is` comment after the value"
+
+
+@pytest.mark.skipif(not NOTEBOOKS, reason="no numbered notebooks yet")
+def test_papermill_help_notebook_shows_type_and_help():
+    nb_path = NOTEBOOKS[0]
+    shown = subprocess.run([str(Path(sys.executable).parent / "papermill"), "--help-notebook", str(nb_path)],
+                           capture_output=True, text=True, timeout=120).stdout
+    import papermill
+    for name, info in papermill.inspect_notebook(str(nb_path)).items():
+        assert re.search(rf"{name}: {re.escape(info['inferred_type_name'])} \(default ", shown), shown
+        assert " ".join(info["help"].split()[:3]) in " ".join(shown.split()), shown
