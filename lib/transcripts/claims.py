@@ -57,8 +57,13 @@ class Rules:
     cw_weights: dict[str, float] = field(default_factory=dict)
 
 
-def _phrase_re(phrase: str) -> re.Pattern:
-    return re.compile(r"(?<![\w’'])" + re.escape(phrase).replace(r"\ ", r"\s+") + r"(?![\w’'])", re.I)
+def _phrase_re(phrase: str, *, before_number: bool = False) -> re.Pattern:
+    # "may" followed by a number is the month ("May 2019"), not a hedge; approximators ("about",
+    # "around") hedge only a number ("about 30 percent", not "concerned about")
+    month = r"(?!\s+\d)" if phrase.lower() == "may" else ""
+    number = r"(?=\s+(?:US\$|\$|€|£)?\d)" if before_number else ""
+    return re.compile(r"(?<![\w’'])" + re.escape(phrase).replace(r"\ ", r"\s+") + r"(?![\w’'])" + month + number,
+                      re.I)
 
 
 def _compile(pattern: str, subs: dict[str, str], path: Path, where: str) -> re.Pattern:
@@ -113,11 +118,12 @@ def _load_rules(path: str) -> Rules:
         path=src, cues=cues, unless=unless,
         needs_other_actor={t for t, s in data["types"].items() if (s or {}).get("needs_other_actor")},
         factual_min_words=int(factual.get("min_words", 4)), factual_allow_with=set(factual.get("allow_with", [])),
-        actors=re.compile(r"(?<![\w’'.])(?:" + actor_alt + r")(?![\w’'])"), actor_index=actor_index,
+        actors=re.compile(r"(?<![\w’'.])(?:" + actor_alt + r")(?!\w)"), actor_index=actor_index,
         speaker_sides=[(re.compile(p, re.I), side) for side, pats in (data.get("speaker_sides") or {}).items()
                        for p in pats],
         format_sides=dict(data.get("format_sides") or {}),
-        hedges=[(h, _phrase_re(h)) for h in data.get("hedges", [])],
+        hedges=[(h, _phrase_re(h)) for h in data.get("hedges", [])]
+        + [(h, _phrase_re(h, before_number=True)) for h in data.get("approximators", [])],
         boosters=[(b, _phrase_re(b)) for b in data.get("boosters", [])],
         cw_base=float(cw.get("base", 0.2)), cw_weights={k: float(v) for k, v in (cw.get("weights") or {}).items()})
 
@@ -200,7 +206,7 @@ def classify(text: str, rules: Rules | None = None, *, speaker_side: str = "") -
     """Claim types of one sentence (questions carry none), each with its cue.
 
     >>> [(h.claim_type, h.cue) for h in classify("This proposal remains on the table.")]
-    [('proposal', 'proposal'), ('factual', 'remains')]
+    [('proposal', 'This proposal')]
     >>> [h.claim_type for h in classify("We have not seen any evidence to back these claims.")]
     ['denial']
     >>> classify("Will it be renewed?")
@@ -324,8 +330,8 @@ def _actor_and_target(ctype: str, hit: Hit, parties: list[Mention], side: str, s
         near = [p for p in others if p.start <= hit.start]
         target = (near[-1] if near else others[0]).actor if others else ""
     else:
-        after = [p for p in others if p.start >= hit.start and p.kind != "pronoun"]
-        named = after or [p for p in others if p.kind != "pronoun"]
+        after = [p for p in others if p.start >= hit.start and p.kind == "actor"]
+        named = after or [p for p in others if p.kind == "actor"]
         target = named[0].actor if named else ""
     return actor, mention, a_side, target
 
@@ -446,3 +452,90 @@ def disagreements(claims: pd.DataFrame, labels: pd.DataFrame, claim_type: str) -
             out.append(dict(doc_id=r.doc_id, turn_index=r.turn_index, sentence_index=r.sentence_index,
                             error="missed" if labelled else "extra", cue=got.get(k, ""), text=r.text))
     return pd.DataFrame(out, columns=["doc_id", "turn_index", "sentence_index", "error", "cue", "text"])
+
+
+# --------------------------------------------------------------------------- numeric checks
+
+def numeric_checks(tables: dict[str, pd.DataFrame], quantities: pd.DataFrame | None = None, rules: Rules | None = None,
+                   *, tolerance: float = 1.0, restatement_threshold: float = 0.6) -> pd.DataFrame:
+    """All numeric consistency checks, one row each (quantities.CHECK_COLUMNS):
+
+    - `change`: a stated percentage change recomputed from the two amounts it refers to;
+    - `difference`: the same difference stated twice in an event must point the same way;
+    - `restatement`: what reads as the same quantity stated with different values.
+    """
+    from .quantities import change_checks, comparison_checks, quantities_table, restatement_checks
+
+    rules = rules or load_rules()
+    sents = sentence_frame(tables)
+    sents = sents.assign(side=[speaker_side(s, r, f, rules) for s, r, f in zip(sents.speaker, sents.role, sents.format)])
+    quantities = quantities_table(tables) if quantities is None else quantities
+
+    def side_of(row, before: str, after: str) -> tuple[str, str] | None:
+        subj = [m for m in mentions(before, rules, row.side) if m.kind in {"actor", "self"} and m.side]
+        comp = [m for m in mentions(after, rules, row.side) if m.kind in {"actor", "self"} and m.side]
+        if not subj or not comp or subj[0].side == comp[0].side:
+            return None
+        return subj[0].side, comp[0].side
+
+    parts = [change_checks(sents, tolerance=tolerance), comparison_checks(sents, side_of),
+             restatement_checks(quantities, threshold=restatement_threshold)]
+    parts = [p for p in parts if len(p)]
+    from .quantities import CHECK_COLUMNS
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=CHECK_COLUMNS)
+
+
+# --------------------------------------------------------------------------- ledger
+
+LEDGER_COLUMNS = ["group_id", "claim_type", "event_date", "doc_id", "title", "speaker", "actor", "target", "text",
+                  "turn_index", "sentence_index", "char_start", "char_end", "cue", "n_in_group", "n_events_in_group",
+                  "first_date", "last_date", "group_text"]
+
+
+def claim_ledger(claims: pd.DataFrame, *, types: tuple[str, ...] = LEDGER_TYPES, threshold: float = 0.6) -> pd.DataFrame:
+    """Proposals, commitments and denials across the corpus, one row per claim, with near-identical
+    restatements grouped (TF-IDF cosine of content words ≥ `threshold`, within the same claim type).
+
+    `group_id` numbers groups by their first appearance (date, event, position); `group_text` is the
+    group's first statement; `n_in_group` and `n_events_in_group` say how often it was repeated.
+    """
+    from .textsim import similar_groups
+
+    led = claims[claims.claim_type.astype(str).isin(types)].copy()
+    if led.empty:
+        return pd.DataFrame(columns=LEDGER_COLUMNS)
+    led["claim_type"] = led.claim_type.astype(str)
+    led = led.sort_values(["event_date", "doc_id", "turn_index", "sentence_index", "claim_type"],
+                          kind="stable", na_position="last").reset_index(drop=True)
+    led["group_id"] = -1
+    offset = 0
+    for ctype in types:
+        idx = led.index[led.claim_type == ctype]
+        if len(idx):
+            groups = similar_groups(led.loc[idx, "text"].tolist(), threshold=threshold)
+            led.loc[idx, "group_id"] = groups + offset
+            offset += int(groups.max()) + 1
+    first = led.groupby("group_id").head(1).set_index("group_id")
+    order = {g: i for i, g in enumerate(led.sort_index().drop_duplicates("group_id").group_id)}
+    led["group_text"] = led.group_id.map(first.text)
+    g = led.groupby("group_id")
+    led["n_in_group"] = g.text.transform("size")
+    led["n_events_in_group"] = g.doc_id.transform("nunique")
+    led["first_date"] = g.event_date.transform("min")
+    led["last_date"] = g.event_date.transform("max")
+    led["group_id"] = led.group_id.map(order)
+    return led.sort_values(["group_id", "event_date", "doc_id", "turn_index", "sentence_index"],
+                           kind="stable")[LEDGER_COLUMNS].reset_index(drop=True)
+
+
+def ledger_summary(ledger: pd.DataFrame, *, top: int = 30) -> pd.DataFrame:
+    """One row per ledger group: type, first statement, who, how often and over which dates."""
+    if ledger.empty:
+        return pd.DataFrame(columns=["group_id", "claim_type", "group_text", "speakers", "n_in_group",
+                                     "n_events_in_group", "first_date", "last_date"])
+    agg = ledger.groupby("group_id").agg(
+        claim_type=("claim_type", "first"), group_text=("group_text", "first"),
+        speakers=("speaker", lambda s: ", ".join(sorted(set(map(str, s))))), n_in_group=("n_in_group", "first"),
+        n_events_in_group=("n_events_in_group", "first"), first_date=("first_date", "first"),
+        last_date=("last_date", "first")).reset_index()
+    return agg.sort_values(["n_in_group", "n_events_in_group", "group_id"], ascending=[False, False, True]).head(top)

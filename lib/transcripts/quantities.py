@@ -191,9 +191,8 @@ def _from_match(text: str, m: re.Match, start: int, end: int) -> Quantity | None
         if m.group("num2") and _YEAR_RE.fullmatch(m.group("num2")):  # "2016-2017"
             return Quantity("date", m.group(0).strip(), m.start("num"), m.end(), unit="year range",
                             value_low=_number(num), value_high=_number(m.group("num2")))
-        after = text[m.end("num"):m.end("num") + 3]
-        return Quantity("date", text[m.start("num"):m.end("num") + (1 if after[:1] == "s" else 0)], m.start("num"),
-                        m.end("num"), value=_number(num), unit="year")
+        end = m.end("num") + (1 if text[m.end("num"):m.end("num") + 1] == "s" else 0)
+        return Quantity("date", text[m.start("num"):end], m.start("num"), end, value=_number(num), unit="year")
     if scale and len(scale) == 1 and not cur and not unit:  # a lone "m"/"b"/"k" after a plain number is not a scale
         scale, end = "", m.end("num")
     if is_word and not (unit or scale or cur):
@@ -275,3 +274,187 @@ def _with_speaker(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     sents = tables["sentences"]
     turns = tables["turns"][["doc_id", "turn_index", "speaker"]]
     return sents.merge(turns, on=["doc_id", "turn_index"], how="left")
+
+
+# --------------------------------------------------------------------------- numeric checks
+
+CHECK_COLUMNS = ["doc_id", "check", "speaker", "turn_index", "sentence_index", "text", "stated", "computed",
+                 "stated_value", "computed_value", "is_consistent", "explanation", "char_start", "char_end"]
+_UP = r"increase|increased|rise|rose|growth|grew|jump|jumped|gain|higher|up|more|expansion|expanded"
+_DOWN = r"decrease|decreased|decline|declined|drop|dropped|fall|fell|reduction|reduced|cut|lower|down|less|fewer"
+_CHANGE_AFTER = re.compile(rf"^\s*(?P<dir>{_UP}|{_DOWN})\b", re.I)
+_CHANGE_BEFORE = re.compile(rf"\b(?P<dir>{_UP}|{_DOWN})(?:\s+(?:of|by))?\s*$", re.I)
+_THAN = re.compile(r"\bthan\b", re.I)
+
+
+def _fmt(value: float, unit: str) -> str:
+    """A value for an explanation: '$20 billion', '35.0%', '155'.
+
+    >>> _fmt(2e10, "USD"), _fmt(35.0, "%"), _fmt(155, "")
+    ('$20 billion', '35.0%', '155')
+    """
+    if unit == "%":
+        return f"{value:.1f}%"
+    if unit in {"USD", "EUR", "GBP"}:
+        sym = {"USD": "$", "EUR": "€", "GBP": "£"}[unit]
+        for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+            if abs(value) >= scale:
+                return f"{sym}{value / scale:g} {word}"
+        return f"{sym}{value:,.0f}"
+    return f"{value:g}" + (f" {unit}" if unit else "")
+
+
+def _change_direction(text: str, q: "Quantity") -> str:
+    """'up' / 'down' when a percentage states a change ("33 percent increase", "grew by 5%"), else ''."""
+    m = _CHANGE_AFTER.match(text[q.end:q.end + 30]) or _CHANGE_BEFORE.search(text[max(0, q.start - 30):q.start])
+    if not m:
+        return ""
+    return "up" if re.fullmatch(_UP, m.group("dir"), re.I) else "down"
+
+
+def change_checks(sentences: pd.DataFrame, *, tolerance: float = 1.0, window: int = 1) -> pd.DataFrame:
+    """Recompute stated percentage changes from the two amounts they refer to.
+
+    A percentage followed or preceded by a change word ("an almost 33 percent increase", "fell by 5%")
+    is checked against the last two amounts of the same kind and unit (money with money, a count with
+    a count of the same thing) in its sentence or the `window` sentences before it in the same turn.
+    Consistent when the recomputed change is within `tolerance` percentage points of the stated one
+    (one-sided for "more than"/"at least" and "less than"/"up to").
+    `sentences` needs doc_id, turn_index, sentence_index, text, char_start, char_end, speaker.
+    """
+    rows = []
+    for (doc_id, turn_index), turn in sentences.sort_values("sentence_index").groupby(["doc_id", "turn_index"], sort=False):
+        parsed = [(s, parse_quantities(s.text)) for s in turn.itertuples(index=False)]
+        for i, (s, quants) in enumerate(parsed):
+            for q in quants:
+                if q.kind != "percent" or q.unit != "%" or q.value is None:
+                    continue
+                direction = _change_direction(s.text, q)
+                if not direction:
+                    continue
+                pool = [(ps, pq) for ps, pqs in parsed[max(0, i - window):i] for pq in pqs] + \
+                       [(s, pq) for pq in quants if pq.end <= q.start]
+                pool = [(ps, pq) for ps, pq in pool if pq.kind in {"money", "count"} and pq.normalized_value
+                        and not pq.comparison]
+                if len(pool) < 2:
+                    continue
+                (s_a, a), (s_b, b) = pool[-2], pool[-1]
+                if (a.kind, a.unit if a.kind == "money" else a.unit or "") != (b.kind, b.unit if b.kind == "money" else b.unit or ""):
+                    continue
+                rows.append(_change_row(s, q, direction, s_a, a, s_b, b, tolerance, sentences_used=[s_a, s_b, s]))
+    return pd.DataFrame(rows, columns=CHECK_COLUMNS)
+
+
+def _change_row(s, q, direction, s_a, a, s_b, b, tolerance, sentences_used) -> dict:
+    va, vb = a.normalized_value, b.normalized_value
+    ratio = vb / va
+    computed = (ratio - 1) * 100 if direction == "up" else (1 - ratio) * 100
+    stated = q.value
+    diff = computed - stated
+    if q.qualifier in {"more than", "at least"}:
+        ok = computed >= stated - tolerance
+    elif q.qualifier in {"less than", "up to"}:
+        ok = computed <= stated + tolerance
+    else:
+        ok = abs(diff) <= tolerance
+    word = "increase" if direction == "up" else "decrease"
+    unit = a.unit if a.kind == "money" else ""
+    arithmetic = (f"{_fmt(vb, unit)} / {_fmt(va, unit)} = {ratio:.4g}, so the {word} is "
+                  f"{'(' + format(ratio, '.4g') + ' − 1)' if direction == 'up' else '(1 − ' + format(ratio, '.4g') + ')'}"
+                  f" × 100 = {computed:.1f}%")
+    verdict = (f"stated '{q.text}' ({stated:g}%): {'within' if ok else 'off by'} "
+               f"{abs(diff):.1f} percentage points{'' if ok else f' (tolerance {tolerance:g})'}")
+    seen, texts, spans = set(), [], []
+    for u in sentences_used:
+        key = (u.sentence_index,)
+        if key not in seen:
+            seen.add(key)
+            texts.append(u.text)
+            spans.append((u.char_start, u.char_end))
+    return dict(doc_id=s.doc_id, check="change", speaker=s.speaker, turn_index=s.turn_index,
+                sentence_index=s.sentence_index, text=" ".join(texts), stated=f"{stated:g}%",
+                computed=f"{computed:.1f}%", stated_value=stated, computed_value=round(computed, 2), is_consistent=ok,
+                explanation=f"{arithmetic}; {verdict} → {'consistent' if ok else 'inconsistent'}",
+                char_start=min(a for a, _ in spans), char_end=max(b for _, b in spans))
+
+
+def comparison_checks(sentences: pd.DataFrame, side_of) -> pd.DataFrame:
+    """Differences stated twice in one event ("155 more employees than ..." and "155 diplomats fewer
+    ... than ...") are checked for direction: who has more must be the same party both times.
+
+    `side_of(sentence_row, text_before_number, text_after_than)` returns (subject side, compared side)
+    or None when the parties cannot be told; transcripts.claims provides it.
+    """
+    found = []
+    for s in sentences.itertuples(index=False):
+        for q in parse_quantities(s.text):
+            if q.kind != "count" or not q.comparison:
+                continue
+            clause_start = max(s.text.rfind(";", 0, q.start), s.text.rfind(":", 0, q.start)) + 1
+            than = _THAN.search(s.text, q.end)
+            if not than or than.start() - q.end > 60:
+                continue
+            sides = side_of(s, s.text[clause_start:q.start], s.text[than.end():than.end() + 80])
+            if not sides:
+                continue
+            greater, lesser = sides if q.comparison == "more" else sides[::-1]
+            found.append((s, q, greater, lesser))
+    rows = []
+    for i, (s1, q1, g1, l1) in enumerate(found):
+        for s2, q2, g2, l2 in found[i + 1:]:
+            if s1.doc_id != s2.doc_id or q1.value != q2.value:
+                continue
+            ok = (g1, l1) == (g2, l2)
+            expl = (f"'{q1.text} … {q1.comparison}' (sentence {s1.turn_index}.{s1.sentence_index}): {g1} has {q1.value:g} "
+                    f"more than {l1}; '{q2.text} … {q2.comparison}' (sentence {s2.turn_index}.{s2.sentence_index}): "
+                    f"{g2} has {q2.value:g} more than {l2} → "
+                    + ("the same difference in the same direction: consistent" if ok else
+                       "the same number but opposite directions: inconsistent"))
+            rows.append(dict(doc_id=s1.doc_id, check="difference", speaker=s2.speaker, turn_index=s2.turn_index,
+                             sentence_index=s2.sentence_index, text=f"{s1.text} {s2.text}",
+                             stated=f"{g1} > {l1} by {q1.value:g}", computed=f"{g2} > {l2} by {q2.value:g}",
+                             stated_value=q1.value, computed_value=q2.value, is_consistent=ok, explanation=expl,
+                             char_start=min(s1.char_start, s2.char_start), char_end=max(s1.char_end, s2.char_end)))
+    return pd.DataFrame(rows, columns=CHECK_COLUMNS)
+
+
+def restatement_checks(quantities: pd.DataFrame, *, threshold: float = 0.6, rel_tolerance: float = 0.01,
+                       max_rows: int = 500) -> pd.DataFrame:
+    """The same quantity stated in different sentences (within an event or across the corpus) with
+    different values: amounts of the same kind and unit whose sentence context is near-identical
+    (TF-IDF cosine of content words ≥ `threshold`, numbers left out) are grouped; a group whose values
+    differ by more than `rel_tolerance` is reported as inconsistent, one with equal values as a
+    consistent restatement. At most `max_rows` rows, inconsistent ones first.
+    """
+    from .textsim import similar_groups
+
+    q = quantities[quantities.kind.isin(["money", "percent", "count", "duration"]) & quantities.normalized_value.notna()]
+    q = q[~((q.kind == "count") & (q.unit.fillna("") == ""))].reset_index(drop=True)
+    rows = []
+    if len(q) < 2:
+        return pd.DataFrame(rows, columns=CHECK_COLUMNS)
+    context = [re.sub(r"[\d.,$%€£]+", " ", s) + f" unit_{k}_{u}" for s, k, u in zip(q.sentence_text, q.kind, q.unit.fillna(""))]
+    q["group"] = similar_groups(context, threshold=threshold)
+    for _, g in q.groupby("group", sort=True):
+        g = g.drop_duplicates(["doc_id", "turn_index", "sentence_index", "text"])
+        if g[["doc_id", "turn_index", "sentence_index"]].drop_duplicates().shape[0] < 2 or g.kind.nunique() > 1 \
+                or g.unit.fillna("").nunique() > 1:
+            continue
+        lo, hi = g.normalized_value.min(), g.normalized_value.max()
+        ok = bool(hi - lo <= rel_tolerance * max(abs(hi), 1e-9))
+        first, other = g.iloc[0], g[g.normalized_value != g.iloc[0].normalized_value]
+        second = other.iloc[0] if len(other) else g.iloc[1]
+        where = "the same event" if g.doc_id.nunique() == 1 else f"{g.doc_id.nunique()} events"
+        values = ", ".join(f"'{t}' ({d}, {ti}.{si})" for t, d, ti, si in
+                           zip(g.text, g.doc_id, g.turn_index, g.sentence_index))
+        rows.append(dict(doc_id=first.doc_id, check="restatement", speaker=second.speaker,
+                         turn_index=int(second.turn_index), sentence_index=int(second.sentence_index),
+                         text=f"{first.sentence_text} | {second.sentence_text}", stated=first.text,
+                         computed=second.text, stated_value=first.normalized_value,
+                         computed_value=second.normalized_value, is_consistent=ok,
+                         explanation=(f"{len(g)} statements of what reads as the same quantity in {where}: {values}; "
+                                      + ("the values agree" if ok else
+                                         f"values range from {lo:g} to {hi:g} {first.normalized_unit}: differ")),
+                         char_start=int(second.char_start), char_end=int(second.char_end)))
+    df = pd.DataFrame(rows, columns=CHECK_COLUMNS)
+    return df.sort_values("is_consistent", kind="stable").head(max_rows).reset_index(drop=True)
