@@ -86,18 +86,27 @@ def match_label(text: str, pos: int = 0) -> Label | None:
     role_word = ROLE_LABELS.get(name.lower())
     if role_word is None and not is_name_like(name):
         return None
-    addressee = stage_note = None
-    paren = m.group("paren")
-    if paren:
-        paren = " ".join(paren.split())
-        if to := _TO.match(paren):
-            addressee = to.group("who").strip()
-        elif after := _AFTER.match(paren):
-            stage_note = after.group("note").strip()
-        else:
-            stage_note = paren
+    addressee, stage_note = paren_parts(m.group("paren"))
     label_text = text[m.start():m.end()].rstrip().rstrip(":").rstrip()
     return Label(label_text, name, role_word, addressee, stage_note, m.end() - pos)
+
+
+def paren_parts(paren: str | None) -> tuple[str | None, str | None]:
+    """Addressee and stage note from the bracketed part of a label.
+
+    >>> paren_parts("addressed to Michael Pompeo"), paren_parts("speaks after Michael Pompeo")
+    (('Michael Pompeo', None), (None, 'after Michael Pompeo'))
+    >>> paren_parts("retranslated")
+    (None, 'retranslated')
+    """
+    if not paren or not paren.strip():
+        return None, None
+    paren = " ".join(paren.split())
+    if to := _TO.match(paren):
+        return to.group("who").strip(), None
+    if after := _AFTER.match(paren):
+        return None, after.group("note").strip()
+    return None, paren
 
 
 def person_in(phrase: str) -> str | None:

@@ -15,10 +15,12 @@ from types import ModuleType
 from ..clean import fill_gaps
 from ..errors import TranscriptError, line_of
 from ..model import Document
-from . import mid_text, whitehouse_md
+from ..registry import Registry, harmonise, load_registry
+from . import kremlin_html, mid_text, whitehouse_md
 
 #: Formats in the order they are tried; later issues add theirs here.
-READERS: dict[str, ModuleType] = {mid_text.NAME: mid_text, whitehouse_md.NAME: whitehouse_md}
+READERS: dict[str, ModuleType] = {mid_text.NAME: mid_text, whitehouse_md.NAME: whitehouse_md,
+                                  kremlin_html.NAME: kremlin_html}
 
 #: Files larger than this are refused unless the caller raises the limit.
 MAX_BYTES = 20 * 1024 * 1024
@@ -77,8 +79,12 @@ def detect_format(text: str, path: Path) -> str:
 
 
 def read_document(path: str | Path, *, fmt: str | None = None, doc_id: str | None = None,
-                  max_bytes: int = MAX_BYTES) -> Document:
-    """Read one transcript file into a `Document` whose turns and log cover its text exactly."""
+                  max_bytes: int = MAX_BYTES, registry: Registry | None = None) -> Document:
+    """Read one transcript file into a `Document` whose turns and log cover its text exactly.
+
+    Speakers are harmonised within the document and mapped through the speaker registry (the shipped
+    starter unless `registry` is given; see `transcripts.registry`).
+    """
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -98,6 +104,8 @@ def read_document(path: str | Path, *, fmt: str | None = None, doc_id: str | Non
                    source_sha256=hashlib.sha256(data).hexdigest(), format=fmt, text=text)
     READERS[fmt].parse(doc)
     fill_gaps(doc)
+    harmonise(doc)
+    (registry if registry is not None else load_registry()).apply(doc)
     return doc
 
 
