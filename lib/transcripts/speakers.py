@@ -24,11 +24,14 @@ from .paths import RESOURCES_DIR
 GAZETTEER_FILE = RESOURCES_DIR / "gazetteer.tsv"
 MARKERS_FILE = RESOURCES_DIR / "stance_markers.txt"
 
-#: Speaker names that stand for a group or a function, not a person who can be mentioned by name.
-GENERIC_SPEAKERS = {"press", "question", "questions", "q", "moderator", "operator", "narrator", "participant",
-                    "audience", "unknown", "unidentified", "senior administration official", "official"}
+#: Words that make a speaker name stand for a group or a function ("Press", "Senior Administration
+#: Official", "Moderator"), not a person who can be mentioned by name or followed month by month.
+_GENERIC = re.compile(r"\b(?:press|question|questions|q|moderator|operator|narrator|participant|participants|"
+                      r"audience|unknown|unidentified|official|officials|reporter|staff|voice|speaker)\b",
+                      re.IGNORECASE)
 _HONORIFICS = re.compile(r"^(?:(?:mr|mrs|ms|dr|prof|president|vice president|secretary|admiral|general|"
-                         r"ambassador|senator|governor|minister|foreign minister)\.?\s+)+", re.IGNORECASE)
+                         r"surgeon general|ambassador|senator|governor|minister|foreign minister)\.?\s+)+",
+                         re.IGNORECASE)
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
 
 
@@ -208,25 +211,38 @@ def load_gazetteer(path: str | Path | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["entity", "type", "alias"])
 
 
+def is_generic(speaker: str) -> bool:
+    """True for speaker names that stand for a group or a function rather than a person.
+
+    >>> [is_generic(s) for s in ["Press", "Senior Adminstration Official", "Jen Psaki", "MODERATOR"]]
+    [True, True, False, True]
+    """
+    return not isinstance(speaker, str) or not speaker.strip() or bool(_GENERIC.search(speaker))
+
+
 def speaker_entities(turns: pd.DataFrame, gazetteer: pd.DataFrame) -> pd.DataFrame:
     """Gazetteer rows for the corpus's own named speakers (full name and surname) not already in it.
 
-    >>> t = pd.DataFrame({"speaker": ["Sergey Lavrov", "Press", "Ms. Psaki"], "role": ["official", "press", "official"]})
+    Full names are taken first, so "Dr. Fauci" is recognised as the "Anthony Fauci" already added.
+
+    >>> t = pd.DataFrame({"speaker": ["Sergey Lavrov", "Press", "Ms. Psaki", "Jen Psaki"], "role": ["official", "press", "official", "official"]})
     >>> speaker_entities(t, load_gazetteer()).alias.tolist()
-    ['Psaki', 'Ms. Psaki']
+    ['Jen Psaki', 'Psaki']
     """
     known = set(gazetteer.alias) | set(gazetteer.entity)
     rows = []
-    for name, role in turns[["speaker", "role"]].drop_duplicates("speaker").itertuples(index=False):
-        if role == "press" or not isinstance(name, str) or name.strip().lower() in GENERIC_SPEAKERS:
+    people = turns[["speaker", "role"]].drop_duplicates("speaker")
+    people = people[(people.role != "press") & ~people.speaker.map(is_generic)]
+    bares = {name: _HONORIFICS.sub("", name.strip()) for name in people.speaker}
+    for name in sorted(bares, key=lambda n: (-len(bares[n].split()), n)):
+        bare = bares[name]
+        surname = bare.split()[-1] if bare else ""
+        if not bare or bare in known or name in known or surname in known or not any(c.isalpha() for c in bare):
             continue
-        bare = _HONORIFICS.sub("", name.strip())
-        if not bare or bare in known or name in known or not any(c.isalpha() for c in bare):
-            continue
-        surname = bare.split()[-1]
         aliases = [bare] + ([surname] if len(bare.split()) > 1 and len(surname) > 2 else []) + [name.strip()]
         for alias in dict.fromkeys(aliases):
             rows.append(dict(entity=bare, type="person", alias=alias))
+            known.add(alias)
     return pd.DataFrame(rows, columns=["entity", "type", "alias"])
 
 
@@ -548,7 +564,8 @@ def keyword_in_context(sentences: pd.DataFrame, turns: pd.DataFrame, picks: pd.D
         picks: rows with `group` and `term` (e.g. from `top_terms`); `group` is a value of `by`.
         by: the turns column the groups come from ("speaker" or "role").
         documents: when given, adds each event's date and title.
-        per_term: at most this many occurrences per (group, term), in event order.
+        per_term: at most this many occurrences per (group, term), from different events where
+            there are several.
         width: characters of context on each side.
 
     Returns:
@@ -567,19 +584,31 @@ def keyword_in_context(sentences: pd.DataFrame, turns: pd.DataFrame, picks: pd.D
         found = dict.fromkeys(want, 0)
         pattern = re.compile(r"(?<![\w'\-])(" + "|".join(re.escape(w) for w in sorted(want, key=len, reverse=True))
                              + r")(?![\w\-]|'\w)", re.IGNORECASE)
-        for rec in s[s[by] == group].itertuples(index=False):
-            text = str(rec.text)
-            for m in pattern.finditer(text.translate(_APOSTROPHES)):
-                term = m.group(1).lower()
-                if found.get(term, per_term) >= per_term:
-                    continue
-                found[term] += 1
-                left = text[max(0, m.start() - width):m.start()]
-                right = text[m.end():m.end() + width]
-                rows.append(dict(group=group, term=term, doc_id=rec.doc_id, turn_index=rec.turn_index,
-                                 sentence_index=rec.sentence_index, speaker=rec.speaker,
-                                 left=("…" if m.start() > width else "") + left, keyword=text[m.start():m.end()],
-                                 right=right + ("…" if m.end() + width < len(text) else ""), sentence=text))
+        mine = s[s[by] == group]
+        taken: set[tuple] = set()
+        # First pass: at most one occurrence per term and event, so contexts spread over events;
+        # second pass (one event, or few events): fill up to `per_term`.
+        for per_doc in (1, per_term):
+            per_term_doc: Counter = Counter()
+            for rec in mine.itertuples(index=False):
+                text = str(rec.text)
+                for m in pattern.finditer(text.translate(_APOSTROPHES)):
+                    term = m.group(1).lower()
+                    where = (term, rec.doc_id, rec.turn_index, rec.sentence_index, m.start())
+                    if (found.get(term, per_term) >= per_term or per_term_doc[term, rec.doc_id] >= per_doc
+                            or where in taken):
+                        continue
+                    found[term] += 1
+                    per_term_doc[term, rec.doc_id] += 1
+                    taken.add(where)
+                    left = text[max(0, m.start() - width):m.start()]
+                    right = text[m.end():m.end() + width]
+                    rows.append(dict(group=group, term=term, doc_id=rec.doc_id, turn_index=rec.turn_index,
+                                     sentence_index=rec.sentence_index, speaker=rec.speaker,
+                                     left=("…" if m.start() > width else "") + left, keyword=text[m.start():m.end()],
+                                     right=right + ("…" if m.end() + width < len(text) else ""), sentence=text))
+                if all(v >= per_term for v in found.values()):
+                    break
             if all(v >= per_term for v in found.values()):
                 break
     out = pd.DataFrame(rows, columns=cols)
@@ -594,12 +623,13 @@ def keyword_in_context(sentences: pd.DataFrame, turns: pd.DataFrame, picks: pd.D
 # ----------------------------------------------------------------------------------- over time
 
 def monthly_activity(turns: pd.DataFrame, documents: pd.DataFrame, *, roles: Sequence[str] = ("official",),
-                     speakers: Sequence[str] | None = None, top: int = 8) -> pd.DataFrame:
+                     speakers: Sequence[str] | None = None, top: int = 8, named_only: bool = True) -> pd.DataFrame:
     """Each speaker's airtime and turns per month (by the event's date).
 
     Args:
         roles: only speakers with these roles (default: officials, e.g. the press secretaries).
         speakers: only these speakers (default: the `top` speakers by words over the whole period).
+        named_only: leave out speakers that stand for a function ("Senior Administration Official").
 
     Returns:
         month (first day, datetime64), speaker, n_docs, n_turns, n_words, word_share (of all words
@@ -609,6 +639,8 @@ def monthly_activity(turns: pd.DataFrame, documents: pd.DataFrame, *, roles: Seq
     dated = dated.assign(month=dated.event_date.dt.to_period("M").dt.to_timestamp())
     month_words = dated.groupby("month").n_words.sum()
     mine = dated[dated.role.isin(roles)]
+    if named_only:
+        mine = mine[~mine.speaker.map(is_generic)]
     if speakers is None:
         speakers = mine.groupby("speaker").n_words.sum().nlargest(top).index.tolist()
     mine = mine[mine.speaker.isin(speakers)]
