@@ -106,6 +106,7 @@ def _load_rules(path: str) -> Rules:
         "SELF": "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in data.get("self_words", ["we", "i"])) + ")",
         "ADV": "(?:(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in data.get("adverbs", [])) + r")\s+){0,2}",
         "ACTOR": "(?-i:" + actor_alt + ")",
+        "TALK": "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") + r"\b" for w in data.get("talk_verbs", ["say"])) + ")",
     }
     cues, unless = {}, {}
     for ctype, spec in data["types"].items():
@@ -457,7 +458,7 @@ def disagreements(claims: pd.DataFrame, labels: pd.DataFrame, claim_type: str) -
 # --------------------------------------------------------------------------- numeric checks
 
 def numeric_checks(tables: dict[str, pd.DataFrame], quantities: pd.DataFrame | None = None, rules: Rules | None = None,
-                   *, tolerance: float = 1.0, restatement_threshold: float = 0.6) -> pd.DataFrame:
+                   *, tolerance: float = 1.0, restatement_threshold: float = 0.7) -> pd.DataFrame:
     """All numeric consistency checks, one row each (quantities.CHECK_COLUMNS):
 
     - `change`: a stated percentage change recomputed from the two amounts it refers to;

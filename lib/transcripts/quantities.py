@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 import pandas as pd
 
@@ -60,7 +61,7 @@ _DATE_RE = re.compile(
 _YEAR_RE = re.compile(r"(?<![\w$.,])(?:1[89]\d\d|20\d\d)(?:s|’s|'s)?(?![\w%]|,\d|\.\d)")
 _IDENT_RE = re.compile(r"(?:\b(?:Resolution|resolution|No\.?|number|Number|Article|article|Section|section|Chapter|"
                        r"chapter|Protocol|Flight|flight|Room|room|Page|page|Title|Rule|rule|Amendment)\s+\d[\d\-/]*"
-                       r"|\b[A-Za-z]+-?\d+[A-Za-z]*\b|\b\d+(?:st|nd|rd|th)\b|\b\d{1,2}:\d{2}\b)")
+                       r"|\b[A-Za-z]+-?\d+[A-Za-z]*\b|\b\d+(?:st|nd|rd|th)\b|\b\d{1,2}:\d{2}\b|\b\d+/\d+\b)")
 _QUANT_RE = re.compile(
     rf"""(?P<qual>\b(?:{_QUAL})\s+)?
         (?P<cur>US\$|\$|€|£|¥|₽)?\s?
@@ -115,13 +116,19 @@ def _is_date_like(text: str, m: re.Match) -> bool:
 
 
 def parse_quantities(text: str) -> list[Quantity]:
-    """Quantities and dates in `text`, in order of position.
+    """Quantities and dates in `text`, in order of position (results are cached per text; treat
+    them as read-only).
 
     >>> [(q.kind, q.value, q.unit) for q in parse_quantities("Trade fell to $20 billion in 2016.")]
     [('money', 20.0, 'USD'), ('date', 2016.0, 'year')]
     >>> [(q.kind, q.value, q.unit, q.qualifier) for q in parse_quantities("an almost 33 per cent increase")]
     [('percent', 33.0, '%', 'almost')]
     """
+    return list(_parse_cached(text))
+
+
+@lru_cache(maxsize=65536)
+def _parse_cached(text: str) -> tuple[Quantity, ...]:
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = []
 
@@ -160,7 +167,7 @@ def parse_quantities(text: str) -> list[Quantity]:
         if q is not None:
             add(q)
     found = _carry_units(text, found)
-    return sorted(found, key=lambda q: q.start)
+    return tuple(sorted(found, key=lambda q: q.start))
 
 
 def _unit_kind(unit: str, cur: str) -> tuple[str, str, float]:
@@ -285,6 +292,10 @@ _DOWN = r"decrease|decreased|decline|declined|drop|dropped|fall|fell|reduction|r
 _CHANGE_AFTER = re.compile(rf"^\s*(?P<dir>{_UP}|{_DOWN})\b", re.I)
 _CHANGE_BEFORE = re.compile(rf"\b(?P<dir>{_UP}|{_DOWN})(?:\s+(?:of|by))?\s*$", re.I)
 _THAN = re.compile(r"\bthan\b", re.I)
+# "an increase of 70 percent from the prior seven-day average": the base is named but not given
+_UNSTATED_BASE = re.compile(r"^[^.;]{0,25}?\b(?:from|over|compared\s+(?:to|with)|than|since)\s+(?:the|a|its|their|last|"
+                            r"this|that)\b(?:\s+\w+){0,2}\s+(?:prior|previous|last|same|year|month|week|quarter|period|"
+                            r"average|level|peak|low)", re.I)
 
 
 def _fmt(value: float, unit: str) -> str:
@@ -330,7 +341,7 @@ def change_checks(sentences: pd.DataFrame, *, tolerance: float = 1.0, window: in
                 if q.kind != "percent" or q.unit != "%" or q.value is None:
                     continue
                 direction = _change_direction(s.text, q)
-                if not direction:
+                if not direction or _UNSTATED_BASE.search(s.text[q.end:q.end + 80]):
                     continue
                 pool = [(ps, pq) for ps, pqs in parsed[max(0, i - window):i] for pq in pqs] + \
                        [(s, pq) for pq in quants if pq.end <= q.start]
@@ -418,11 +429,13 @@ def comparison_checks(sentences: pd.DataFrame, side_of) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=CHECK_COLUMNS)
 
 
-def restatement_checks(quantities: pd.DataFrame, *, threshold: float = 0.6, rel_tolerance: float = 0.01,
+def restatement_checks(quantities: pd.DataFrame, *, threshold: float = 0.7, rel_tolerance: float = 0.01,
+                       min_shared: int = 3,
                        max_rows: int = 500) -> pd.DataFrame:
     """The same quantity stated in different sentences (within an event or across the corpus) with
     different values: amounts of the same kind and unit whose sentence context is near-identical
-    (TF-IDF cosine of content words ≥ `threshold`, numbers left out) are grouped; a group whose values
+    (TF-IDF cosine of content words ≥ `threshold`, numbers left out, and at least `min_shared` content
+    words in common between the first two statements) are grouped; a group whose values
     differ by more than `rel_tolerance` is reported as inconsistent, one with equal values as a
     consistent restatement. At most `max_rows` rows, inconsistent ones first.
     """
@@ -439,6 +452,10 @@ def restatement_checks(quantities: pd.DataFrame, *, threshold: float = 0.6, rel_
         g = g.drop_duplicates(["doc_id", "turn_index", "sentence_index", "text"])
         if g[["doc_id", "turn_index", "sentence_index"]].drop_duplicates().shape[0] < 2 or g.kind.nunique() > 1 \
                 or g.unit.fillna("").nunique() > 1:
+            continue
+        from .textsim import content_stems
+        shared = set(content_stems(g.sentence_text.iloc[0])) & set(content_stems(g.sentence_text.iloc[1]))
+        if len({w for w in shared if not w[0].isdigit()}) < min_shared:
             continue
         lo, hi = g.normalized_value.min(), g.normalized_value.max()
         ok = bool(hi - lo <= rel_tolerance * max(abs(hi), 1e-9))
