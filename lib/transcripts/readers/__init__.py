@@ -16,11 +16,11 @@ from ..clean import fill_gaps
 from ..errors import TranscriptError, line_of
 from ..model import Document
 from ..registry import Registry, harmonise, load_registry
-from . import kremlin_html, mid_text, whitehouse_md
+from . import kremlin_html, mid_text, turns_table, whitehouse_md
 
 #: Formats in the order they are tried; later issues add theirs here.
 READERS: dict[str, ModuleType] = {mid_text.NAME: mid_text, whitehouse_md.NAME: whitehouse_md,
-                                  kremlin_html.NAME: kremlin_html}
+                                  kremlin_html.NAME: kremlin_html, turns_table.NAME: turns_table}
 
 #: Files larger than this are refused unless the caller raises the limit.
 MAX_BYTES = 20 * 1024 * 1024
@@ -30,28 +30,123 @@ def supported_formats() -> list[str]:
     return list(READERS)
 
 
+_MAGIC = {b"\x89PNG": "a PNG image", b"%PDF": "a PDF document", b"PK\x03\x04": "a ZIP archive (or .docx/.xlsx)",
+          b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image", b"\x1f\x8b": "a gzip archive",
+          b"\xd0\xcf\x11\xe0": "an old Microsoft Office document", b"{\\rtf": "an RTF document"}
+#: Legacy encodings accepted when charset detection is sure of them.
+_CONT = ("\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e"
+         "\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122")
+#: UTF-8 bytes shown as cp1252/latin-1 characters: a lead byte (Â..ô) and one to three continuation bytes.
+_MOJIBAKE = re.compile(rf"(?:[\u00c2-\u00f4][{_CONT}]{{1,3}})+")
+
+
 def decode(data: bytes, path: str | Path) -> str:
     """Decode raw bytes to text, or raise a `TranscriptError` saying what is wrong with them.
 
-    UTF-8 (with or without a byte-order mark) is the expected encoding.
+    UTF-8 (with or without a byte-order mark) is the expected encoding; UTF-16 with a byte-order mark,
+    and legacy encodings (cp1251, latin-1, ...) that charset detection is sure of, are decoded too;
+    see `decode_text` for the notes on what was done.
+
+    >>> decode("Лавров: да".encode("utf-16"), "x.txt")
+    'Лавров: да'
     """
+    return decode_text(data, path)[0]
+
+
+def decode_text(data: bytes, path: str | Path) -> tuple[str, list[str]]:
+    """The decoded text, and notes (warnings) on anything other than plain UTF-8."""
     if not data.strip():
         what = "empty" if not data else "blank (whitespace only)"
         raise TranscriptError(path, f"the file is {what}", line=1,
                               hint="Check that the export or download worked, or remove the file from the corpus folder")
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            raise TranscriptError(path, f"the file is {what}, not a text transcript", line=1,
+                                  hint="Export the transcript as text, HTML, Markdown, CSV or JSONL")
+    notes: list[str] = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise TranscriptError(path, f"the file starts with a UTF-16 byte-order mark but is not valid UTF-16 "
+                                        f"(at byte {exc.start})", hint="Re-save it as UTF-8") from None
+        notes.append("decoded from UTF-16 (byte-order mark)")
+        return _checked(text.lstrip("\ufeff"), path), notes
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     nul = data.find(b"\x00")
-    if nul >= 0 and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if nul >= 0:
         raise TranscriptError(path, "the file looks binary (it contains NUL bytes), not a text transcript",
                               line=data.count(b"\n", 0, nul) + 1,
                               hint="Point the workbook at text, HTML, Markdown, CSV or JSONL transcripts")
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise TranscriptError(path, f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at byte {exc.start})",
-                              line=line, hint="Re-save it as UTF-8 (e.g. `iconv -f cp1251 -t utf-8`)") from None
+        text, note = _legacy(data, path, exc)
+        notes.append(note)
+    text, fixed = repair_mojibake(text)
+    if fixed:
+        notes.append(f"repaired {fixed} stretch(es) of mojibake (UTF-8 read as cp1252/latin-1)")
+    elif _MOJIBAKE.search(text):
+        notes.append("the text looks like it holds mojibake (UTF-8 read as cp1252) that could not be repaired")
+    return _checked(text, path), notes
+
+
+def _checked(text: str, path: str | Path) -> str:
+    if not text.strip():
+        raise TranscriptError(path, "the file is blank (whitespace only)", line=1,
+                              hint="Check that the export or download worked")
+    bad = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if bad > max(8, len(text[:20000]) // 100):
+        raise TranscriptError(path, "the file looks binary (many control characters), not a text transcript",
+                              hint="Point the workbook at text, HTML, Markdown, CSV or JSONL transcripts")
+    return text
+
+
+def _legacy(data: bytes, path: str | Path, exc: UnicodeDecodeError) -> tuple[str, str]:
+    """Decode bytes that are not UTF-8 when charset detection is sure of the encoding, else explain."""
+    from charset_normalizer import from_bytes
+
+    line = data.count(b"\n", 0, exc.start) + 1
+    matches = [m for m in from_bytes(data[:200_000]) if not m.encoding.startswith("utf")]
+    best = matches[0] if matches else None
+    rivals = [m for m in matches[1:] if str(m) != str(best)] if best else []
+    sure = best is not None and best.chaos <= 0.2 and best.coherence >= 0.2 and (
+        not rivals or best.coherence - rivals[0].coherence >= 0.03)
+    if not sure:
+        guesses = ", ".join(dict.fromkeys(m.encoding for m in matches[:3])) or "none"
+        raise TranscriptError(path, f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at byte {exc.start}) "
+                                    f"and its encoding cannot be told for sure (candidates: {guesses})", line=line,
+                              hint="Re-save it as UTF-8 (e.g. `iconv -f cp1251 -t utf-8 file > file.utf8`)")
+    try:
+        return data.decode(best.encoding), f"decoded from {best.encoding} (not UTF-8; detected, language {best.language})"
+    except UnicodeDecodeError:
+        raise TranscriptError(path, f"the file is not valid UTF-8 and not valid {best.encoding} either", line=line,
+                              hint="Re-save it as UTF-8") from None
+
+
+def repair_mojibake(text: str) -> tuple[str, int]:
+    """Undo UTF-8 text that was decoded as cp1252 (or latin-1) and saved again; return the count fixed.
+
+    >>> repair_mojibake("Lavrov said: â€œWe agree.â€\x9d CafÃ© ok")
+    ('Lavrov said: “We agree.” Café ok', 3)
+    >>> repair_mojibake("Ménage à trois")
+    ('Ménage à trois', 0)
+    """
+    fixed = 0
+
+    def fix(m: re.Match) -> str:
+        nonlocal fixed
+        run = m.group()
+        try:
+            raw = bytes(ord(ch) if ord(ch) < 256 else ch.encode("cp1252")[0] for ch in run)
+            out = raw.decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return run
+        fixed += 1
+        return out
+
+    return _MOJIBAKE.sub(fix, text), fixed
 
 
 def doc_id_for(path: Path) -> str:
@@ -83,8 +178,15 @@ def read_document(path: str | Path, *, fmt: str | None = None, doc_id: str | Non
     """Read one transcript file into a `Document` whose turns and log cover its text exactly.
 
     Speakers are harmonised within the document and mapped through the speaker registry (the shipped
-    starter unless `registry` is given; see `transcripts.registry`).
+    starter unless `registry` is given; see `transcripts.registry`). A table of pre-split turns holding
+    several documents gives its first; use `read_documents` for all of them.
     """
+    return read_documents(path, fmt=fmt, doc_id=doc_id, max_bytes=max_bytes, registry=registry)[0]
+
+
+def read_documents(path: str | Path, *, fmt: str | None = None, doc_id: str | None = None,
+                   max_bytes: int = MAX_BYTES, registry: Registry | None = None) -> list[Document]:
+    """Every document in one file (one, except for tables of pre-split turns), each fully covered."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -94,20 +196,27 @@ def read_document(path: str | Path, *, fmt: str | None = None, doc_id: str | Non
         raise TranscriptError(path, f"the file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit "
                                     "for one transcript",
                               hint="Split it into one file per event, or raise the limit (--max-mb)")
+    if fmt is not None and fmt not in READERS:
+        raise TranscriptError(path, f"unknown format {fmt!r}", hint=f"Supported formats: {', '.join(supported_formats())}")
     data = path.read_bytes()
-    text = decode(data, path)
+    text, notes = decode_text(data, path)
     if fmt is None:
         fmt = detect_format(text, path)
-    elif fmt not in READERS:
-        raise TranscriptError(path, f"unknown format {fmt!r}", hint=f"Supported formats: {', '.join(supported_formats())}")
     doc = Document(doc_id=doc_id or doc_id_for(path), source_path=str(path),
                    source_sha256=hashlib.sha256(data).hexdigest(), format=fmt, text=text)
-    READERS[fmt].parse(doc)
-    fill_gaps(doc)
-    harmonise(doc)
-    (registry if registry is not None else load_registry()).apply(doc)
-    return doc
+    reader = READERS[fmt]
+    docs = reader.parse_many(doc) if hasattr(reader, "parse_many") else [doc]
+    if not hasattr(reader, "parse_many"):
+        reader.parse(doc)
+    registry = registry if registry is not None else load_registry()
+    for d in docs:
+        d.warnings[:0] = notes
+        fill_gaps(d)
+        harmonise(d)
+        registry.apply(d)
+    return docs
 
 
-__all__ = ["READERS", "MAX_BYTES", "decode", "detect_format", "doc_id_for", "read_document",
+__all__ = ["READERS", "MAX_BYTES", "decode", "decode_text", "detect_format", "doc_id_for", "read_document",
+           "read_documents", "repair_mojibake",
            "supported_formats", "line_of"]
