@@ -405,6 +405,27 @@ def topic_summary(sentence_topics: pd.DataFrame, sentences: pd.DataFrame, lexico
 # ---------------------------------------------------------------------------------------------
 # Within one event: flow, segments, Q/A shift
 
+def pick_event(tables: dict[str, pd.DataFrame], doc_id: str | None = None) -> str:
+    """The event to look at: `doc_id` when given (checked), else the one with most questions
+    (ties: most words, then doc_id), so a corpus run draws a lively example.
+
+    Raises:
+        TranscriptError: `doc_id` is not in the documents table.
+    """
+    docs = tables["documents"]
+    if doc_id:
+        if doc_id not in set(docs.doc_id):
+            raise TranscriptError(None, f"no document with doc_id {doc_id!r}",
+                                  hint="Pick one from the documents table, e.g. " + ", ".join(map(repr, docs.doc_id[:3])))
+        return doc_id
+    if docs.empty:
+        raise TranscriptError(None, "the documents table is empty", hint="Build the corpus first")
+    q = tables["turns"].groupby("doc_id").is_question.sum()
+    ranked = docs.assign(n_q=docs.doc_id.map(q).fillna(0)).sort_values(["n_q", "n_words", "doc_id"],
+                                                                       ascending=[False, False, True])
+    return str(ranked.doc_id.iloc[0])
+
+
 def topic_flow(tables: dict[str, pd.DataFrame], sentence_topics: pd.DataFrame, doc_id: str | None = None,
                lexicon: Lexicon | None = None) -> pd.DataFrame:
     """One row per sentence of the event(s), in order: position (word_start, word_end counted from
@@ -503,7 +524,7 @@ def topic_sequence(segments: pd.DataFrame) -> list[str]:
 
 
 def qa_topic_shift(tables: dict[str, pd.DataFrame], sentence_topics: pd.DataFrame, *,
-                   min_matches: int = 1) -> pd.DataFrame:
+                   min_matches: int = 1, max_text_chars: int | None = 300) -> pd.DataFrame:
     """For each question turn, its topics against the topics of the answer turn(s) that follow it.
 
     The answer is every non-question turn by an official or other speaker before the next question
@@ -513,6 +534,8 @@ def qa_topic_shift(tables: dict[str, pd.DataFrame], sentence_topics: pd.DataFram
     - "widened": the answer keeps at least one of the question's topics and adds others;
     - "changed subject": question and answer share no topic;
     - "question untagged" / "answer untagged" / "no answer": nothing to compare.
+
+    `question_text` is cut to `max_text_chars` characters (None keeps it whole).
     """
     turns = tables["turns"].sort_values(["doc_id", "turn_index"])
     counts = sentence_topics.groupby(["doc_id", "turn_index", "topic"]).n_matches.sum()
@@ -558,11 +581,17 @@ def qa_topic_shift(tables: dict[str, pd.DataFrame], sentence_topics: pd.DataFram
                 dropped_topics="; ".join(sorted(dropped)),
                 jaccard=len(shared) / len(union) if union else np.nan, shift=shift,
                 question_words=q["n_words"], answer_words=sum(a["n_words"] for a in answers),
-                question_text=q["text"]))
+                question_text=_cut(q["text"], max_text_chars)))
     cols = ["doc_id", "question_turn", "answer_turns", "questioner", "addressee", "answerer", "question_topics",
             "answer_topics", "shared_topics", "added_topics", "dropped_topics", "jaccard", "shift",
             "question_words", "answer_words", "question_text"]
     return pd.DataFrame(rows, columns=cols)
+
+
+def _cut(text: str | None, n: int | None) -> str | None:
+    if text is None or n is None or len(text) <= n:
+        return text
+    return text[: n - 1].rstrip() + "…"
 
 
 def shift_counts(qa: pd.DataFrame) -> pd.DataFrame:
@@ -657,13 +686,16 @@ def stop_words() -> list[str]:
 
 def discover_themes(sentences: pd.DataFrame, sentence_topics: pd.DataFrame, *, n_themes: int = 8,
                     n_terms: int = 10, n_examples: int = 3, max_sentences: int = 20_000, min_words: int = 6,
-                    min_df: int = 2, random_state: int = 0, lexicon: Lexicon | None = None
+                    min_df: int = 2, max_df: float = 0.5, random_state: int = 0, lexicon: Lexicon | None = None
                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Themes found by TF-IDF + NMF over sentences, to show what the lexicon lacks.
 
     Sentences of at least `min_words` words are used (a fixed-seed sample of `max_sentences` when
-    there are more). Each theme gets its top terms, example sentences (the highest-weighted), and
-    its overlap with the lexicon: the share of its top sentences that carry each lexicon topic.
+    there are more). Words are letters only; stop words are scikit-learn's English list plus the
+    shipped `resources/topic_stopwords.txt`; words in fewer than `min_df` sentences or in more than
+    a `max_df` share of them are left out. NMF starts from NNDSVD, so results are deterministic.
+    Each theme gets its top terms, example sentences (the highest-weighted), and its overlap with
+    the lexicon: the share of its top sentences that carry each lexicon topic.
 
     Returns:
         (themes, examples): themes has theme, top_terms, n_sentences (sentences whose strongest
@@ -683,10 +715,10 @@ def discover_themes(sentences: pd.DataFrame, sentence_topics: pd.DataFrame, *, n
     example_cols = ["theme", "rank", "doc_id", "turn_index", "sentence_index", "weight", "topics", "text"]
     if len(pool) < max(n_themes, 2) * 2:
         return pd.DataFrame(columns=theme_cols), pd.DataFrame(columns=example_cols)
-    vec = TfidfVectorizer(stop_words=stop_words(), min_df=min(min_df, len(pool)), max_df=0.5, sublinear_tf=True,
-                          token_pattern=r"(?u)\b[^\W\d_][\w’'-]*[^\W_]\b")
+    vec = TfidfVectorizer(stop_words=stop_words(), min_df=min(min_df, len(pool)), max_df=max_df, sublinear_tf=True,
+                          token_pattern=r"(?u)\b[^\W\d_]{2,}\b")  # words of letters only
     try:
-        X = vec.fit_transform(pool.text)
+        X = vec.fit_transform(pool.text.str.replace("’", "'", regex=False))
     except ValueError:  # no terms left after stop words and min_df
         return pd.DataFrame(columns=theme_cols), pd.DataFrame(columns=example_cols)
     k = min(n_themes, X.shape[1], X.shape[0])
