@@ -25,7 +25,8 @@ def claims_by_speaker(claims: pd.DataFrame, *, top: int = 12, title: str = "Clai
         fig.add_trace(go.Bar(y=[html.escape(str(s)) for s in order], x=n, name=ctype, orientation="h",
                              marker_color=color, hovertemplate="%{y}: %{x} " + ctype + " claim(s)<extra></extra>"))
     fig.update_layout(template=TEMPLATE, barmode="stack", title=title, xaxis_title="claims (a sentence may carry several)",
-                      yaxis=dict(autorange="reversed"), legend_title="type", height=max(280, 90 + 32 * len(order)))
+                      yaxis=dict(autorange="reversed"), legend=dict(title="type", orientation="h", y=-0.3),
+                      height=max(340, 150 + 32 * len(order)))
     return fig
 
 
@@ -56,14 +57,17 @@ def numeric_checks_figure(checks: pd.DataFrame, *, title: str = "Stated and reco
     """For each recomputed change: the stated and the recomputed percentage side by side, the
     inconsistent ones marked; hover shows the arithmetic."""
     df = checks[checks.check == "change"].reset_index(drop=True)
-    labels = [f"{i + 1}. {d[:28]}… {t}.{s}" for i, (d, t, s) in enumerate(zip(df.doc_id, df.turn_index, df.sentence_index))]
+    labels = [f"{i + 1}. {d[:28]}… turn {t}, sentence {s}"
+              for i, (d, t, s) in enumerate(zip(df.doc_id, df.turn_index, df.sentence_index))]
     hover = [hover_text(e, max_chars=500) for e in df.explanation]
     fig = go.Figure([
-        go.Bar(x=labels, y=df.stated_value, name="stated", marker_color="#7f7f7f", hovertext=hover, hoverinfo="text"),
+        go.Bar(x=labels, y=df.stated_value, name="stated", marker_color="#7f7f7f", hovertext=hover, hoverinfo="text",
+               text=[f"{v:g}%" for v in df.stated_value], textposition="outside"),
         go.Bar(x=labels, y=df.computed_value, name="recomputed", hovertext=hover, hoverinfo="text",
+               text=[f"{v:.1f}%" for v in df.computed_value], textposition="outside",
                marker_color=["#2ca02c" if ok else "#d62728" for ok in df.is_consistent])])
     fig.update_layout(template=TEMPLATE, barmode="group", title=title + " (red: inconsistent)", yaxis_title="% change",
-                      height=360)
+                      height=360, bargap=0.5 if len(df) < 3 else 0.2)
     return fig
 
 
@@ -76,7 +80,7 @@ def ledger_timeline(ledger: pd.DataFrame, *, top: int = 25, title: str = "Ledger
     keep = sizes.head(top).index
     df = ledger[ledger.group_id.isin(keep)].copy()
     one_event = ledger.doc_id.nunique() == 1
-    df["x"] = (df.turn_index.astype(str) + "." + df.sentence_index.astype(str)) if one_event else df.event_date
+    df["x"] = ("t" + df.turn_index.astype(str) + "·s" + df.sentence_index.astype(str)) if one_event else df.event_date
     label = {g: f"#{g} " + html.escape(t[:60]) + ("…" if len(t) > 60 else "") for g, t in
              df.drop_duplicates("group_id").set_index("group_id").group_text.items()}
     fig = go.Figure()
@@ -90,10 +94,10 @@ def ledger_timeline(ledger: pd.DataFrame, *, top: int = 25, title: str = "Ledger
                                  marker=dict(color=TYPE_COLORS[ctype], size=11, opacity=0.8),
                                  hovertext=hover, hoverinfo="text"))
     fig.update_layout(template=TEMPLATE, title=title, legend_title="type",
-                      xaxis_title="turn.sentence in the event" if one_event else "event date",
+                      xaxis_title="turn (t) and sentence (s) in the event" if one_event else "event date",
                       yaxis=dict(autorange="reversed", type="category"), height=max(320, 80 + 26 * len(keep)))
     if one_event:
-        order = sorted(df.x.unique(), key=lambda v: tuple(int(p) for p in v.split(".")))
+        order = sorted(df.x.unique(), key=lambda v: tuple(int(p[1:]) for p in v.split("·")))
         fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
     return fig
 
