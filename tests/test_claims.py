@@ -1,0 +1,284 @@
+"""Claim extraction: quantities, claim types, actors, hedges, numeric checks, ledger, rules-file errors,
+and the extractor scored against the hand-labelled sample (tests/fixtures/sample_claim_labels.csv).
+
+Expected values are worked out by hand from the sentences (the arithmetic is in the comments), never
+copied from the code's output.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from transcripts import TranscriptError
+from transcripts.clean import normalize_text
+from transcripts.claims import (CLAIM_TYPES, checkworthiness, claim_ledger, classify, evaluate, extract_claims,
+                                load_labels, load_rules, markers, numeric_checks, speaker_side)
+from transcripts.quantities import parse_quantities, quantities_table
+from transcripts.textsim import jaccard, similar_groups
+
+LABELS = Path(__file__).parent / "fixtures" / "sample_claim_labels.csv"
+DOC = "mid_ru_en_2019-12-10_lavrov_pompeo_press_conference"
+
+
+@pytest.fixture(scope="module")
+def claims(sample_tables):
+    return extract_claims(sample_tables, progress=False)
+
+
+@pytest.fixture(scope="module")
+def labels():
+    return load_labels(LABELS)
+
+
+# --------------------------------------------------------------------------- quantities
+
+@pytest.mark.parametrize("text, expected", [
+    # (kind, value, unit, normalized_value): $27 billion = 27 × 10^9 dollars
+    ("Trade reached $27 billion.", [("money", 27.0, "USD", 27e9)]),
+    ("an almost 33 percent increase", [("percent", 33.0, "%", 33.0)]),
+    ("an almost 33 per cent increase", [("percent", 33.0, "%", 33.0)]),
+    ("an almost 33% increase", [("percent", 33.0, "%", 33.0)]),
+    ("20 billion dollars", [("money", 20.0, "USD", 20e9)]),
+    ("US$ 3.5 million", [("money", 3.5, "USD", 3.5e6)]),
+    ("€5m in aid", [("money", 5.0, "EUR", 5e6)]),
+    ("up 5 percentage points", [("percent", 5.0, "percentage points", 5.0)]),
+    # three years = 3 × 365.25 days
+    ("for three years", [("duration", 3.0, "years", 1095.75)]),
+    ("1,200 troops", [("count", 1200.0, "troops", 1200.0)]),
+    ("2.5 million people", [("count", 2.5, "people", 2.5e6)]),
+    # years, identifiers, ordinals, times and number words without a unit are not quantities
+    ("on the eve of the 2016 US presidential election", [("date", 2016.0, "year", None)]),
+    ("McCarthyism waned in the 1950s", [("date", 1950.0, "year", None)]),
+    ("UN Security Council Resolution 2254 encompasses", []),
+    ("on the sidelines of the G20 summit", []),
+    ("for the fourth time", []),
+    ("at 7:06 P.M.", []),
+    ("it does not benefit our two countries", []),
+])
+def test_quantities(text, expected):
+    got = [(q.kind, q.value, q.unit, q.normalized_value) for q in parse_quantities(text)]
+    assert got == expected
+
+
+def test_quantity_qualifiers_ranges_and_ellipsis():
+    qs = parse_quantities("Citizens wait for 300 days in Moscow, 40 in Vladivostok, and over 30 in Yekaterinburg.")
+    # "40" and "over 30" inherit "days" from "300 days" (elliptical list); "over" is a lower bound
+    assert [(q.kind, q.value, q.unit, q.unit_inferred) for q in qs] == [
+        ("duration", 300.0, "days", False), ("duration", 40.0, "days", True), ("duration", 30.0, "days", True)]
+    assert qs[2].qualifier == "more than" and qs[2].text == "over 30"
+    (r,) = parse_quantities("between 20 and 30 percent of voters")
+    assert (r.kind, r.value_low, r.value_high, r.value) == ("percent", 20.0, 30.0, 25.0)  # midpoint (20+30)/2
+    (r,) = parse_quantities("20-30% of voters")
+    assert (r.value_low, r.value_high) == (20.0, 30.0)
+    (c,) = parse_quantities("have 155 more employees than Russian offices")
+    assert (c.kind, c.comparison, c.unit) == ("count", "more", "employees")
+    (c,) = parse_quantities("we have 155 diplomats fewer here")
+    assert (c.comparison, c.unit) == ("fewer", "diplomats")
+    (r,) = parse_quantities("It is several times lower compared to Russia")
+    assert (r.kind, r.value, r.comparison) == ("ratio", None, "lower")
+    (d,) = parse_quantities("in Sochi in May 2019")
+    assert (d.kind, d.text) == ("date", "May 2019")
+
+
+def test_quantity_offsets_point_into_raw_text(sample_tables):
+    q = quantities_table(sample_tables)
+    raw = sample_tables["texts"].text.iloc[0]
+    assert len(q) > 0
+    for row in q.itertuples():
+        assert normalize_text(raw[row.char_start:row.char_end]) == row.text
+
+
+def test_sample_durations_and_money(sample_tables):
+    q = quantities_table(sample_tables)
+    # turn 16, sentence 5: "300 days ... 40 in Vladivostok, and over 30 in Yekaterinburg"
+    dur = q[(q.turn_index == 16) & (q.sentence_index == 5)]
+    assert dur.kind.tolist() == ["duration"] * 3 and dur.value.tolist() == [300.0, 40.0, 30.0]
+    money = q[q.kind == "money"]
+    assert money.normalized_value.tolist() == [20e9, 27e9]
+    # 15 dates in the sample (years such as 2016 and month-years such as "May 2019"), none counted as numbers
+    assert not q[q.kind == "date"].text.str.contains("billion|percent").any()
+    assert set(q[q.text.str.fullmatch(r"\d{4}")].kind) == {"date"}
+
+
+# --------------------------------------------------------------------------- claim types
+
+@pytest.mark.parametrize("sentence, side, expected", [
+    ("We are ready to resume talks at any time.", "Russia", {"commitment"}),
+    ("We will continue to support Ukraine.", "United States", {"commitment"}),
+    ("I will say that the meeting was long.", "United States", set()),
+    ("We proposed a ceasefire last week.", "Russia", {"proposal"}),
+    ("Our offer remains on the table.", "Russia", {"proposal"}),
+    ("These reports are groundless.", "Russia", {"denial"}),
+    ("There is no evidence of any wrongdoing.", "Russia", {"denial"}),
+    ("We believe that dialogue is necessary.", "Russia", {"position"}),
+    ("The two sides agreed to meet again in March.", "Russia", {"agreement"}),
+    # blame on the other side is an accusation; the same words about one's own side are not
+    ("Washington refused to extend the treaty.", "Russia", {"accusation"}),
+    ("Washington refused to extend the treaty.", "United States", {"factual"}),
+    ("The delegation arrived in Geneva on Monday.", "Russia", {"factual"}),
+    ("Exports grew to $5 billion last year.", "Russia", {"numeric", "factual"}),
+    ("Will the treaty be extended?", "Russia", set()),
+    ("Let me be clear.", "Russia", set()),
+])
+def test_classify(sentence, side, expected):
+    assert {h.claim_type for h in classify(sentence, speaker_side=side)} == expected
+
+
+def test_cue_spans_point_into_the_sentence():
+    text = "Let me reiterate that we are ready to disclose the exchanges."
+    (hit,) = classify(text, speaker_side="Russia")
+    assert hit.claim_type == "commitment" and text[hit.start:hit.end] == hit.cue == "we are ready to"
+
+
+@pytest.mark.parametrize("text, hedges, boosters", [
+    ("It may well be that he was probably advised, of course.", ["probably", "it may well be"], ["of course"]),
+    ("We are gravely concerned about the situation.", [], []),  # "about" hedges only a number
+    ("It grew by about 30 percent.", ["about"], []),
+    ("Sochi in May 2019.", [], []),  # the month, not the modal
+])
+def test_markers(text, hedges, boosters):
+    assert markers(text) == (hedges, boosters)
+
+
+def test_speaker_side():
+    assert speaker_side("Sergey Lavrov", "official", "mid_text") == "Russia"
+    assert speaker_side("Karine Jean-Pierre", "official", "whitehouse_md") == "United States"
+    assert speaker_side("Unknown Spokesperson", "official", "whitehouse_md") == "United States"  # from the format
+    assert speaker_side("Press", "press", "mid_text") == ""
+
+
+def test_checkworthiness_is_a_transparent_sum():
+    # base 0.2 + has_quantity 0.3 + factual_type 0.15 + names_actor 0.1 + has_date 0.05 = 0.8
+    score, why = checkworthiness(dict(has_quantity=True, factual_type=True, names_actor=True, has_date=True))
+    assert score == 0.8 and why == "has_quantity +0.30; factual_type +0.15; names_actor +0.10; has_date +0.05"
+    # 0.2 - 0.2 (opinion only) - 0.1 (hedged) = -0.1, clipped to 0
+    assert checkworthiness(dict(opinion_only=True, hedged=True))[0] == 0.0
+
+
+# --------------------------------------------------------------------------- the sample
+
+def test_label_fixture_covers_every_sentence(sample_tables, labels):
+    s = sample_tables["sentences"]
+    assert len(labels) == len(s) == 186
+    merged = labels.merge(s, on=["doc_id", "turn_index", "sentence_index"], suffixes=("_label", ""))
+    assert len(merged) == 186 and (merged.text_label == merged.text).all()
+    assert {t for ts in labels.types for t in ts.split(";") if t} == set(CLAIM_TYPES)
+
+
+def test_precision_per_type_meets_the_bar(claims, labels):
+    scores = evaluate(claims, labels).set_index("claim_type")
+    print("\n" + scores.to_string())
+    judged = scores[scores.n_labelled >= 5]
+    assert len(judged) == 8  # every type has at least 5 labelled sentences in the sample
+    assert (judged.precision >= 0.8).all(), judged[judged.precision < 0.8]
+    # recall has no bar in the issue; this floor only catches a rule file that stopped matching
+    assert (judged.recall >= 0.6).all(), judged[judged.recall < 0.6]
+
+
+def test_claim_provenance_points_into_raw_text(sample_tables, claims):
+    raw = sample_tables["texts"].text.iloc[0]
+    for row in claims.drop_duplicates(["turn_index", "sentence_index"]).itertuples():
+        assert normalize_text(raw[row.char_start:row.char_end]) == row.text
+        assert row.text[row.cue_start:row.cue_end] == row.cue
+
+
+def _claim(claims, turn, sentence, ctype):
+    rows = claims[(claims.turn_index == turn) & (claims.sentence_index == sentence) & (claims.claim_type == ctype)]
+    assert len(rows) == 1, (turn, sentence, ctype)
+    return rows.iloc[0]
+
+
+def test_actors_and_targets(claims):
+    # "We proposed releasing the correspondence ..." (turn 0, sentence 25): Lavrov's "we" is Russia
+    c = _claim(claims, 0, 25, "proposal")
+    assert (c.actor, c.actor_mention, c.speaker) == ("Russia", "We", "Sergey Lavrov")
+    # "... it was the current administration that refused to do so.": the accused is the US
+    c = _claim(claims, 0, 27, "accusation")
+    assert c.target == "United States"
+    # "The American side proposed ...": the proposal is the US's, in Lavrov's account
+    assert _claim(claims, 0, 32, "proposal").actor == "United States"
+
+
+def test_sample_trade_sentence_score(claims):
+    # "While Barack Obama reduced bilateral trade to $20 billion, Donald Trump helped attain $27 billion by
+    # late 2019.": quantity, factual, a named actor, a year: 0.2 + 0.3 + 0.15 + 0.1 + 0.05 = 0.8
+    assert _claim(claims, 0, 89, "numeric").checkworthiness == 0.8
+
+
+def test_numeric_checks_on_sample(sample_tables):
+    checks = numeric_checks(sample_tables)
+    (change,) = checks[checks.check == "change"].itertuples()
+    # 27 / 20 = 1.35 → a 35% increase; stated "almost 33 percent": 2 points off, more than the 1-point tolerance
+    assert (change.stated, change.computed, change.is_consistent) == ("33%", "35.0%", False)
+    assert "$27 billion / $20 billion = 1.35" in change.explanation and "35.0%" in change.explanation
+    (diff,) = checks[checks.check == "difference"].itertuples()
+    # "US missions have 155 more employees than Russian offices" and "we [Russia] have 155 diplomats fewer
+    # here than the US has in Russia" both say: the US has 155 more → consistent
+    assert diff.is_consistent and diff.stated == diff.computed == "United States > Russia by 155"
+
+
+def test_change_check_passes_a_correct_statement():
+    from transcripts.quantities import change_checks
+    s = pd.DataFrame(dict(doc_id="d", turn_index=0, sentence_index=[0, 1], speaker="X", char_start=[0, 50],
+                          char_end=[49, 90], text=["Exports rose from $40 million to $50 million.",
+                                                   "That is a 25 percent increase."]))
+    (row,) = change_checks(s).itertuples()
+    # 50 / 40 = 1.25 → 25% increase, as stated
+    assert row.is_consistent and row.computed == "25.0%"
+
+
+SAMPLE_PROPOSALS = ["mutual moratorium", "extending the Treaty", "extend the New START Treaty",
+                    "unacceptability of unleashing a nuclear war", "1933", "releasing the correspondence",
+                    "collective security system in the Persian Gulf"]
+SAMPLE_DENIALS = ["groundless nature of all speculation regarding Russia’s alleged meddling",
+                  "We have not seen any evidence", "It contains no confirmation of any collusion"]
+
+
+@pytest.mark.parametrize("ctype, phrase", [("proposal", p) for p in SAMPLE_PROPOSALS]
+                         + [("denial", d) for d in SAMPLE_DENIALS])
+def test_ledger_holds_the_expected_claims(claims, ctype, phrase):
+    ledger = claim_ledger(claims)
+    assert ledger[ledger.claim_type == ctype].text.str.contains(phrase, regex=False).any()
+
+
+def test_ledger_groups_restatements(claims):
+    ledger = claim_ledger(claims)
+    table = ledger[ledger.text.isin(["This proposal remains on the table.", "This proposal also remains on the table."])]
+    assert len(table) == 2 and table.group_id.nunique() == 1 and set(table.n_in_group) == {2}
+    assert (ledger.groupby("group_id").claim_type.nunique() == 1).all()  # groups never mix types
+
+
+def test_similarity_is_deterministic():
+    texts = ["We proposed a moratorium.", "Trade grew.", "We again proposed a moratorium."]
+    assert similar_groups(texts).tolist() == [0, 1, 0]
+    assert similar_groups(texts).tolist() == similar_groups(texts).tolist()
+    assert jaccard("Our proposal stands.", "Our proposal stands!") == 1.0
+
+
+# --------------------------------------------------------------------------- bad input
+
+@pytest.mark.parametrize("content, message", [
+    ("types:\n  denial:\n    cues: ['(unclosed']\n", "bad pattern in types.denial.cues"),
+    ("types:\n  rumour:\n    cues: [x]\n", "unknown claim type"),
+    ("actors: {}\n", "need a `types:` section"),
+    ("types: [\n", "not valid YAML"),
+])
+def test_bad_rules_file(tmp_path, content, message):
+    path = tmp_path / "rules.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(TranscriptError, match="rules.yaml") as err:
+        load_rules(path)
+    assert message in str(err.value)
+
+
+def test_missing_rules_and_labels(tmp_path):
+    with pytest.raises(TranscriptError, match="not found"):
+        load_rules(tmp_path / "nope.yaml")
+    with pytest.raises(TranscriptError, match="not found"):
+        load_labels(tmp_path / "nope.csv")
+    bad = tmp_path / "labels.csv"
+    bad.write_text("doc_id,turn_index,sentence_index,types\nd,0,0,rumour\n", encoding="utf-8")
+    with pytest.raises(TranscriptError, match="unknown claim type"):
+        load_labels(bad)
