@@ -368,6 +368,13 @@ def marker_hits(turns: pd.DataFrame, markers: pd.DataFrame | None = None) -> pd.
     return pd.DataFrame(rows, columns=cols)
 
 
+def top_markers(hits: pd.DataFrame, n: int = 5) -> pd.DataFrame:
+    """Each speaker's `n` most used markers of each category: speaker, category, phrase, n."""
+    counts = hits.groupby(["speaker", "category", "phrase"]).n.sum().reset_index()
+    counts = counts.sort_values(["speaker", "category", "n", "phrase"], ascending=[True, True, False, True])
+    return counts.groupby(["speaker", "category"]).head(n).reset_index(drop=True)
+
+
 def marker_rates(turns: pd.DataFrame, markers: pd.DataFrame | None = None, *,
                  by: Sequence[str] = ("speaker",)) -> pd.DataFrame:
     """Hedging and certainty markers per 1,000 words, per group.
@@ -393,7 +400,7 @@ def sentence_tone(sentences: pd.DataFrame, *, progress: bool = True) -> pd.DataF
     short social-media texts: read it as a coarse signal of tone, compared between speakers,
     not as a measure of any one sentence.
     """
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # plain bars: tqdm.auto warns in kernels without ipywidgets
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     analyser = SentimentIntensityAnalyzer()
