@@ -109,7 +109,9 @@ def lexicon_from_entries(entries: list[dict], *, path: Path | None = None, text:
     ci_terms: list[tuple[str, str]] = []
     cs_terms: list[tuple[str, str]] = []
     for n, entry in enumerate(entries, start=1):
-        where = _line_of_id(text, entry.get("id") if isinstance(entry, dict) else None)
+        topic_id = entry.get("id") if isinstance(entry, dict) else None
+        where = _line_of_id(text, topic_id, nth=sum(isinstance(e, dict) and e.get("id") == topic_id
+                                                    for e in entries[:n - 1]))
         if not isinstance(entry, dict):
             raise TranscriptError(path, f"topic entry {n} is not a mapping of id, label, terms", line=where)
         unknown = set(entry) - {"id", "label", "terms", "exact_case", "description"}
@@ -149,11 +151,12 @@ def default_lexicon() -> Lexicon:
     return _cached_lexicon("")
 
 
-def _line_of_id(text: str, topic: object) -> int | None:
+def _line_of_id(text: str, topic: object, *, nth: int = 0) -> int | None:
+    """Line of the `nth` (0-based) `id: <topic>` in the lexicon file's text, for error messages."""
     if not text or not isinstance(topic, str):
         return None
-    m = re.search(rf"^\s*-?\s*id:\s*['\"]?{re.escape(topic)}['\"]?\s*$", text, re.M)
-    return text.count("\n", 0, m.start()) + 1 if m else None
+    found = list(re.finditer(rf"^\s*-?\s*id:\s*['\"]?{re.escape(topic)}['\"]?\s*$", text, re.M))
+    return text.count("\n", 0, found[nth].start()) + 1 if len(found) > nth else None
 
 
 def _term_list(value: object, path: Path | None, topic: str, key: str, line: int | None) -> list[str]:

@@ -20,8 +20,9 @@ _PALETTE = qualitative.Dark24 + qualitative.Light24
 def topic_colors(topic_ids: list[str]) -> dict[str, str]:
     """A fixed colour per topic id (by position in the lexicon).
 
-    >>> topic_colors(["a", "b"])["b"]
-    '#DA16FF'
+    >>> colors = topic_colors(["iran", "syria", "libya"])
+    >>> len(set(colors.values())), colors == topic_colors(["iran", "syria", "libya"])
+    (3, True)
     """
     return {t: _PALETTE[i % len(_PALETTE)] for i, t in enumerate(topic_ids)}
 
