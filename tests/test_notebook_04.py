@@ -1,0 +1,82 @@
+"""Notebook 04 executed headlessly with papermill, on the sample and on a White House subset, in tmp_path;
+assertions on the tables and metrics it wrote."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import papermill as pm
+import pytest
+
+from conftest import WHITEHOUSE_DIR, needs_whitehouse
+from transcripts import build_corpus, write_tables
+from transcripts.paths import KERNEL_NAME, NOTEBOOKS_DIR
+
+pytestmark = pytest.mark.notebook
+NOTEBOOK = NOTEBOOKS_DIR / "04_claim_extraction.ipynb"
+CLAIM_COLUMNS = {"doc_id", "turn_index", "sentence_index", "speaker", "claim_type", "text", "char_start", "char_end",
+                 "cue", "actor", "target", "hedges", "certainty", "checkworthiness"}
+
+
+def run_notebook(tmp_path, processed, **params):
+    out = tmp_path / "out"
+    pm.execute_notebook(NOTEBOOK, tmp_path / "04.ipynb", kernel_name=KERNEL_NAME, progress_bar=False,
+                        parameters=dict(processed_dir=str(processed), out_dir=str(out), **params))
+    return out
+
+
+def test_notebook_04_on_sample(tmp_path, sample_processed):
+    out = run_notebook(tmp_path, sample_processed)
+    tables = out / "tables"
+    claims = pd.read_csv(tables / "claims.csv")
+    assert CLAIM_COLUMNS <= set(claims.columns)
+    assert set(claims.claim_type) == {"numeric", "factual", "position", "proposal", "commitment", "denial",
+                                      "accusation", "agreement"}
+    checks = pd.read_csv(tables / "numeric_checks.csv")
+    assert {"doc_id", "text", "stated", "computed", "is_consistent", "explanation"} <= set(checks.columns)
+    change = checks[checks.check == "change"].iloc[0]
+    # 27 / 20 = 1.35: a 35% increase where "almost 33 percent" is stated
+    assert (change.stated, change.computed, bool(change.is_consistent)) == ("33%", "35.0%", False)
+    quantities = pd.read_csv(tables / "quantities.csv")
+    assert sorted(quantities[quantities.kind == "duration"].value) == [30.0, 40.0, 300.0]
+    ledger = pd.read_csv(tables / "claim_ledger.csv")
+    assert {"group_id", "claim_type", "event_date", "speaker", "actor", "text", "n_in_group"} <= set(ledger.columns)
+    assert set(ledger.claim_type) == {"proposal", "commitment", "denial"}
+    metrics = json.loads((out / "metrics" / "04_claim_extraction.json").read_text())
+    assert metrics["n_sentences"] == 186 and metrics["n_inconsistent_checks"] >= 1
+    assert all(s["precision"] >= 0.8 for s in metrics["scores"].values() if s["n_labelled"] >= 5)
+    assert (tables / "claim_scores.csv").exists()
+
+
+def test_notebook_04_rejects_unknown_focus_doc(tmp_path, sample_processed):
+    with pytest.raises(pm.PapermillExecutionError, match="focus_doc"):
+        run_notebook(tmp_path, sample_processed, focus_doc="no_such_event")
+
+
+@needs_whitehouse
+def test_notebook_04_on_whitehouse_subset(tmp_path):
+    # 12 briefings spread over four years (every 96th file in date order), copied so the build reads only them
+    files = sorted(WHITEHOUSE_DIR.rglob("*.md"))[::96][:12]
+    corpus = tmp_path / "wh"
+    corpus.mkdir()
+    for f in files:
+        shutil.copy(f, corpus / f.name)
+    result = build_corpus(corpus, progress=False)
+    assert result.ok, result.errors
+    processed = write_tables(result.tables, tmp_path / "processed")
+    out = run_notebook(tmp_path, processed)
+    claims = pd.read_csv(out / "tables" / "claims.csv")
+    assert claims.doc_id.nunique() == len(files)
+    # briefings are full of commitments ("we will continue ...") and positions; the press asks questions,
+    # which carry no claim, so officials outnumber the press
+    assert {"commitment", "position", "factual", "numeric"} <= set(claims.claim_type)
+    assert (claims.role == "official").sum() > (claims.role == "press").sum()
+    # "we" of the White House officials is the United States
+    assert (claims[claims.actor_mention.fillna("").str.lower() == "we"].actor == "United States").mean() > 0.8
+    quantities = pd.read_csv(out / "tables" / "quantities.csv")
+    assert {"money", "percent", "date"} <= set(quantities.kind)
+    metrics = json.loads((out / "metrics" / "04_claim_extraction.json").read_text())
+    assert metrics["scores"] == {}  # the sample's hand labels do not apply to this corpus
+    assert not (out / "tables" / "claim_scores.csv").exists()
+    assert metrics["n_ledger_groups"] > 0
