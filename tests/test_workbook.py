@@ -274,3 +274,29 @@ def test_papermill_help_notebook_shows_type_and_help():
     for name, info in papermill.inspect_notebook(str(nb_path)).items():
         assert re.search(rf"{name}: {re.escape(info['inferred_type_name'])} \(default ", shown), shown
         assert " ".join(info["help"].split()[:3]) in " ".join(shown.split()), shown
+
+
+# ---------------------------------------------------------------- the command line
+
+@pytest.mark.parametrize("argv, expected", [
+    (["run"], dict(corpus=None, params_file=None, only=None, out=None, params={})),
+    (["run", "--corpus", "c", "--out", "o", "--only", "01", "3", "--params", "p.yaml"],
+     dict(corpus="c", params_file="p.yaml", only=["01", "3"], out="o", params={})),
+    # values are read as YAML: 20 is a number, true a flag, [a, b] a list, plain words stay text
+    (["run", "-p", "top_n", "20", "-p", "flag", "true", "-p", "terms", "[a, b]", "-p", "who", "Sergey Lavrov"],
+     dict(corpus=None, params_file=None, only=None, out=None,
+          params={"top_n": 20, "flag": True, "terms": ["a", "b"], "who": "Sergey Lavrov"})),
+])
+def test_cli_run_arguments(monkeypatch, argv, expected):
+    from transcripts.__main__ import main
+    seen = {}
+    monkeypatch.setattr("transcripts.workbook.run_workbook", lambda **kwargs: seen.update(kwargs) or 0)
+    assert main(argv) == 0
+    assert seen == expected
+
+
+def test_cli_unknown_parameter_exits_2_with_a_message(tmp_path, capsys):
+    from transcripts.__main__ import main
+    assert main(["run", "--out", str(tmp_path / "out"), "-p", "no_such_parameter", "1"]) == 2
+    assert "no notebook declares the parameter(s) no_such_parameter" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -24,13 +24,17 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--params", default=None, help="YAML file of notebook parameters")
     r.add_argument("--only", nargs="*", default=None, help="notebook numbers to run, e.g. --only 01 02")
     r.add_argument("--out", default=None, help="output folder (default: outputs/, or outputs/<corpus name>/ for another corpus)")
+    r.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                   help="a notebook parameter for every notebook that declares it, e.g. -p top_n 20 (value read as YAML)")
 
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
             return _build(args)
         from .workbook import run_workbook
-        return run_workbook(corpus=args.corpus, params_file=args.params, only=args.only, out=args.out)
+        import yaml
+        params = {name: yaml.safe_load(value) for name, value in args.param}
+        return run_workbook(corpus=args.corpus, params_file=args.params, only=args.only, out=args.out, params=params)
     except TranscriptError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
