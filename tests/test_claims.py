@@ -108,10 +108,15 @@ def test_sample_durations_and_money(sample_tables):
     ("We are ready to resume talks at any time.", "Russia", {"commitment"}),
     ("We will continue to support Ukraine.", "United States", {"commitment"}),
     ("I will say that the meeting was long.", "United States", set()),
+    # briefing discourse is not a promise: announcing what one will say, declining to comment
+    ("I want to be really clear about that.", "United States", set()),
+    ("That’s not something that I will do from here.", "United States", set()),
+    ("We want to continue our dialogue.", "Russia", {"commitment"}),
     ("We proposed a ceasefire last week.", "Russia", {"proposal"}),
     ("Our offer remains on the table.", "Russia", {"proposal"}),
     ("These reports are groundless.", "Russia", {"denial"}),
     ("There is no evidence of any wrongdoing.", "Russia", {"denial"}),
+    ("Those who promote these dangerous lies are harming people.", "United States", {"denial"}),
     ("We believe that dialogue is necessary.", "Russia", {"position"}),
     ("The two sides agreed to meet again in March.", "Russia", {"agreement"}),
     # blame on the other side is an accusation; the same words about one's own side are not

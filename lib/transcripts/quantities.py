@@ -65,7 +65,7 @@ _IDENT_RE = re.compile(r"(?:\b(?:Resolution|resolution|No\.?|number|Number|Artic
 _QUANT_RE = re.compile(
     rf"""(?P<qual>\b(?:{_QUAL})\s+)?
         (?P<cur>US\$|\$|€|£|¥|₽)?\s?
-        (?P<num>{_NUM}|\b(?:{_WORDNUM})\b)
+        (?P<num>{_NUM}|(?<!-)\b(?:{_WORDNUM})\b(?!-))
         (?:\s*(?:-|–|—|to)\s*(?P<cur2>US\$|\$|€|£)?(?P<num2>{_NUM}))?
         (?:\s*(?P<scale>{_SCALE})\b)?
         (?:\s*(?P<unit>%|per\s?cent\b|percentage\s+points?\b|percent\b|{_DUR}\b|dollars?\b|euros?\b|pounds\b|
