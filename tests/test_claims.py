@@ -287,3 +287,19 @@ def test_missing_rules_and_labels(tmp_path):
     bad.write_text("doc_id,turn_index,sentence_index,types\nd,0,0,rumour\n", encoding="utf-8")
     with pytest.raises(TranscriptError, match="unknown claim type"):
         load_labels(bad)
+
+
+def test_restatement_check_flags_a_changed_figure():
+    from transcripts.quantities import restatement_checks
+    texts = ["Bilateral trade between our countries reached $27 billion last year, the ministry said.",
+             "Bilateral trade between our countries reached $25 billion last year, the ministry said.",
+             "The ministry said the new embassy cost $27 billion to build."]
+    sentences = pd.DataFrame(dict(doc_id=["a", "b", "b"], turn_index=0, sentence_index=[0, 0, 1], text=texts,
+                                  char_start=[0, 0, 100], char_end=[90, 90, 160]))
+    q = quantities_table(dict(sentences=sentences, turns=pd.DataFrame(dict(doc_id=["a", "b"], turn_index=0,
+                                                                             speaker="X"))))
+    (row,) = restatement_checks(q).itertuples()
+    # the two trade sentences differ only in the figure: $27 billion vs $25 billion → inconsistent;
+    # the embassy sentence shares the figure but not the context, so it is not grouped with them
+    assert (row.stated, row.computed, row.is_consistent) == ("$27 billion", "$25 billion", False)
+    assert "2 statements" in row.explanation
