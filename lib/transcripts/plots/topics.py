@@ -73,14 +73,16 @@ def topic_flow_chart(flow: pd.DataFrame, sentence_topics: pd.DataFrame, labels: 
             marker_line_color="white", marker_line_width=1, legendgroup="turns",
             hovertext=[f"turn {i} · <b>{html.escape(str(s))}</b> ({html.escape(str(role))})<br>{hover_text(x, max_chars=200)}"
                        for i, s, x in zip(part.turn_index, part.speaker, part.text)], hoverinfo="text"))
-    for q in turns[turns.is_question.astype(bool)].itertuples():
-        fig.add_vrect(x0=q.word_start, x1=q.word_end, fillcolor="#ff7f0e", opacity=0.12, line_width=0, layer="below")
-    fig.update_layout(template=TEMPLATE, barmode="overlay", title=title or "Topic flow: what was talked about, in order",
+    questions = turns[turns.is_question.astype(bool)]
+    # one layout update for all shaded questions (add_vrect per question is quadratic in plotly)
+    shapes = [dict(type="rect", xref="x", yref="paper", x0=a, x1=b, y0=0, y1=1, fillcolor="#ff7f0e", opacity=0.12,
+                   line_width=0, layer="below") for a, b in zip(questions.word_start, questions.word_end)]
+    fig.update_layout(shapes=shapes, template=TEMPLATE, barmode="overlay",
+                      title=title or "Topic flow: what was talked about, in order",
                       xaxis_title="position in the event (words from the start); shaded: questions",
                       yaxis=dict(categoryorder="array", categoryarray=[labels[t] for t in reversed(present)] + ["turns"],
                                  title=None),
-                      legend=dict(traceorder="normal"), showlegend=False,
-                      height=max(300, 110 + 26 * (len(present) + 1)))
+                      showlegend=False, height=max(300, 110 + 26 * (len(present) + 1)))
     return fig
 
 
@@ -140,6 +142,20 @@ def timeline_chart(timeline: pd.DataFrame, topics: list[str], *, measure: str = 
     each point (matches, sentences, documents, words of the period)."""
     colors = topic_colors(all_topics or topics)
     fig = go.Figure()
+    if timeline.period.nunique() == 1:  # one period (one event, one month): bars, not a line
+        df = timeline[timeline.topic.isin(topics)].set_index("topic").reindex(topics).dropna(subset=["label"]).iloc[::-1]
+        hover = [f"<b>{html.escape(lab)}</b>, {p}<br>{_MEASURES.get(measure, measure)}: {_fmt(v, measure)}<br>"
+                 f"{m} matches in {s} sentences; {d} of {pd_} documents; {w:,} words"
+                 for lab, p, v, m, s, d, pd_, w in zip(df.label, df.period, df[measure], df.n_matches, df.n_sentences,
+                                                       df.n_documents, df.period_documents, df.period_words)]
+        fig.add_trace(go.Bar(x=df[measure], y=df.label, orientation="h", hovertext=hover, hoverinfo="text",
+                             marker_color=[colors.get(t, "#999") for t in df.index],
+                             text=[_fmt(v, measure) for v in df[measure]], textposition="outside", cliponaxis=False))
+        fig.update_layout(template=TEMPLATE, title=title or f"Topics in {df.period.iloc[0] if len(df) else 'the period'} "
+                          f"({_MEASURES.get(measure, measure)}; one period only)",
+                          xaxis_title=_MEASURES.get(measure, measure), yaxis_title=None,
+                          height=max(260, 90 + 26 * len(df)), margin=dict(r=80))
+        return fig
     for topic in topics:
         part = timeline[timeline.topic == topic]
         if part.empty:
