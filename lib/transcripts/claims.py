@@ -493,16 +493,19 @@ LEDGER_COLUMNS = ["group_id", "claim_type", "event_date", "doc_id", "title", "sp
                   "first_date", "last_date", "group_text"]
 
 
-def claim_ledger(claims: pd.DataFrame, *, types: tuple[str, ...] = LEDGER_TYPES, threshold: float = 0.6) -> pd.DataFrame:
+def claim_ledger(claims: pd.DataFrame, *, types: tuple[str, ...] = LEDGER_TYPES, threshold: float = 0.6,
+                 roles: tuple[str, ...] | None = ("official",)) -> pd.DataFrame:
     """Proposals, commitments and denials across the corpus, one row per claim, with near-identical
     restatements grouped (TF-IDF cosine of content words ≥ `threshold`, within the same claim type).
+    Only claims of speakers in `roles` (default: officials; None: everyone) enter the ledger.
 
     `group_id` numbers groups by their first appearance (date, event, position); `group_text` is the
     group's first statement; `n_in_group` and `n_events_in_group` say how often it was repeated.
     """
     from .textsim import similar_groups
 
-    led = claims[claims.claim_type.astype(str).isin(types)].copy()
+    led = claims[claims.claim_type.astype(str).isin(types)
+                 & (claims.role.isin(roles) if roles is not None else True)].copy()
     if led.empty:
         return pd.DataFrame(columns=LEDGER_COLUMNS)
     led["claim_type"] = led.claim_type.astype(str)
