@@ -300,3 +300,19 @@ def test_cli_unknown_parameter_exits_2_with_a_message(tmp_path, capsys):
     assert main(["run", "--out", str(tmp_path / "out"), "-p", "no_such_parameter", "1"]) == 2
     assert "no notebook declares the parameter(s) no_such_parameter" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_tables_are_rebuilt_only_when_the_corpus_changed(tmp_path, sample_text):
+    from transcripts.workbook import ensure_tables, tables_up_to_date
+    corpus, processed = tmp_path / "corpus", tmp_path / "processed"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(sample_text, encoding="utf-8")
+    assert not tables_up_to_date(corpus, processed)  # nothing built yet
+    assert ensure_tables(corpus, processed, progress=False) is True
+    assert tables_up_to_date(corpus, processed)
+    assert ensure_tables(corpus, processed, progress=False) is False  # same files: no second build
+    (corpus / "a.txt").write_text(sample_text.replace("Ladies", "Ladies and gentlemen"), encoding="utf-8")
+    assert not tables_up_to_date(corpus, processed)  # edited file
+    assert ensure_tables(corpus, processed, progress=False) is True
+    (corpus / "b.txt").write_bytes((corpus / "a.txt").read_bytes())  # a duplicate: same hash set, skipped by the build
+    assert tables_up_to_date(corpus, processed)

@@ -1,5 +1,9 @@
 """Run the whole workbook headlessly: build the tables, execute every numbered notebook, render HTML.
 
+The tables are built once: by notebook 01 when the run starts with it (it declares `corpus_dir` and
+writes `processed_dir`), otherwise by the runner, which skips the build when the processed tables are
+already there for exactly the corpus's current files.
+
 `python -m transcripts run [--corpus DIR] [--params FILE] [--only 02 …] [--out DIR]` (and `make run`)
 calls `run_workbook`. Layout of an output folder (`outputs/` for the sample, `outputs/<corpus name>/`
 for another corpus):
@@ -235,7 +239,12 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
     if notebooks:
         check_kernel()
 
-    tables = _build(corpus_path, processed_dir, progress=progress)
+    if notebooks and "corpus_dir" in declared[notebooks[0]]:
+        # The first notebook (01) reads the corpus and writes the tables itself: building here too would
+        # read every transcript twice (minutes on a large corpus). Its failure still stops nothing else.
+        _say(f"Tables: {notebooks[0].stem} builds them from {_rel(corpus_path)} into {_rel(processed_dir)}")
+    else:
+        ensure_tables(corpus_path, processed_dir, progress=progress)
     dirs = {name: out_dir / name for name in ("notebooks", "html", "metrics", "tables")}
     for folder in dirs.values():
         folder.mkdir(parents=True, exist_ok=True)
@@ -261,14 +270,14 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
 
     finished = dt.datetime.now().astimezone()
     seconds = time.perf_counter() - t0
-    manifest = _manifest(corpus_path, processed_dir, out_dir, tables, common, per_notebook, runs, started,
+    manifest = _manifest(corpus_path, processed_dir, out_dir, _table_counts(processed_dir), common, per_notebook, runs, started,
                          finished, seconds, notebooks_dir, only)
     (out_dir / "run.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
     index = _write_index(manifest, out_dir, notebooks_dir)
 
     failed = [r for r in runs if r.status == "failed"]
     if not notebooks:
-        _say(f"No numbered notebooks in {_rel(resolve(notebooks_dir))}; built the tables and an empty index.")
+        _say(f"No numbered notebooks in {_rel(resolve(notebooks_dir))}; wrote the tables and an empty index.")
     _say(f"Report: {_rel(index)}  ({len(runs) - len(failed)} of {len(runs)} notebook(s) ran, {seconds:.1f} s)")
     for r in failed:
         _say(f"error: {r.error}", err=True)
@@ -295,7 +304,12 @@ def check_kernel(name: str = KERNEL_NAME) -> None:
                                    f"--name {name}`") from None
 
 
-def _build(corpus: Path, processed_dir: Path, *, progress: bool) -> dict[str, Any]:
+def ensure_tables(corpus: Path, processed_dir: Path, *, progress: bool = True) -> bool:
+    """Build the corpus's tables into `processed_dir` unless they are already there for exactly these
+    files (same content hashes). Returns True when it built them."""
+    if tables_up_to_date(corpus, processed_dir):
+        _say(f"Tables: up to date in {_rel(processed_dir)} for {_rel(corpus)}")
+        return False
     from .build import build_corpus, write_tables
     result = build_corpus(corpus, progress=progress)
     for err in result.errors:
@@ -305,9 +319,43 @@ def _build(corpus: Path, processed_dir: Path, *, progress: bool) -> dict[str, An
         raise TranscriptError(corpus, "no transcript could be read, so there is nothing to analyse",
                               hint="See the errors above")
     write_tables(result.tables, processed_dir)
-    _say(f"Built {len(docs)} document(s), {len(result.tables['turns'])} turns from {_rel(corpus)} "
+    _say(f"Tables: built {len(docs)} document(s), {len(result.tables['turns'])} turns from {_rel(corpus)} "
          f"into {_rel(processed_dir)}")
-    return result.tables
+    return True
+
+
+def tables_up_to_date(corpus: Path, processed_dir: Path) -> bool:
+    """True when `processed_dir` holds every table, built from exactly the files now in `corpus`.
+
+    Compares the SHA-256 of each transcript with the documents table's `source_sha256` (a file added,
+    removed, edited or unreadable means a rebuild).
+    """
+    import hashlib
+
+    import pandas as pd
+
+    from .build import TABLES, corpus_files
+    if not all((processed_dir / f"{name}.parquet").exists() for name in TABLES):
+        return False
+    try:
+        built = set(pd.read_parquet(processed_dir / "documents.parquet", columns=["source_sha256"]).source_sha256)
+        files = corpus_files(corpus)
+    except Exception:  # unreadable tables or corpus: rebuild, and let the build report what is wrong
+        return False
+    now = {hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+    return now == built
+
+
+def _table_counts(processed_dir: Path) -> dict[str, int | None]:
+    """Documents and turns in the processed tables (None when they could not be read)."""
+    import pandas as pd
+    counts: dict[str, int | None] = {}
+    for name in ("documents", "turns"):
+        try:
+            counts[name] = len(pd.read_parquet(processed_dir / f"{name}.parquet", columns=["doc_id"]))
+        except Exception:
+            counts[name] = None
+    return counts
 
 
 def execute_notebook(nb: Path, output: Path, params: dict[str, Any], *, progress: bool = True,
@@ -378,7 +426,7 @@ def _first_line(text: str, limit: int = 120) -> str:
 
 # ---------------------------------------------------------------- run record and index
 
-def _manifest(corpus: Path, processed_dir: Path, out_dir: Path, tables: dict[str, Any], common: dict[str, Any],
+def _manifest(corpus: Path, processed_dir: Path, out_dir: Path, counts: dict[str, int | None], common: dict[str, Any],
               per_notebook: dict[str, dict[str, Any]], runs: list[NotebookRun], started: dt.datetime,
               finished: dt.datetime, seconds: float, notebooks_dir: str | Path,
               only: list[str] | None) -> dict[str, Any]:
@@ -393,15 +441,14 @@ def _manifest(corpus: Path, processed_dir: Path, out_dir: Path, tables: dict[str
     current = {r.name: asdict(r) for r in runs}
     names = [p.stem for p in find_notebooks(None, notebooks_dir)]
     entries = [current.get(n) or previous.get(n) for n in names]
-    docs = tables["documents"]
     return {
         "title": "Diplomatic-speech workbook: " + ("the embedded sample" if corpus == RAW_DIR else
                                                    corpus.stem if corpus.is_file() else corpus.name),
         "corpus": _rel(corpus),
         "processed_dir": _rel(processed_dir),
         "out_dir": _rel(out_dir),
-        "n_documents": int(len(docs)),
-        "n_turns": int(len(tables["turns"])),
+        "n_documents": counts["documents"],
+        "n_turns": counts["turns"],
         "parameters": {**common, **{f"notebook {k}": v for k, v in per_notebook.items()}},
         "started": started.isoformat(timespec="seconds"),
         "finished": finished.isoformat(timespec="seconds"),
