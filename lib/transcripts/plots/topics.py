@@ -86,10 +86,20 @@ def topic_flow_chart(flow: pd.DataFrame, sentence_topics: pd.DataFrame, labels: 
     return fig
 
 
-def qa_topic_chart(qa: pd.DataFrame, labels: dict[str, str], *, title: str | None = None) -> go.Figure:
+def qa_topic_chart(qa: pd.DataFrame, labels: dict[str, str], *, title: str | None = None,
+                   max_questions: int = 40) -> go.Figure:
     """Questions of one event against the topics of question and answer: an open circle where only
-    the question has the topic, a cross where only the answer has it, a filled dot where both do."""
-    rows = [f"Q{i + 1} (turn {t})" for i, t in enumerate(qa.question_turn)]
+    the question has the topic, a cross where only the answer has it, a filled dot where both do.
+
+    Questions numbered in event order; those where neither side has a topic are left out, and at
+    most `max_questions` are drawn (the first ones; the title says so)."""
+    qa = qa.assign(question_topics=qa.question_topics.fillna(""), answer_topics=qa.answer_topics.fillna(""))
+    numbers = pd.Series(range(1, len(qa) + 1), index=qa.index)
+    keep = (qa.question_topics != "") | (qa.answer_topics != "")
+    n_topical = int(keep.sum())
+    qa = qa[keep].head(max_questions)
+    rows = [f"Q{n} (turn {t})" for n, t in zip(numbers[qa.index], qa.question_turn)]
+    note = f" (first {len(qa)} of {n_topical} questions with topics)" if n_topical > len(qa) else ""
     kinds = {"question only": ("circle-open", "#ff7f0e"), "answer only": ("x", "#1f77b4"),
              "both": ("circle", "#2ca02c")}
     points = {k: ([], [], []) for k in kinds}
@@ -108,12 +118,15 @@ def qa_topic_chart(qa: pd.DataFrame, labels: dict[str, str], *, title: str | Non
         fig.add_trace(go.Scatter(x=x, y=y, mode="markers", name=kind, hovertext=h, hoverinfo="text",
                                  marker=dict(symbol=symbol, size=13, color=color, line=dict(width=2, color=color))))
     used = [labels[t] for t in labels if labels[t] in set(sum((points[k][0] for k in kinds), []))]
-    fig.update_layout(template=TEMPLATE, title=title or "Questions and answers: did the answer stay on the question's topics?",
-                      xaxis=dict(categoryorder="array", categoryarray=used, title=None, tickangle=-30),
+    fig.update_layout(template=TEMPLATE,
+                      title=(title or "Questions and answers: did the answer stay on the question's topics?") + note,
+                      xaxis=dict(categoryorder="array", categoryarray=used, title=None, tickangle=-30,
+                                 side="top" if len(rows) > 15 else "bottom"),
                       yaxis=dict(categoryorder="array", categoryarray=list(reversed(rows)), title=None,
                                  ticktext=[f"{r} · {s}" for r, s in zip(reversed(rows), reversed(list(qa["shift"])))],
                                  tickvals=list(reversed(rows))),
-                      height=max(280, 120 + 28 * len(rows)), legend_title="topic in")
+                      height=max(280, 120 + 28 * len(rows) + (110 if len(rows) > 15 else 0)),
+                      margin=dict(t=250) if len(rows) > 15 else None, legend_title="topic in")
     return fig
 
 
