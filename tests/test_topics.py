@@ -49,6 +49,9 @@ SAMPLE_DOC = "mid_ru_en_2019-12-10_lavrov_pompeo_press_conference"
      [("counterterrorism", "counterterrorism"), ("counterterrorism", "counter terrorism"),
       ("counterterrorism", "COUNTER-TERRORISM")]),
     ("Roe v. Wade", [("reproductive_rights", "Roe v. Wade")]),
+    # a longer phrase wins over the word inside it: the eviction moratorium is not arms control
+    ("The eviction moratorium ends.", [("economy", "eviction moratorium")]),
+    ("a unilateral moratorium on the deployment", [("arms_control", "moratorium")]),
     # curly apostrophes and hyphens between names
     ("Russia’s alleged meddling", [("elections_interference", "meddling")]),
     ("the DPRK’s needs", [("korean_peninsula", "DPRK")]),
