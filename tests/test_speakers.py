@@ -322,3 +322,15 @@ def test_figures_draw_on_sample(sample_tables):
     assert list(fig.data[0].y) == [stats.set_index("speaker").n_words[LAVROV]]  # one month, all his words
     heat = plots.mention_heatmap(sp.mention_matrix(sp.mentions(turns)))
     assert heat.data[0].z.sum() > 0
+
+
+def test_max_terms_keeps_both_ends_and_the_most_frequent(sample_tables):
+    full = sp.distinctive_words(sample_tables["turns"], groups=["Press"])
+    cut = sp.distinctive_words(sample_tables["turns"], groups=["Press"], max_terms=5)
+    n = len(full)
+    assert n > 15 and len(cut) <= 15
+    # ranks stay those of the full list: the five highest-z, the five lowest-z, and the five most used terms
+    assert set(range(1, 6)) | set(range(n - 4, n + 1)) <= set(cut["rank"])
+    most_used = full.assign(total=full["count"] + full.count_other).nlargest(5, "total").term
+    assert set(most_used) <= set(cut.term)
+    assert cut.set_index("term").z.to_dict() == full.set_index("term").z.loc[cut.term].to_dict()
