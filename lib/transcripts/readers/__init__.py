@@ -40,6 +40,9 @@ _CONT = ("\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u0
 _MOJIBAKE = re.compile(rf"(?:[\u00c2-\u00f4][{_CONT}]{{1,3}})+")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def decode(data: bytes, path: str | Path) -> str:
     """Decode raw bytes to text, or raise a `TranscriptError` saying what is wrong with them.
 
@@ -96,7 +99,7 @@ def _checked(text: str, path: str | Path) -> str:
     if not text.strip():
         raise TranscriptError(path, "the file is blank (whitespace only)", line=1,
                               hint="Check that the export or download worked")
-    bad = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    bad = len(_CONTROL.findall(text, 0, 20000))
     if bad > max(8, len(text[:20000]) // 100):
         raise TranscriptError(path, "the file looks binary (many control characters), not a text transcript",
                               hint="Point the workbook at text, HTML, Markdown, CSV or JSONL transcripts")

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 
 from ..labels import person_in
 from ..model import Document, LogEntry, Turn
@@ -59,6 +60,7 @@ ROLE_LABELS = {
 }
 HONORIFICS = {"MS.": "Ms.", "MR.": "Mr.", "MRS.": "Mrs.", "DR.": "Dr.", "MS": "Ms.", "MR": "Mr.", "DR": "Dr.",
               "MISS": "Miss"}
+_MARKUP = re.compile(r"[<\[*\\]")
 _HEADER_MAX = 160  # a short paragraph before the first label is a venue/date line, not speech
 
 
@@ -112,6 +114,8 @@ def markdown_to_text(piece: str) -> str:
     >>> markdown_to_text("March <s>2013</s> \\\\[23\\\\], 2018, *see* [here](https://x.org).")
     'March [23], 2018, see here.'
     """
+    if not _MARKUP.search(piece):
+        return piece
     piece = re.sub(r"<s>.*?</s>\s?", "", piece, flags=re.S | re.I)
     piece = re.sub(r"<(https?://[^>\s]+)>", r"\1", piece)
     piece = re.sub(r"</?[A-Za-z][^<>]*>", "", piece)
@@ -222,6 +226,7 @@ def _skip_space(text: str, i: int, b: int) -> int:
     return i
 
 
+@lru_cache(maxsize=4096)
 def speaker_for(label: str, title: str | None) -> tuple[str, str]:
     """Speaker name and role for an upper-case label, using the document title for full names.
 
