@@ -77,8 +77,9 @@ def topic_flow_chart(flow: pd.DataFrame, sentence_topics: pd.DataFrame, labels: 
     # one layout update for all shaded questions (add_vrect per question is quadratic in plotly)
     shapes = [dict(type="rect", xref="x", yref="paper", x0=a, x1=b, y0=0, y1=1, fillcolor="#ff7f0e", opacity=0.12,
                    line_width=0, layer="below") for a, b in zip(questions.word_start, questions.word_end)]
+    title = title or "Topic flow: what was talked about, in order"
     fig.update_layout(shapes=shapes, template=TEMPLATE, barmode="overlay",
-                      title=title or "Topic flow: what was talked about, in order",
+                      title=html.escape(title if len(title) <= 110 else title[:109].rstrip() + "…"),
                       xaxis_title="position in the event (words from the start); shaded: questions",
                       yaxis=dict(categoryorder="array", categoryarray=[labels[t] for t in reversed(present)] + ["turns"],
                                  title=None),
