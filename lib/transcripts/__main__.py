@@ -18,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--format", dest="fmt", default=None, help="skip format detection and read every file as this format")
     b.add_argument("--max-mb", type=float, default=None, help="refuse files larger than this (default: 20)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b.add_argument("--no-cache", action="store_true", help="read every file again (default: reuse <out>/.cache)")
+    b.add_argument("--speakers", default=None, help="your speaker registry CSV (label,canonical,role,affiliation)")
 
     r = sub.add_parser("run", help="build the tables, execute every notebook and render the HTML report")
     r.add_argument("--corpus", default=None, help="folder of transcripts (default: data/raw, the sample)")
@@ -45,8 +47,10 @@ def _build(args: argparse.Namespace) -> int:
     from .readers import MAX_BYTES
 
     max_bytes = int(args.max_mb * 2**20) if args.max_mb else MAX_BYTES
-    result = build_corpus(args.corpus, fmt=args.fmt, max_bytes=max_bytes, progress=not args.quiet)
-    out = write_tables(result.tables, args.out)
+    from .paths import resolve
+    result = build_corpus(args.corpus, fmt=args.fmt, max_bytes=max_bytes, progress=not args.quiet,
+                          cache_dir=None if args.no_cache else resolve(args.out) / ".cache", speakers=args.speakers)
+    out = write_tables(result.tables, args.out, key=result.key)
     docs, turns = result.tables["documents"], result.tables["turns"]
     cov = coverage(result.tables)
     print(f"Built {len(docs)} document(s), {len(turns)} turns, {len(result.tables['sentences'])} sentences "

@@ -26,7 +26,6 @@ from .errors import TranscriptError
 from .model import Document
 from .paths import PROCESSED_DIR, RAW_DIR, resolve
 from .readers import MAX_BYTES, read_documents
-from .segment import sentence_spans
 
 TABLES = ("documents", "turns", "sentences", "cleaning_log", "texts")
 #: dtype of the long `text` columns in built tables (tables read back by `load_tables` hold Python strings).
@@ -45,6 +44,7 @@ class BuildResult:
     tables: dict[str, pd.DataFrame]
     errors: list[TranscriptError] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (skipped file, file it duplicates)
+    key: str | None = None  # hash of the corpus files' contents and the build settings
 
     @property
     def ok(self) -> bool:
@@ -85,6 +85,7 @@ def _sentence_spans(piece: str, offset: int) -> list[tuple[int, int]]:
             return []
         lead = len(piece) - len(piece.lstrip())
         return [(offset + lead, offset + lead + len(stripped))]
+    from .segment import sentence_spans  # imported here: NLTK takes seconds to import, a cached build needs none
     return sentence_spans(piece, offset)
 
 
@@ -197,6 +198,7 @@ def build_corpus(corpus: str | Path = RAW_DIR, *, fmt: str | None = None, max_by
     corpus_key = hashlib.sha256((settings + "".join(f"{_rel(p, root)}\0{h}\n" for p, h in zip(files, hashes)))
                                 .encode()).hexdigest()[:32]
     if cache is not None and (hit := _load_corpus_cache(cache, corpus_key)) is not None:
+        hit.key = corpus_key
         return hit
 
     doc_ids = _doc_ids(files, root)
@@ -216,6 +218,7 @@ def build_corpus(corpus: str | Path = RAW_DIR, *, fmt: str | None = None, max_by
         assembler.add(files[n], res)
     bar.close()
     result = assembler.finish(registry_files)
+    result.key = corpus_key
     if cache is not None:
         try:
             _save_corpus_cache(cache, corpus_key, result)
@@ -512,12 +515,24 @@ def _unique_id(path: Path, corpus: Path, seen: set[str]) -> str:
     return doc_id
 
 
-def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path = PROCESSED_DIR) -> Path:
-    """Write each table as `<out_dir>/<name>.parquet`."""
+def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path = PROCESSED_DIR, *,
+                 key: str | None = None) -> Path:
+    """Write each table as `<out_dir>/<name>.parquet`.
+
+    With `key` (a `BuildResult.key`), tables already written for the same key are left as they are,
+    so an unchanged corpus is not written again.
+    """
     out = resolve(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    stamp = out / ".build_key"
+    if key and stamp.exists() and stamp.read_text(encoding="utf-8").strip() == key and all(
+            (out / f"{name}.parquet").exists() for name in tables):
+        return out
+    stamp.unlink(missing_ok=True)
     for name, df in tables.items():
         df.to_parquet(out / f"{name}.parquet", index=False)
+    if key:
+        stamp.write_text(key + "\n", encoding="utf-8")
     return out
 
 
@@ -534,17 +549,24 @@ def load_tables(processed_dir: str | Path = PROCESSED_DIR) -> dict[str, pd.DataF
 def coverage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Per document: characters in turns, in the log, and any gaps or overlaps (should be none)."""
     from .clean import coverage_problems
+    spans = pd.concat([tables["turns"][["doc_id", "char_start", "char_end"]].assign(in_turn=True),
+                       tables["cleaning_log"][["doc_id", "char_start", "char_end"]].assign(in_turn=False)],
+                      ignore_index=True).sort_values(["doc_id", "char_start", "char_end"], kind="stable")
+    spans["length"] = spans.char_end - spans.char_start
+    docs = tables["documents"][["doc_id", "n_chars"]]
+    in_turns = spans[spans.in_turn].groupby("doc_id").length.sum()
+    in_log = spans[~spans.in_turn].groupby("doc_id").length.sum()
+    # Spans tile a document when each starts where the previous ended, the first at 0, the last at n_chars.
+    prev_end = spans.groupby("doc_id").char_end.shift(fill_value=0)
+    bad_docs = set(spans.doc_id[(spans.char_start != prev_end) | (spans.length < 0)])
+    last_end = spans.groupby("doc_id").char_end.last()
     rows = []
-    turns = tables["turns"].groupby("doc_id")
-    log = tables["cleaning_log"].groupby("doc_id")
-    for doc in tables["documents"].itertuples():
-        t = turns.get_group(doc.doc_id) if doc.doc_id in turns.groups else tables["turns"].iloc[0:0]
-        g = log.get_group(doc.doc_id) if doc.doc_id in log.groups else tables["cleaning_log"].iloc[0:0]
-        spans = list(zip(t.char_start, t.char_end)) + list(zip(g.char_start, g.char_end))
-        problems = coverage_problems(doc.n_chars, spans)
-        in_turns = int((t.char_end - t.char_start).sum())
-        in_log = int((g.char_end - g.char_start).sum())
-        rows.append(dict(doc_id=doc.doc_id, n_chars=doc.n_chars, chars_in_turns=in_turns, chars_in_log=in_log,
-                         coverage=(in_turns + in_log) / doc.n_chars if doc.n_chars else 1.0,
-                         problems="; ".join(problems) or None))
+    for doc_id, n_chars in zip(docs.doc_id, docs.n_chars):
+        problems = None
+        if doc_id in bad_docs or int(last_end.get(doc_id, 0)) != n_chars:
+            group = spans[spans.doc_id == doc_id]
+            problems = "; ".join(coverage_problems(int(n_chars), list(zip(group.char_start, group.char_end)))) or None
+        t, g = int(in_turns.get(doc_id, 0)), int(in_log.get(doc_id, 0))
+        rows.append(dict(doc_id=doc_id, n_chars=int(n_chars), chars_in_turns=t, chars_in_log=g,
+                         coverage=(t + g) / n_chars if n_chars else 1.0, problems=problems))
     return pd.DataFrame(rows, columns=["doc_id", "n_chars", "chars_in_turns", "chars_in_log", "coverage", "problems"])
