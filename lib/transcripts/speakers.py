@@ -411,8 +411,8 @@ def sentence_tone(sentences: pd.DataFrame, *, progress: bool = True) -> pd.DataF
 
     analyser = SentimentIntensityAnalyzer()
     scores = [analyser.polarity_scores(str(s))["compound"]
-              for s in tqdm(sentences.text, desc="Tone (VADER)", unit="sentence",
-                            disable=not progress or len(sentences) < 5000)]
+              for s in tqdm(sentences.text, desc="Tone (VADER)", unit="sentence", mininterval=10,
+                            disable=not progress or len(sentences) < 50_000)]
     return sentences.assign(tone=np.asarray(scores, dtype=float))
 
 
