@@ -40,6 +40,7 @@ _CONT = ("\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u0
 _MOJIBAKE = re.compile(rf"(?:[\u00c2-\u00f4][{_CONT}]{{1,3}})+")
 
 
+_COMMON_ENCODINGS = {"cp1252", "latin_1", "iso8859_1", "iso8859_15", "cp1251", "koi8_r"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
@@ -112,10 +113,14 @@ def _legacy(data: bytes, path: str | Path, exc: UnicodeDecodeError) -> tuple[str
 
     line = data.count(b"\n", 0, exc.start) + 1
     matches = [m for m in from_bytes(data[:200_000]) if not m.encoding.startswith("utf")]
-    best = matches[0] if matches else None
-    rivals = [m for m in matches[1:] if str(m) != str(best)] if best else []
-    sure = best is not None and best.chaos <= 0.2 and best.coherence >= 0.2 and (
-        not rivals or best.coherence - rivals[0].coherence >= 0.03)
+    plausible = [m for m in matches if m.chaos <= 0.2 and m.coherence >= 0.2]
+    # Central European and Baltic code pages read French or German almost as well as cp1252 does;
+    # the encodings transcripts really come in win when they are plausible at all.
+    common = [m for m in plausible if m.encoding in _COMMON_ENCODINGS]
+    pool = common or plausible
+    best = pool[0] if pool else (matches[0] if matches else None)
+    rivals = [m for m in pool[1:] if str(m) != str(best)]
+    sure = bool(pool) and (not rivals or best.coherence - rivals[0].coherence >= 0.03)
     if not sure:
         guesses = ", ".join(dict.fromkeys(m.encoding for m in matches[:3])) or "none"
         raise TranscriptError(path, f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at byte {exc.start}) "
@@ -169,7 +174,10 @@ def detect_format(text: str, path: Path) -> str:
         score = reader.sniff(text) + (0.2 if path.suffix.lower() in reader.EXTENSIONS else 0.0)
         if score > best_score:
             best, best_score = name, score
-    if best is None or best_score < 0.3:
+    # A plain-text reader accepts almost any text; for a file whose extension no reader claims
+    # (.json, .yaml, .docx, ...) we want real evidence of a transcript before reading it as one.
+    claimed = path.suffix.lower() in {"", ".text"} | {e for r in READERS.values() for e in r.EXTENSIONS}
+    if best is None or best_score < (0.3 if claimed else 0.5):
         raise TranscriptError(path, "unknown transcript format", line=1,
                               hint=f"Supported formats: {', '.join(supported_formats())}. "
                                    "Pass the format explicitly (--format) if the file is one of them")
