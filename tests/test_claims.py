@@ -303,3 +303,30 @@ def test_restatement_check_flags_a_changed_figure():
     # the embassy sentence shares the figure but not the context, so it is not grouped with them
     assert (row.stated, row.computed, row.is_consistent) == ("$27 billion", "$25 billion", False)
     assert "2 statements" in row.explanation
+
+
+def _turn(*texts):
+    n = len(texts)
+    return pd.DataFrame(dict(doc_id="d", turn_index=0, sentence_index=range(n), speaker="X",
+                             char_start=[100 * i for i in range(n)], char_end=[100 * i + 99 for i in range(n)],
+                             text=list(texts)))
+
+
+@pytest.mark.parametrize("texts, expected", [
+    # "B, down from A": (1 − 24,000/184,000) × 100 = 86.96 → 87.0%, as stated
+    (["Cases fell to 24,000 cases a day, down from 184,000 cases a day in January, an 87 percent decrease."],
+     [("87%", "87.0%", True)]),
+    # 450,000 / 260,000 = 1.731 → 73.1%; "more than a 70 percent increase" is one-sided: consistent
+    (["Back in July, we were averaging 260,000 first shots a day.",
+      "Today, we are getting 450,000 first shots a day — more than a 70 percent increase."],
+     [("70%", "73.1%", True)]),
+    # the base ("our prior seven-day average") is not given: nothing to recompute
+    (["CDC reported over 34,600 cases.",
+      "Our average is 54,400 cases per day, a decline of about 21 percent from our prior seven-day average."], []),
+    # the amounts are not tied to the percentage ("in which there was"): left out
+    (["The trial of around 1,500 people stopped after 775 people, in which there was a 50 percent decrease."], []),
+])
+def test_change_check_pairing(texts, expected):
+    from transcripts.quantities import change_checks
+    got = change_checks(_turn(*texts))
+    assert [(r.stated, r.computed, r.is_consistent) for r in got.itertuples()] == expected

@@ -63,7 +63,7 @@ _IDENT_RE = re.compile(r"(?:\b(?:Resolution|resolution|No\.?|number|Number|Artic
                        r"chapter|Protocol|Flight|flight|Room|room|Page|page|Title|Rule|rule|Amendment)\s+\d[\d\-/]*"
                        r"|\b[A-Za-z]+-?\d+[A-Za-z]*\b|\b\d+(?:st|nd|rd|th)\b|\b\d{1,2}:\d{2}\b|\b\d+/\d+\b)")
 _QUANT_RE = re.compile(
-    rf"""(?P<qual>\b(?:{_QUAL})\s+)?
+    rf"""(?P<qual>\b(?:{_QUAL})\s+(?:an?\s+)?)?
         (?P<cur>US\$|\$|€|£|¥|₽)?\s?
         (?P<num>{_NUM}|(?<!-)\b(?:{_WORDNUM})\b(?!-))
         (?:\s*(?:-|–|—|to)\s*(?P<cur2>US\$|\$|€|£)?(?P<num2>{_NUM}))?
@@ -209,7 +209,7 @@ def _from_match(text: str, m: re.Match, start: int, end: int) -> Quantity | None
     kind, nunit, factor = _unit_kind(unit, cur)
     value = _number(num)
     mult = SCALES.get(scale.lower(), 1.0) if scale else 1.0
-    qual = QUALIFIERS.get(re.sub(r"\s+", " ", (m.group("qual") or "").strip().lower()), "")
+    qual = QUALIFIERS.get(re.sub(r"\s+an?$", "", re.sub(r"\s+", " ", (m.group("qual") or "").strip().lower())), "")
     q = Quantity(kind, text[start:end].strip(), start, start + len(text[start:end].rstrip()), value=value, unit=nunit,
                  qualifier=qual)
     if m.group("num2"):
@@ -294,7 +294,7 @@ _CHANGE_BEFORE = re.compile(rf"\b(?P<dir>{_UP}|{_DOWN})(?:\s+(?:of|by))?\s*$", r
 _THAN = re.compile(r"\bthan\b", re.I)
 # "an increase of 70 percent from the prior seven-day average": the base is named but not given
 _UNSTATED_BASE = re.compile(r"^[^.;]{0,25}?\b(?:from|over|compared\s+(?:to|with)|than|since)\s+(?:the|a|its|their|last|"
-                            r"this|that)\b(?:\s+\w+){0,2}\s+(?:prior|previous|last|same|year|month|week|quarter|period|"
+                            r"this|that|our|his|her)\b(?:\s+\w+){0,2}\s+(?:prior|previous|last|same|year|month|week|quarter|period|"
                             r"average|level|peak|low)", re.I)
 
 
@@ -323,37 +323,96 @@ def _change_direction(text: str, q: "Quantity") -> str:
     return "up" if re.fullmatch(_UP, m.group("dir"), re.I) else "down"
 
 
+_PERCENT_HINT = re.compile(r"%|\bper\s?cent\b|\bpercent\b", re.I)
+# "this is", "which represents", "that's", or a dash/colon: the percentage refers back to the amounts
+_ANAPHOR = re.compile(r"(?:\b(?:this|that|which|it)\s+(?:is|was|represents|marks|means|amounts\s+to)|"
+                      r"\b(?:this|that|it)[’']s|[—–:])\s*(?:an?|the)?\s*(?:increase|decrease|rise|drop|decline|fall|"
+                      r"growth|jump|gain|reduction)?\s*(?:of|by)?\s*$", re.I)
+_FROM_TO = re.compile(r"\bfrom\b[^.;]{0,40}$", re.I)
+
+
+def _amount_key(q: "Quantity") -> tuple[str, str] | None:
+    """What makes two amounts comparable: money in one currency, or counts of the same named thing."""
+    if q.kind == "money" and q.normalized_value:
+        return ("money", q.unit)
+    if q.kind == "count" and q.normalized_value and q.unit and not q.comparison:
+        return ("count", q.unit)
+    return None
+
+
 def change_checks(sentences: pd.DataFrame, *, tolerance: float = 1.0, window: int = 1) -> pd.DataFrame:
     """Recompute stated percentage changes from the two amounts they refer to.
 
-    A percentage followed or preceded by a change word ("an almost 33 percent increase", "fell by 5%")
-    is checked against the last two amounts of the same kind and unit (money with money, a count with
-    a count of the same thing) in its sentence or the `window` sentences before it in the same turn.
+    A percentage with a change word ("an almost 33 percent increase", "fell by 5%") is checked against
+    two comparable amounts (money in one currency, or counts of the same thing) when the text ties
+    them together: "from A to B" or "B, down from A" in its sentence, or the two amounts just before
+    it (its sentence or the `window` sentences before, same turn, no other percentage in between)
+    followed by "this is", "which represents", "that's" or a dash. Pairs whose recomputed direction
+    contradicts the stated one, and changes measured against a base the text does not give ("from
+    the prior seven-day average"), are left out: the text does not say which amounts were compared.
     Consistent when the recomputed change is within `tolerance` percentage points of the stated one
     (one-sided for "more than"/"at least" and "less than"/"up to").
     `sentences` needs doc_id, turn_index, sentence_index, text, char_start, char_end, speaker.
     """
     rows = []
-    for (doc_id, turn_index), turn in sentences.sort_values("sentence_index").groupby(["doc_id", "turn_index"], sort=False):
-        parsed = [(s, parse_quantities(s.text)) for s in turn.itertuples(index=False)]
-        for i, (s, quants) in enumerate(parsed):
-            for q in quants:
-                if q.kind != "percent" or q.unit != "%" or q.value is None:
-                    continue
-                direction = _change_direction(s.text, q)
-                if not direction or _UNSTATED_BASE.search(s.text[q.end:q.end + 80]):
-                    continue
-                pool = [(ps, pq) for ps, pqs in parsed[max(0, i - window):i] for pq in pqs] + \
-                       [(s, pq) for pq in quants if pq.end <= q.start]
-                pool = [(ps, pq) for ps, pq in pool if pq.kind in {"money", "count"} and pq.normalized_value
-                        and not pq.comparison]
-                if len(pool) < 2:
-                    continue
-                (s_a, a), (s_b, b) = pool[-2], pool[-1]
-                if (a.kind, a.unit if a.kind == "money" else a.unit or "") != (b.kind, b.unit if b.kind == "money" else b.unit or ""):
-                    continue
-                rows.append(_change_row(s, q, direction, s_a, a, s_b, b, tolerance, sentences_used=[s_a, s_b, s]))
+    ordered = sentences.sort_values(["doc_id", "turn_index", "sentence_index"], kind="stable")
+    recent: list = []  # the last sentences of the current turn: (row, quantities or None)
+    turn_key = None
+    for s in ordered.itertuples(index=False):
+        if (s.doc_id, s.turn_index) != turn_key:
+            turn_key, recent = (s.doc_id, s.turn_index), []
+        recent = (recent + [(s, None)])[-(window + 1):]
+        if not _PERCENT_HINT.search(s.text):
+            continue
+        quants = parse_quantities(s.text)
+        for q in quants:
+            if q.kind != "percent" or q.unit != "%" or q.value is None:
+                continue
+            direction = _change_direction(s.text, q)
+            if not direction or _UNSTATED_BASE.search(s.text[q.end:q.end + 80]):
+                continue
+            pair = _pair_for_change(s, q, quants, [r for r, _ in recent[:-1]])
+            if pair is None:
+                continue
+            (s_a, a), (s_b, b) = pair
+            ratio = b.normalized_value / a.normalized_value
+            if (ratio > 1) != (direction == "up") or ratio == 1:
+                continue
+            rows.append(_change_row(s, q, direction, s_a, a, s_b, b, tolerance, sentences_used=[s_a, s_b, s]))
     return pd.DataFrame(rows, columns=CHECK_COLUMNS)
+
+
+def _pair_for_change(s, q: "Quantity", quants: list["Quantity"], before: list) -> tuple | None:
+    """The two amounts a stated change refers to, as ((row, A), (row, B)), A the earlier value."""
+    same = [x for x in quants if x.end <= q.start and _amount_key(x)]
+    # "from A to B" / "B, down from A" in the percentage's own sentence
+    for a, b in zip(same, same[1:]):
+        if _amount_key(a) != _amount_key(b):
+            continue
+        between = s.text[a.end:b.start]
+        if _FROM_TO.search(s.text[max(0, a.start - 45):a.start]) and re.search(r"\bto\b", between):
+            return (s, a), (s, b)
+        if re.search(r"\b(?:up|down|rising|falling|increasing|decreasing)\s+from\b", between):
+            return (s, b), (s, a)
+    # the amounts just before, tied to the percentage by "this is", "which represents", a dash ...
+    last_pct = max((x.end for x in quants if x.kind == "percent" and x.end <= q.start), default=0)
+    pool = [(s, x) for x in same if x.start >= last_pct]
+    if last_pct == 0:
+        for r in reversed(before):
+            qs = parse_quantities(r.text)
+            pcts = [x.end for x in qs if x.kind == "percent"]
+            pool = [(r, x) for x in qs if _amount_key(x) and x.start >= max(pcts, default=0)] + pool
+            if pcts:
+                break
+    if len(pool) < 2:
+        return None
+    (s_a, a), (s_b, b) = pool[-2], pool[-1]
+    if _amount_key(a) != _amount_key(b):
+        return None
+    lead = s.text[max(0, (b.end if s_b is s else 0)):q.start]
+    if not _ANAPHOR.search(lead):
+        return None
+    return (s_a, a), (s_b, b)
 
 
 def _change_row(s, q, direction, s_a, a, s_b, b, tolerance, sentences_used) -> dict:
