@@ -192,6 +192,8 @@ def build_corpus(corpus: str | Path = RAW_DIR, *, fmt: str | None = None, max_by
     root = resolve(corpus)
     files = corpus_files(corpus)
     registry_files = [str(resolve(p)) for p in ([speakers] if isinstance(speakers, (str, Path)) else speakers or [])]
+    from .registry import load_registry
+    load_registry(registry_files)  # a bad registry stops the build here, before any file is read
     settings = _settings_key(fmt, max_bytes, registry_files)
     cache = Path(cache_dir) if cache_dir is not None else None
     hashes = _file_hashes(files, cache)

@@ -65,6 +65,7 @@ class Registry:
     def from_rows(cls, rows: list[dict], source: str = "<rows>") -> "Registry":
         entries = {}
         for n, row in enumerate(rows, 2):
+            n = row.get("_line", n)
             label = (row.get("label") or "").strip()
             canonical = (row.get("canonical") or "").strip()
             role = (row.get("role") or "").strip() or None
@@ -121,7 +122,12 @@ def _read(path: str) -> Registry:
     except OSError as exc:
         raise TranscriptError(p, f"cannot read the speaker registry ({exc.strerror})",
                               hint="Check the --speakers path") from None
-    rows = list(csv.DictReader(ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")))
+    kept = [(n, ln) for n, ln in enumerate(lines, 1) if ln.strip() and not ln.lstrip().startswith("#")]
+    reader = csv.DictReader(ln for _, ln in kept)
+    rows = []
+    for row in reader:
+        row["_line"] = kept[reader.line_num - 1][0]  # the line number in the file, comments counted
+        rows.append(row)
     return Registry.from_rows(rows, str(p))
 
 
