@@ -316,3 +316,24 @@ def test_tables_are_rebuilt_only_when_the_corpus_changed(tmp_path, sample_text):
     assert ensure_tables(corpus, processed, progress=False) is True
     (corpus / "b.txt").write_bytes((corpus / "a.txt").read_bytes())  # a duplicate: same hash set, skipped by the build
     assert tables_up_to_date(corpus, processed)
+
+
+def test_when_the_building_notebook_fails_the_runner_builds_the_tables_for_the_others(tmp_path):
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    builder = _notebook([md("# Builder\nBuilds the tables, but fails first."), code(
+        'corpus_dir: str = "data/raw"  # transcripts\nprocessed_dir: str = "data/processed"  # tables\n'
+        'out_dir: str = "outputs"  # results', metadata={"tags": ["parameters"]}),
+        code("from pathlib import Path\nassert not Path(processed_dir, 'turns.parquet').exists()  # runner left it to me"),
+        code("raise RuntimeError('reader broke')")])
+    nbformat.write(builder, folder / "01_builder.ipynb")
+    reader = _good("02_reader")
+    reader.cells.append(code("from pathlib import Path\nassert Path(processed_dir, 'turns.parquet').exists()"))
+    nbformat.write(reader, folder / "02_reader.ipynb")
+    out = tmp_path / "out"
+    assert run_workbook(corpus=RAW_DIR, out=out, notebooks_dir=folder, progress=False) == 1
+    run = {n["name"]: n for n in json.loads((out / "run.json").read_text())["notebooks"]}
+    assert run["01_builder"]["status"] == "failed" and "RuntimeError: reader broke" in run["01_builder"]["error"]
+    assert run["02_reader"]["status"] == "ok"
+    assert (out / "processed" / "turns.parquet").exists()

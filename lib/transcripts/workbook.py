@@ -227,7 +227,7 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
     common.update(params or {})
     for key in RUNNER_PARAMS:
         if key in common:
-            _say(f"note: parameter {key} is set by the runner ({key} for this corpus); the given value is ignored",
+            _say(f"note: {key} is set by the runner (from --corpus/--out); the value given for it is ignored",
                  err=True)
             common.pop(key)
     declared = {nb: notebook_parameters(nb) for nb in notebooks}
@@ -267,11 +267,16 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
         run.notebook = f"notebooks/{nb.name}"
         runs.append(run)
         _say(_line(run, label))
+        if run.status == "failed" and "corpus_dir" in declared[nb] and not tables_up_to_date(corpus_path, processed_dir):
+            try:  # the notebook that builds the tables failed: build them here so the others can still run
+                ensure_tables(corpus_path, processed_dir, progress=progress)
+            except TranscriptError as exc:
+                _say(f"error: {exc}", err=True)
 
     finished = dt.datetime.now().astimezone()
     seconds = time.perf_counter() - t0
-    manifest = _manifest(corpus_path, processed_dir, out_dir, _table_counts(processed_dir), common, per_notebook, runs, started,
-                         finished, seconds, notebooks_dir, only)
+    manifest = _manifest(corpus_path, processed_dir, out_dir, _table_counts(processed_dir), common, per_notebook,
+                         runs, started, finished, seconds, notebooks_dir, only)
     (out_dir / "run.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
     index = _write_index(manifest, out_dir, notebooks_dir)
 
