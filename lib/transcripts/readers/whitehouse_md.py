@@ -104,8 +104,22 @@ def parse(doc: Document) -> None:
         prev_blank = False
         prev_end_char = line.rstrip(" \t\u00a0*_")[-1:]
     state.finish()
+    _settle_principal_and_place(doc)
     if not has_labels and doc.turns:
         doc.warnings.append(f"no speaker labels found: all text is one turn by {doc.turns[0].speaker}")
+
+
+def _settle_principal_and_place(doc: Document) -> None:
+    """A one-word principal from the title ("Biden") becomes the speaker it names ("President Biden");
+    the place is the last line of the first venue paragraph ("En Route Dover, Delaware")."""
+    if doc.principal and " " not in doc.principal:
+        named = [t.speaker for t in doc.turns if t.speaker.split()[-1].lower() == doc.principal.lower()]
+        doc.principal = named[0] if named else doc.principal
+    if doc.place is None:
+        venue = next((e for e in doc.log if e.reason.startswith("header line")), None)
+        if venue is not None:
+            last = doc.text[venue.char_start:venue.char_end].splitlines()[-1]
+            doc.place = " ".join(markdown_to_text(last).replace("*", "").split()) or None
 
 
 def markdown_to_text(piece: str) -> str:
