@@ -55,6 +55,28 @@ def focus(tables: dict[str, pd.DataFrame], doc_ids: Sequence[str] | None = None)
             for name, df in tables.items()}
 
 
+def event_labels(documents: pd.DataFrame, *, max_chars: int = 48) -> dict[str, str]:
+    """Short, unique, readable labels for events ("2021-03-02 · Press Briefing by Press Secretary Jen…"),
+    for chart axes where long document ids would crowd out the plot.
+
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "event_date": pd.to_datetime(["2021-03-02", None]),
+    ...                      "title": ["Press Briefing by Press Secretary Jen Psaki, March 2, 2021", None]})
+    >>> event_labels(docs, max_chars=30)
+    {'a': '2021-03-02 · Press Briefing by Press Secre…', 'b': 'b'}
+    """
+    labels: dict[str, str] = {}
+    seen: set[str] = set()
+    for doc_id, date, title in zip(documents.doc_id, documents.event_date, documents.title):
+        name = title if isinstance(title, str) and title.strip() else doc_id
+        name = name if len(name) <= max_chars else name[:max_chars - 1].rstrip() + "…"
+        label = f"{date:%Y-%m-%d} · {name}" if pd.notna(date) else name
+        if label in seen:
+            label = f"{label} ({doc_id})"
+        seen.add(label)
+        labels[doc_id] = label
+    return labels
+
+
 def terms(text: str) -> list[str]:
     """The words of a text as terms: lower-cased, curly apostrophes made straight.
 
