@@ -334,3 +334,14 @@ def test_max_terms_keeps_both_ends_and_the_most_frequent(sample_tables):
     most_used = full.assign(total=full["count"] + full.count_other).nlargest(5, "total").term
     assert set(most_used) <= set(cut.term)
     assert cut.set_index("term").z.to_dict() == full.set_index("term").z.loc[cut.term].to_dict()
+
+
+def test_profile_per_event_equals_corpus_on_one_event(sample_tables):
+    # One event: the per-event rows must repeat the corpus-wide rows (same turns, same words).
+    turns, sentences = sample_tables["turns"], sample_tables["sentences"]
+    toned = sp.sentence_tone(sentences, progress=False)
+    corpus = sp.speaker_profile(turns, sentences, toned=toned).set_index("speaker")
+    event = sp.speaker_profile(turns, sentences, per_event=True, toned=toned).set_index("speaker")
+    for col in ["n_turns", "n_words", "word_share", "mattr", "hedging_per_1k", "certainty_per_1k", "tone_mean"]:
+        assert event[col].to_dict() == pytest.approx(corpus[col].to_dict()), col
+    assert toned.tone.notna().all() and len(toned) == 186  # 186 sentences in the sample (foundation ground truth)

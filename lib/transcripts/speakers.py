@@ -404,14 +404,15 @@ def top_markers(hits: pd.DataFrame, n: int = 5) -> pd.DataFrame:
 
 
 def marker_rates(turns: pd.DataFrame, markers: pd.DataFrame | None = None, *,
-                 by: Sequence[str] = ("speaker",)) -> pd.DataFrame:
+                 by: Sequence[str] = ("speaker",), hits: pd.DataFrame | None = None) -> pd.DataFrame:
     """Hedging and certainty markers per 1,000 words, per group.
 
+    Pass `hits` (from `marker_hits(turns, markers)`) to reuse matches already made.
     Returns the `by` columns, n_words, then for each category: `<category>` (count) and
     `<category>_per_1k`.
     """
     markers = load_markers() if markers is None else markers
-    hits = marker_hits(turns, markers)
+    hits = marker_hits(turns, markers) if hits is None else hits
     by = list(by)
     out = turns.groupby(by, sort=False).n_words.sum().rename("n_words").to_frame()
     for cat in dict.fromkeys(markers.category):
@@ -432,10 +433,11 @@ def sentence_tone(sentences: pd.DataFrame, *, progress: bool = True) -> pd.DataF
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     analyser = SentimentIntensityAnalyzer()
-    scores = [analyser.polarity_scores(str(s))["compound"]
-              for s in tqdm(sentences.text, desc="Tone (VADER)", unit="sentence", mininterval=10,
-                            disable=not progress or len(sentences) < 50_000)]
-    return sentences.assign(tone=np.asarray(scores, dtype=float))
+    unique = pd.unique(sentences.text.astype(str))  # "Thank you." and "Go ahead." are scored once
+    scores = {s: analyser.polarity_scores(s)["compound"]
+              for s in tqdm(unique, desc="Tone (VADER)", unit="sentence", mininterval=10,
+                            disable=not progress or len(unique) < 50_000)}
+    return sentences.assign(tone=sentences.text.astype(str).map(scores).astype(float))
 
 
 def tone_by(toned: pd.DataFrame, turns: pd.DataFrame, *, by: Sequence[str] = ("speaker",)) -> pd.DataFrame:
@@ -451,14 +453,16 @@ def tone_by(toned: pd.DataFrame, turns: pd.DataFrame, *, by: Sequence[str] = ("s
 
 
 def speaker_profile(turns: pd.DataFrame, sentences: pd.DataFrame, *, per_event: bool = False, window: int = 50,
-                    markers: pd.DataFrame | None = None, toned: pd.DataFrame | None = None) -> pd.DataFrame:
+                    markers: pd.DataFrame | None = None, toned: pd.DataFrame | None = None,
+                    hits: pd.DataFrame | None = None) -> pd.DataFrame:
     """`speaker_stats` plus MATTR, hedging/certainty per 1,000 words and VADER tone, one row per speaker
-    (per event and speaker with `per_event`). Pass `toned` (from `sentence_tone`) to reuse scores.
+    (per event and speaker with `per_event`). Pass `toned` (from `sentence_tone`) and `hits` (from
+    `marker_hits`) to reuse work already done.
     """
     keys = ["doc_id", "speaker"] if per_event else ["speaker"]
     out = speaker_stats(turns, per_event=per_event)
     div = lexical_diversity(turns, by=keys, window=window).drop(columns="n_terms")
-    rates = marker_rates(turns, markers, by=keys).drop(columns="n_words")
+    rates = marker_rates(turns, markers, by=keys, hits=hits).drop(columns="n_words")
     toned = sentence_tone(sentences) if toned is None else toned
     tone = tone_by(toned, turns, by=keys)
     for part in (div, rates, tone):
