@@ -236,6 +236,9 @@ def _results(jobs: list[tuple], todo: list[int], n_workers: int):
     todo_set = set(todo)
     if n_workers > 1 and len(todo) >= 8:
         import multiprocessing
+
+        from .segment import sentence_tokenizer
+        sentence_tokenizer()  # import NLTK once here: forked workers inherit it instead of each importing it
         from concurrent.futures import ProcessPoolExecutor
 
         ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None

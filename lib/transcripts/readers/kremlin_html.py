@@ -42,6 +42,7 @@ _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl"
           "table", "section", "article", "header", "footer", "nav", "aside", "figure", "figcaption", "blockquote",
           "form", "fieldset", "label", "main", "body", "html", "pre", "address", "time", "title", "hr", "br"}
 _STRONG = {"b", "strong"}
+_WS = re.compile(r"[ \t\r\n\f]+")
 _SEPARATOR = re.compile(r"^\s*(?:\*\s*){3}")
 _FIRST_PERSON = re.compile(r"\b(?:I|I’m|I'm|we|We|my|My|our|Our|us)\b")
 _OFFICE = {"president", "minister", "governor", "head", "chairman", "chair", "director", "secretary", "ceo",
@@ -67,6 +68,9 @@ def sniff(text: str) -> float:
 
 # -- rendering HTML to blocks of text ---------------------------------------------------------------
 
+STRONG, ITALIC, LINK = 1, 2, 4
+
+
 @dataclass
 class Block:
     """One block of visible text: where it came from and which of its characters were bold or italic."""
@@ -75,9 +79,19 @@ class Block:
     tag: str  # the innermost block element (p, div, h1, ...)
     region: str  # "page" (outside the article), "body" (inside it)
     classes: str  # classes of the enclosing elements, innermost last
-    strong: list[bool] = field(default_factory=list)  # per character: bold
-    italic: list[bool] = field(default_factory=list)  # per character: italic
-    link: list[bool] = field(default_factory=list)  # per character: inside a link
+    runs: list[tuple[int, int, int]] = field(default_factory=list)  # (start, end, STRONG|ITALIC|LINK bits)
+
+    def flags(self, k: int) -> int:
+        """The style bits of character `k`."""
+        for start, end, bits in self.runs:
+            if start <= k < end:
+                return bits
+            if start > k:
+                break
+        return 0
+
+    def all_italic(self) -> bool:
+        return all(self.flags(k) & ITALIC for k, ch in enumerate(self.text) if not ch.isspace())
 
 
 def render(source: str) -> list[Block]:
@@ -85,43 +99,46 @@ def render(source: str) -> list[Block]:
 
     >>> [(b.tag, b.text) for b in render("<p><b>A  B</b>: x&amp;y<span class='hidden'>no</span></p><div>Nav</div>")]
     [('p', 'A B: x&y'), ('div', 'Nav')]
+    >>> render("<p><b>A</b> b</p>")[0].runs
+    [(0, 1, 1), (1, 3, 0)]
     """
     blocks: list[Block] = []
     stack: list[tuple[str, str, bool, bool]] = []  # (tag, classes, starts the article body, hidden)
-    chars: list[str] = []
-    strong: list[bool] = []
-    italic: list[bool] = []
-    link: list[bool] = []
+    pieces: list[tuple[str, int]] = []  # text pieces of the open block with their style bits
+    last = [""]  # the last character added to the open block
     state = {"skip": 0, "b": 0, "i": 0, "a": 0, "body": 0}
 
     def flush() -> None:
-        raw = "".join(chars)
+        if not pieces:
+            return
+        raw = "".join(p for p, _ in pieces)
         if raw.strip():
             lead = len(raw) - len(raw.lstrip())
             end = len(raw.rstrip())
+            runs, pos = [], -lead
+            for piece, bits in pieces:
+                a, b = max(pos, 0), min(pos + len(piece), end - lead)
+                if b > a:
+                    runs.append((a, b, bits))
+                pos += len(piece)
             block_tag = next((t[0] for t in reversed(stack) if t[0] in _BLOCK), "html")
             classes = " ".join(t[1] for t in stack if t[1])
-            blocks.append(Block(raw[lead:end], block_tag, "body" if state["body"] else "page", classes,
-                                strong[lead:end], italic[lead:end], link[lead:end]))
-        chars.clear(), strong.clear(), italic.clear(), link.clear()
+            blocks.append(Block(raw[lead:end], block_tag, "body" if state["body"] else "page", classes, runs))
+        pieces.clear()
+        last[0] = ""
 
     def add(text: str, *, is_break: bool = False) -> None:
-        if is_break:
-            pieces = ["\n"]
-        else:
-            pieces = [re.sub(r"[ \t\r\n\f]+", " ", text)]
-        for piece in pieces:
-            if piece == " " and (not chars or chars[-1] in " \n"):
-                continue
-            if piece.startswith(" ") and chars and chars[-1] in " \n":
-                piece = piece[1:]
-            for ch in piece:
-                chars.append(ch)
-                strong.append(state["b"] > 0)
-                italic.append(state["i"] > 0)
-                link.append(state["a"] > 0)
+        piece = "\n" if is_break else _WS.sub(" ", text)
+        if piece.startswith(" ") and last[0] in ("", " ", "\n"):
+            piece = piece[1:]
+        if not piece:
+            return
+        bits = (STRONG if state["b"] > 0 else 0) | (ITALIC if state["i"] > 0 else 0) | (LINK if state["a"] > 0 else 0)
+        pieces.append((piece, bits))
+        last[0] = piece[-1]
 
-    pos = 0
+    body = re.search(r"<body\b", source, re.I)
+    pos = body.start() if body else 0  # nothing in <head> is shown
     n = len(source)
     while pos < n:
         m = _TOKEN.match(source, pos)
@@ -280,7 +297,7 @@ def _is_speech_block(b: Block, has_body: bool) -> bool:
 
 def _is_stage_direction(b: Block) -> bool:
     t = b.text.strip()
-    return t.startswith("(") and t.endswith(")") and len(t) < 200 and all(b.italic or [False])
+    return t.startswith("(") and t.endswith(")") and len(t) < 200 and b.all_italic()
 
 
 def _page_reason(b: Block) -> str:
@@ -324,11 +341,14 @@ def _label(b: Block) -> HtmlLabel | None:
         return None
     head = text[start:colon]
     depth = 0
+    any_strong = False
     for k, ch in enumerate(head, start):  # bold, a person link, an italic note in brackets: a label
         depth += (ch == "(") - (ch == ")")
-        if not (ch.isspace() or b.strong[k] or b.italic[k] or b.link[k] or depth > 0 or ch in "()"):
+        bits = b.flags(k)
+        any_strong = any_strong or bool(bits & STRONG)
+        if not (ch.isspace() or bits or depth > 0 or ch in "()"):
             return None
-    if not any(b.strong[start:colon + 1]):
+    if not (any_strong or b.flags(colon) & STRONG):
         return None
     m = _LABEL_NAME.match(" ".join(head.split()))
     if not m or not any(ch.isalpha() for ch in m.group("name")):
