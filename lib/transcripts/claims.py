@@ -58,12 +58,15 @@ class Rules:
 
 
 def _phrase_re(phrase: str, *, before_number: bool = False) -> re.Pattern:
+    return re.compile(_phrase_source(phrase, before_number=before_number), re.I)
+
+
+def _phrase_source(phrase: str, *, before_number: bool = False) -> str:
     # "may" followed by a number is the month ("May 2019"), not a hedge; approximators ("about",
     # "around") hedge only a number ("about 30 percent", not "concerned about")
     month = r"(?!\s+\d)" if phrase.lower() == "may" else ""
     number = r"(?=\s+(?:US\$|\$|€|£)?\d)" if before_number else ""
-    return re.compile(r"(?<![\w’'])" + re.escape(phrase).replace(r"\ ", r"\s+") + r"(?![\w’'])" + month + number,
-                      re.I)
+    return r"(?<![\w’'])" + re.escape(phrase).replace(r"\ ", r"\s+") + r"(?![\w’'])" + month + number
 
 
 def _compile(pattern: str, subs: dict[str, str], path: Path, where: str) -> re.Pattern:
@@ -126,6 +129,7 @@ def _load_rules(path: str) -> Rules:
         hedges=[(h, _phrase_re(h)) for h in data.get("hedges", [])]
         + [(h, _phrase_re(h, before_number=True)) for h in data.get("approximators", [])],
         boosters=[(b, _phrase_re(b)) for b in data.get("boosters", [])],
+
         cw_base=float(cw.get("base", 0.2)), cw_weights={k: float(v) for k, v in (cw.get("weights") or {}).items()})
 
 
@@ -187,12 +191,21 @@ class Hit:
 
 
 def _first_match(text: str, patterns: list[tuple[str, re.Pattern]]) -> re.Match | None:
+    """The earliest match of any pattern (ties go to the pattern listed first)."""
     best = None
     for _, pat in patterns:
         m = pat.search(text)
         if m and (best is None or m.start() < best.start()):
             best = m
     return best
+
+
+def _search(rules: Rules, ctype: str, text: str) -> re.Match | None:
+    return _first_match(text, rules.cues.get(ctype, []))
+
+
+def _vetoed(rules: Rules, ctype: str, text: str) -> bool:
+    return any(p.search(text) for p in rules.unless.get(ctype, []))
 
 
 def _is_other(m: Mention, speaker_side: str) -> bool:
@@ -222,9 +235,9 @@ def classify(text: str, rules: Rules | None = None, *, speaker_side: str = "") -
     for ctype in CLAIM_TYPES:
         if ctype == "factual":
             continue
-        if any(p.search(text) for p in rules.unless.get(ctype, [])):
+        if _vetoed(rules, ctype, text):
             continue
-        m = _first_match(text, rules.cues.get(ctype, []))
+        m = _search(rules, ctype, text)
         if ctype == "numeric":
             q = next((q for q in parse_quantities(text) if q.kind != "date"), None)
             if q is not None and (m is None or q.start < m.start()):
@@ -239,8 +252,8 @@ def classify(text: str, rules: Rules | None = None, *, speaker_side: str = "") -
         hits.append(Hit(ctype, m.group(0), m.start(), m.end()))
     others = {h.claim_type for h in hits} - rules.factual_allow_with
     if not others and count_words(text) >= rules.factual_min_words \
-            and not any(p.search(text) for p in rules.unless.get("factual", [])):
-        m = _first_match(text, rules.cues.get("factual", []))
+            and not _vetoed(rules, "factual", text):
+        m = _search(rules, "factual", text)
         if m:
             hits.append(Hit("factual", m.group(0), m.start(), m.end()))
     return hits
@@ -259,8 +272,12 @@ def markers(text: str, rules: Rules | None = None) -> tuple[list[str], list[str]
 
 
 def _without_overlaps(text: str, phrases: list[tuple[str, re.Pattern]]) -> list[str]:
+    """Phrases found in `text`, longer phrases first where two overlap, in the order of `phrases`."""
+    low = text.lower()
     spans: list[tuple[int, int, str]] = []
     for name, pat in sorted(phrases, key=lambda p: -len(p[0])):
+        if name.split()[-1].lower() not in low:  # cheap test before the regular expression
+            continue
         for m in pat.finditer(text):
             if all(m.end() <= a or m.start() >= b for a, b, _ in spans):
                 spans.append((m.start(), m.end(), name))
