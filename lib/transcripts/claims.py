@@ -364,9 +364,13 @@ def extract_claims(tables: dict[str, pd.DataFrame], rules: Rules | None = None, 
     rules = rules or load_rules()
     sents = sentence_frame(tables)
     rows = []
+    sides: dict[tuple, str] = {}
     for s in tqdm(sents.itertuples(index=False), total=len(sents), desc="Claims", unit="sentence",
                   disable=not progress or len(sents) < 5000):
-        side = speaker_side(s.speaker, s.role, s.format, rules)
+        key = (s.speaker, s.role, s.format)
+        side = sides.get(key)
+        if side is None:
+            side = sides[key] = speaker_side(s.speaker, s.role, s.format, rules)
         text = " ".join(str(s.text).split())
         hits = classify(text, rules, speaker_side=side)
         if not hits:
