@@ -457,6 +457,8 @@ def comparison_checks(sentences: pd.DataFrame, side_of) -> pd.DataFrame:
     """
     found = []
     for s in sentences.itertuples(index=False):
+        if not _THAN.search(s.text) or not re.search(r"\d", s.text):
+            continue
         for q in parse_quantities(s.text):
             if q.kind != "count" or not q.comparison:
                 continue
