@@ -446,10 +446,10 @@ def tone_by(toned: pd.DataFrame, turns: pd.DataFrame, *, by: Sequence[str] = ("s
     """
     by = list(by)
     df = toned.merge(turns[["doc_id", "turn_index", "speaker", "role"]], on=["doc_id", "turn_index"], how="left")
+    df = df.assign(_pos=(df.tone >= 0.05).astype(float), _neg=(df.tone <= -0.05).astype(float))
     g = df.groupby(by, sort=False)
-    return pd.DataFrame({"tone_mean": g.tone.mean().round(3),
-                         "share_positive": g.tone.agg(lambda s: (s >= 0.05).mean()).round(3),
-                         "share_negative": g.tone.agg(lambda s: (s <= -0.05).mean()).round(3)}).reset_index()
+    return pd.DataFrame({"tone_mean": g.tone.mean().round(3), "share_positive": g._pos.mean().round(3),
+                         "share_negative": g._neg.mean().round(3)}).reset_index()
 
 
 def speaker_profile(turns: pd.DataFrame, sentences: pd.DataFrame, *, per_event: bool = False, window: int = 50,
