@@ -345,3 +345,13 @@ def test_profile_per_event_equals_corpus_on_one_event(sample_tables):
     for col in ["n_turns", "n_words", "word_share", "mattr", "hedging_per_1k", "certainty_per_1k", "tone_mean"]:
         assert event[col].to_dict() == pytest.approx(corpus[col].to_dict()), col
     assert toned.tone.notna().all() and len(toned) == 186  # 186 sentences in the sample (foundation ground truth)
+
+
+@pytest.mark.parametrize("seed, n, window", [(0, 200, 50), (1, 51, 50), (2, 120, 7), (3, 30, 1)])
+def test_mattr_matches_the_definition(seed, n, window):
+    # The definition, computed the slow way: every window's distinct tokens / window, averaged.
+    import random
+    rng = random.Random(seed)
+    tokens = [rng.choice("abcdefghij") for _ in range(n)]
+    slow = sum(len(set(tokens[s:s + window])) / window for s in range(n - window + 1)) / (n - window + 1)
+    assert sp.mattr(tokens, window) == pytest.approx(slow)
