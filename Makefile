@@ -29,7 +29,12 @@ test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lab: setup
-	$(VENV)/bin/jupyter lab --notebook-dir=. notebooks/
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
+
+# Refresh the committed regression baselines (tests/baselines/*.json) from a fresh run of the sample,
+# on purpose, after a change that is meant to move the numbers; then review `git diff tests/baselines/`.
+baselines: setup
+	UPDATE_BASELINES=1 $(PY) -m pytest tests/test_regression.py -k baseline -q -rs
 
 bench: setup
 	$(PY) benchmarks/run.py
