@@ -490,7 +490,9 @@ def numeric_checks(tables: dict[str, pd.DataFrame], quantities: pd.DataFrame | N
 
     rules = rules or load_rules()
     sents = sentence_frame(tables)
-    sents = sents.assign(side=[speaker_side(s, r, f, rules) for s, r, f in zip(sents.speaker, sents.role, sents.format)])
+    who = sents[["speaker", "role", "format"]].fillna("").astype(str)
+    side_map = {k: speaker_side(*k, rules) for k in who.drop_duplicates().itertuples(index=False, name=None)}
+    sents = sents.assign(side=[side_map[k] for k in who.itertuples(index=False, name=None)])
     quantities = quantities_table(tables) if quantities is None else quantities
 
     def side_of(row, before: str, after: str) -> tuple[str, str] | None:

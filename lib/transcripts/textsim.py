@@ -71,11 +71,12 @@ def similar_groups(texts: list[str], *, threshold: float = 0.6, chunk: int = 100
 
     for start in range(0, n, chunk):
         block = (matrix[start:start + chunk] @ matrix.T).tocoo()
-        for i, j, v in zip(block.row + start, block.col, block.data):
-            if j > i and v >= threshold - 1e-6:
-                a, b = find(i), find(j)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
+        rows = block.row + start
+        keep = (block.data >= threshold - 1e-6) & (block.col > rows)  # filter in numpy, link in Python
+        for i, j in zip(rows[keep], block.col[keep]):
+            a, b = find(int(i)), find(int(j))
+            if a != b:
+                parent[max(a, b)] = min(a, b)
     roots = [find(i) for i in range(n)]
     numbers: dict[int, int] = {}
     return np.array([numbers.setdefault(r, len(numbers)) for r in roots], dtype=int)
