@@ -532,7 +532,9 @@ def restatement_checks(quantities: pd.DataFrame, *, threshold: float = 0.7, rel_
                          computed_value=second.normalized_value, is_consistent=ok,
                          explanation=(f"{len(g)} statements of what reads as the same quantity in {where}: {values}; "
                                       + ("the values agree" if ok else
-                                         f"values range from {lo:g} to {hi:g} {first.normalized_unit}: differ")),
+                                         f"values range from {lo:g} to {hi:g} {first.normalized_unit}: differ"
+                                         + ("" if g.doc_id.nunique() == 1 else
+                                            " (across events this may be a figure updated over time, not an error)"))),
                          char_start=int(second.char_start), char_end=int(second.char_end)))
     df = pd.DataFrame(rows, columns=CHECK_COLUMNS)
     return df.sort_values("is_consistent", kind="stable").head(max_rows).reset_index(drop=True)
