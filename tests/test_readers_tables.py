@@ -110,3 +110,18 @@ def test_surname_only_speaker_unified_across_documents(tmp_path):
     speakers = tables["turns"].groupby("doc_id").speaker.apply(lambda s: sorted(set(s))).to_dict()
     assert speakers == {"a": ["Jen Psaki", "Press"], "b": ["Jen Psaki", "Press"]}
     assert tables["documents"].set_index("doc_id").principal.to_dict()["a"] == "Jen Psaki"
+
+
+@pytest.mark.parametrize("name, content", [
+    ("a.txt", "Sergey Lavrov: Good afternoon.\n\nInterpreter: The minister said he agrees.\n"),
+    ("b.md", "---\ntitle: Remarks\n---\nPRESIDENT BIDEN:  Hello.\n\nINTERPRETER:  The minister agrees.\n"),
+    ("c.html", "<html><body><p><b>Vladimir Putin:</b> Hello.</p><p><b>Interpreter:</b> He agrees.</p></body></html>"),
+    ("d.csv", "speaker,text\nSergey Lavrov,Good afternoon.\nTranslator,He agrees.\n"),
+])
+def test_interpreters_are_recognised_in_every_format(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    doc = read_documents(path)[0]
+    last = doc.turns[-1]
+    assert (last.speaker, last.role) == ("Interpreter", "other")
+    assert len(doc.turns) == 2
