@@ -112,6 +112,8 @@ def test_sample_durations_and_money(sample_tables):
     ("I want to be really clear about that.", "United States", set()),
     ("That’s not something that I will do from here.", "United States", set()),
     ("We want to continue our dialogue.", "Russia", {"commitment"}),
+    ("I will now turn things over to Dr. Fauci.", "United States", set()),  # an adverb does not hide the talk verb
+    ("We will now begin the withdrawal of troops.", "United States", {"commitment"}),
     ("We proposed a ceasefire last week.", "Russia", {"proposal"}),
     ("Our offer remains on the table.", "Russia", {"proposal"}),
     ("These reports are groundless.", "Russia", {"denial"}),
