@@ -158,6 +158,8 @@ def test_sample_coverage(sample_tables, sample_text):
     "11 December 201901:08\n\nTitle, Moscow, December 1, 2019\n\n• en-GB1 ru-RU1\n\nText\n\nAdditional materials\n",
     "Key points: one.\n\nNote: two.\n",
     "Question (to A B): x?\r\n\r\nA B (speaking after C D): y.\r\n",
+    "Sergey Lavrov: Hello.\nPhotos\nMore text.",
+    "Question: Why?\n\nAdditional materials\n\nAnd how?\n\n• en-GB1 ru-RU1\n",
 ])
 def test_coverage_invariant(tmp_path, text):
     path = tmp_path / "t.txt"
@@ -166,6 +168,20 @@ def test_coverage_invariant(tmp_path, text):
     spans = [(t.char_start, t.char_end) for t in doc.turns] + [(e.char_start, e.char_end) for e in doc.log]
     assert coverage_problems(len(doc.text), spans) == []
     assert not [e for e in doc.log if e.reason == "unattributed text"]
+
+
+def test_page_furniture_inside_a_turn_splits_it(tmp_path):
+    """Read by hand: "Photos" is page furniture between two paragraphs of Lavrov's answer, so the answer is
+    two turns by Lavrov around a log entry; the question split by "Tags" still counts as one question."""
+    path = tmp_path / "t.txt"
+    path.write_text("Question: Why?\nTags\nAnd how?\n\nSergey Lavrov: Hello.\nPhotos\nMore text.\n", encoding="utf-8")
+    tables = build_corpus(path, progress=False).tables
+    turns, log = tables["turns"], tables["cleaning_log"]
+    assert list(turns.speaker) == ["Press", "Press", "Sergey Lavrov", "Sergey Lavrov"]
+    assert list(turns.text) == ["Why?", "And how?", "Hello.", "More text."]
+    assert list(turns.is_question) == [True, False, False, False]
+    assert list(turns.stage_note.fillna("")) == ["", "continued after page furniture", "", "continued after page furniture"]
+    assert set(log[log.reason == "page boilerplate"].text) == {"Tags", "Photos"}
 
 
 # --- sentences ------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ Every paragraph is one line; unlabelled paragraphs continue the previous turn.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 
 from ..labels import Label, match_label, person_in
@@ -107,18 +108,23 @@ def parse(doc: Document) -> None:
     if doc.principal is None:
         doc.principal = _principal_from_labels(doc, labels)
     current: Turn | None = None
+    interrupted = False  # page furniture since the current turn's last paragraph
     for start, end in paras[i:]:
         para = text[start:end]
-        if _LANG_LINKS.match(para):
-            doc.log.append(LogEntry(start, end, "language links"))
-            continue
-        if para in BOILERPLATE:
-            doc.log.append(LogEntry(start, end, "page boilerplate"))
+        if _LANG_LINKS.match(para) or para in BOILERPLATE:
+            doc.log.append(LogEntry(start, end, "language links" if _LANG_LINKS.match(para) else "page boilerplate"))
+            interrupted = current is not None
             continue
         label = labels[start]
         if label is not None:
             doc.log.append(LogEntry(start, start + label.end, "speaker label"))
             current = _turn_for(doc, label, (start + label.end, end))
+            doc.turns.append(current)
+        elif current is not None and interrupted:
+            # A turn's span is one stretch of text, so speech resumed after page furniture is a new turn by
+            # the same speaker (a question split this way still counts as one question).
+            current = replace(current, pieces=[(start, end)], label="", is_question=False if current.role == "press" else None,
+                              stage_note="continued after page furniture")
             doc.turns.append(current)
         elif current is not None:
             current.pieces.append((start, end))
@@ -127,6 +133,7 @@ def parse(doc: Document) -> None:
             current = Turn(speaker=speaker, role="official" if doc.principal else "other", pieces=[(start, end)],
                            label="", stage_note="unlabelled opening text")
             doc.turns.append(current)
+        interrupted = False
     if doc.turns and not any(labels.values()):
         doc.warnings.append(f"no speaker labels found: all text is one turn by {doc.turns[0].speaker}")
 
