@@ -10,19 +10,9 @@ import re
 from .errors import TranscriptError
 from .model import Document, LogEntry
 
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _WHITESPACE = re.compile(r"\s+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
-
-
-def collapse_spaces(text: str) -> str:
-    """Replace runs of spaces and non-breaking spaces with one space.
-
-    >>> collapse_spaces("We agree.\\u00a0\\u00a0 Yes")
-    'We agree. Yes'
-    """
-    return _SPACES.sub(" ", text)
 
 
 def normalize_text(text: str) -> str:
