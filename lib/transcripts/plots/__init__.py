@@ -68,7 +68,8 @@ def turn_sequence(turns: pd.DataFrame, *, title: str | None = None) -> go.Figure
     fig = go.Figure()
     for role, part in df.groupby("role", sort=False):
         fig.add_trace(go.Bar(
-            y=part.doc_id if df.doc_id.nunique() > 1 else part.speaker, x=part.n_words, base=part.word_start,
+            y=[html.escape(str(v)) for v in (part.doc_id if df.doc_id.nunique() > 1 else part.speaker)],
+            x=part.n_words, base=part.word_start,
             orientation="h", name=role, marker_color=ROLE_COLORS.get(role, "#999"),
             marker_line_color="white", marker_line_width=1,
             hovertext=part.hover, hoverinfo="text"))

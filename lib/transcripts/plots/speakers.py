@@ -33,7 +33,7 @@ def airtime(stats: pd.DataFrame, *, top: int = 25, title: str | None = None) -> 
     fig = go.Figure()
     for role, part in df.groupby("role", sort=False):
         fig.add_trace(go.Bar(
-            y=part.speaker, x=part.n_words, orientation="h", name=role, marker_color=ROLE_COLORS.get(role, "#999"),
+            y=[_e(s) for s in part.speaker], x=part.n_words, orientation="h", name=role, marker_color=ROLE_COLORS.get(role, "#999"),
             text=[f"{s:.1%}" for s in part.word_share], textposition="outside", cliponaxis=False,
             hovertext=[f"<b>{_e(s)}</b> ({_e(r)})<br>{w:,} words ({ws:.1%}), {t} turns<br>"
                        f"mean turn {m:.0f} words, longest {lg:,}"
@@ -43,7 +43,7 @@ def airtime(stats: pd.DataFrame, *, top: int = 25, title: str | None = None) -> 
     note = f" ({len(rest)} more speakers, {rest.n_words.sum():,} words, not shown)" if len(rest) else ""
     fig.update_layout(template=TEMPLATE, title=(title or "Airtime: words spoken per speaker") + note,
                       xaxis_title="words (share of all words in the label)", yaxis_title=None, legend_title="role",
-                      yaxis=dict(categoryorder="array", categoryarray=list(df.speaker)),
+                      yaxis=dict(categoryorder="array", categoryarray=[_e(s) for s in df.speaker]),
                       height=max(260, 90 + 32 * len(df)), margin=dict(r=70))
     return fig
 
@@ -114,7 +114,7 @@ def stance(profile: pd.DataFrame, *, categories: tuple[str, ...] = ("hedging", "
     for cat in categories:
         col = f"{cat}_per_1k"
         if col in df:
-            fig.add_trace(go.Bar(x=df.speaker, y=df[col], name=cat, customdata=df[cat],
+            fig.add_trace(go.Bar(x=[_e(s) for s in df.speaker], y=df[col], name=cat, customdata=df[cat],
                                  hovertemplate="%{x}: %{y:.1f} per 1,000 words (%{customdata} in all)<extra>"
                                  + _e(cat) + "</extra>"))
     fig.update_layout(template=TEMPLATE, barmode="group", title=title or "Hedging and certainty per 1,000 words",
