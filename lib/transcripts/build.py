@@ -327,10 +327,11 @@ class _Assembler:
         turns = unify_across(before)
         turns["affiliation"] = turns.speaker.map(_affiliations(registry, turns.speaker.unique()))
         changed = before.speaker != turns.speaker
-        if changed.any():  # a principal known only as "Ms. Psaki" follows the turns' new name
+        if changed.any():  # a principal or addressee known only as "Ms. Psaki" follows the turns' new name
             renamed = dict(zip(zip(before.doc_id[changed], before.speaker[changed]), turns.speaker[changed]))
             docs = tables["documents"]
             docs["principal"] = [renamed.get((d, p), p) for d, p in zip(docs.doc_id, docs.principal)]
+            turns["addressee"] = [renamed.get((d, a), a) for d, a in zip(turns.doc_id, turns.addressee)]
         tables["turns"] = turns
         return BuildResult(tables, self.errors, self.duplicates)
 

@@ -103,6 +103,7 @@ class Registry:
             doc.principal = entry.canonical
         if doc.counterpart and (entry := self.lookup(doc.counterpart)):
             doc.counterpart = entry.canonical
+        resolve_addressees(doc, self)
 
     def affiliation(self, name: str) -> str | None:
         entry = self.lookup(name)
@@ -137,6 +138,63 @@ def load_registry(extra: str | Path | list | tuple | None = None) -> Registry:
     if extra:
         paths += list(extra) if isinstance(extra, (list, tuple)) else [extra]
     return Registry.from_files(*paths)
+
+
+# -- addressees -------------------------------------------------------------------------------------
+
+#: Speaker names that stand for a role, not a person: never the person a question is addressed to.
+_ROLE_SPEAKERS = {"Press", "Moderator", "Narration", "Unknown speaker", "Answer"}
+#: Several people named at once ("Sergey Lavrov and Michael Pompeo"): left as written.
+_SEVERAL = re.compile(r",|&|\band\b|/")
+
+
+def resolve_addressees(doc: Document, registry: Registry | None = None) -> None:
+    """Give each turn's addressee the name its speaker turns carry, by the rules used for speakers.
+
+    Run after the speakers are final (`harmonise`, then the registry).
+    """
+    people = {t.speaker for t in doc.turns if t.speaker not in _ROLE_SPEAKERS}
+    known = sorted(people | ({doc.principal, doc.counterpart} - {None}))
+    for turn in doc.turns:
+        if turn.addressee:
+            turn.addressee = addressee_name(turn.addressee, known, registry)
+
+
+def addressee_name(addressee: str, known: list[str] | set[str], registry: Registry | None = None) -> str:
+    """The canonical name of the person a question is addressed to.
+
+    The registry (label as written, then the name), then the titles stripped as for speakers
+    ("Foreign Minister Sergey Lavrov" is "Sergey Lavrov"); an honorific or a bare surname ("Mr Lavrov",
+    "Minister Lavrov") becomes the one person of the event (`known`) with that surname. Full names are
+    never changed on likeness alone, and several people named at once stay as written.
+
+    >>> addressee_name("Foreign Minister Sergey Lavrov", []), addressee_name("Mr Lavrov", ["Sergey Lavrov"])
+    ('Sergey Lavrov', 'Sergey Lavrov')
+    >>> addressee_name("Mr Pompeo", ["Sergey Lavrov"]), addressee_name("Sergey Lavrov and Michael Pompeo", [])
+    ('Mr Pompeo', 'Sergey Lavrov and Michael Pompeo')
+    """
+    from .labels import person_in
+
+    written = " ".join(addressee.split())
+    if registry is not None and (entry := registry.lookup(written)):
+        return entry.canonical
+    if written in known or _SEVERAL.search(written):
+        return written
+    honorific = _HONORIFIC.match(written)
+    name = person_in(written)
+    if not name:
+        return written  # "both ministers": nobody by name
+    if registry is not None and (entry := registry.lookup(name)):
+        return entry.canonical
+    if name in known:
+        return name
+    if honorific or len(name.split()) == 1:
+        surname = name.split()[-1].lower()
+        same = [k for k in known if k.split() and k.split()[-1].lower() == surname]
+        if len(same) == 1:
+            return same[0]
+        return written if honorific else name
+    return name
 
 
 # -- within a document ------------------------------------------------------------------------------
