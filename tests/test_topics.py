@@ -421,3 +421,41 @@ def test_discovery_on_the_sample_is_deterministic_and_finds_arms_control(sample_
     # vocabulary, and the lexicon's arms_control topic covers most of its top sentences.
     arms = themes[themes.top_terms.str.contains("treaty") & themes.top_terms.str.contains("nuclear")]
     assert len(arms) == 1 and arms.best_topic.item() == "arms_control" and not arms.is_new.item()
+
+
+FRUIT = "apples bananas cherries plums melons grapes"
+ARMS = "rockets missiles warheads launchers silos treaties"
+# each word of these two is in one sentence only: below min_df=2, so their TF-IDF rows (and NMF rows) are zero
+LONE = ["zebra yak xylophone walrus vulture unicorn", "quokka okapi narwhal lemur ibis heron"]
+
+
+def _theme_sentences(texts):
+    """One event, one turn, sentences 0..n-1, given to discover_themes in REVERSED order (index 0 = last)."""
+    df = pd.DataFrame(dict(doc_id="d", turn_index=0, sentence_index=range(len(texts)), text=texts,
+                           n_words=[len(t.split()) for t in texts]))
+    return df.iloc[::-1].reset_index(drop=True)
+
+
+def _no_tags():
+    return pd.DataFrame(columns=["doc_id", "turn_index", "sentence_index", "topic"])
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_discovery_does_not_count_sentences_with_no_theme():
+    # 3 fruit + 3 arms sentences and 2 sentences with no kept word: two themes of 3 sentences each;
+    # the 2 empty rows belong to no theme (argmax of an all-zero row would give them to theme 1: 5).
+    texts = [FRUIT] * 3 + [ARMS] * 3 + LONE
+    themes, _ = topics.discover_themes(_theme_sentences(texts), _no_tags(), n_themes=2)
+    assert sorted(themes.n_sentences) == [3, 3] and themes.n_sentences.sum() == 6
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_discovery_sample_keeps_event_order():
+    # 4 identical fruit sentences (0-3), 4 identical arms sentences (4-7), 2 empty ones (8, 9); max_sentences=9
+    # forces the sampling path. Identical sentences weigh the same, so a theme's examples come in pool
+    # order, which must be event order (doc, turn, sentence) whatever order the table came in.
+    texts = [FRUIT] * 4 + [ARMS] * 4 + LONE
+    _, examples = topics.discover_themes(_theme_sentences(texts), _no_tags(), n_themes=2, max_sentences=9)
+    assert len(examples) == 6  # 3 examples per theme (at least 3 of each 4 survive dropping one sentence)
+    for _, ex in examples.groupby("theme"):
+        assert ex.sentence_index.tolist() == sorted(ex.sentence_index)

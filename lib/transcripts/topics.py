@@ -702,7 +702,7 @@ def discover_themes(sentences: pd.DataFrame, sentence_topics: pd.DataFrame, *, n
 
     Returns:
         (themes, examples): themes has theme, top_terms, n_sentences (sentences whose strongest
-        theme it is), best_topic, best_overlap, lexicon_overlap ("topic share; ..."), is_new (the
+        theme it is; sentences with none of the kept words belong to no theme), best_topic, best_overlap, lexicon_overlap ("topic share; ..."), is_new (the
         lexicon covers under a quarter of its top sentences); examples has theme, rank, doc_id,
         turn_index, sentence_index, weight, topics, text.
     """
@@ -710,10 +710,10 @@ def discover_themes(sentences: pd.DataFrame, sentence_topics: pd.DataFrame, *, n
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     lexicon = lexicon or default_lexicon()
-    pool = sentences[sentences.n_words >= min_words].sort_values(["doc_id", "turn_index", "sentence_index"])
+    pool = (sentences[sentences.n_words >= min_words].sort_values(["doc_id", "turn_index", "sentence_index"])
+            .reset_index(drop=True))  # the index is now event order, so the sample below keeps it
     if len(pool) > max_sentences:
-        pool = pool.sample(n=max_sentences, random_state=random_state).sort_index()
-    pool = pool.reset_index(drop=True)
+        pool = pool.sample(n=max_sentences, random_state=random_state).sort_index().reset_index(drop=True)
     theme_cols = ["theme", "top_terms", "n_sentences", "best_topic", "best_overlap", "lexicon_overlap", "is_new"]
     example_cols = ["theme", "rank", "doc_id", "turn_index", "sentence_index", "weight", "topics", "text"]
     if len(pool) < max(n_themes, 2) * 2:
@@ -730,7 +730,7 @@ def discover_themes(sentences: pd.DataFrame, sentence_topics: pd.DataFrame, *, n
     vocab = np.asarray(vec.get_feature_names_out())
     tags = sentence_topics.groupby(["doc_id", "turn_index", "sentence_index"]).topic.agg(lambda s: "; ".join(sorted(s)))
     pool_topics = [tags.get((d, t, s), "") for d, t, s in zip(pool.doc_id, pool.turn_index, pool.sentence_index)]
-    strongest = W.argmax(axis=1)
+    strongest = np.where(W.max(axis=1) > 0, W.argmax(axis=1), -1)  # no kept word: no theme
     n_top = max(n_examples, min(50, len(pool) // k))
     themes, examples = [], []
     for j in range(k):
