@@ -302,20 +302,51 @@ def test_cli_unknown_parameter_exits_2_with_a_message(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
-def test_tables_are_rebuilt_only_when_the_corpus_changed(tmp_path, sample_text):
-    from transcripts.workbook import ensure_tables, tables_up_to_date
+def test_tables_are_rebuilt_only_when_the_corpus_changed(tmp_path, sample_text, monkeypatch):
+    import pandas as pd
+
+    import transcripts.build as build
+    from transcripts.workbook import ensure_tables
+    read = []  # the files a build really reads (not taken from the cache)
+    process = build._process_file
+    monkeypatch.setattr(build, "_process_file", lambda job: read.append(Path(job[0]).name) or process(job))
     corpus, processed = tmp_path / "corpus", tmp_path / "processed"
     corpus.mkdir()
     (corpus / "a.txt").write_text(sample_text, encoding="utf-8")
-    assert not tables_up_to_date(corpus, processed)  # nothing built yet
-    assert ensure_tables(corpus, processed, progress=False) is True
-    assert tables_up_to_date(corpus, processed)
+    (corpus / "b.txt").write_text("Sergey Lavrov: Opening.\n\nQuestion: Why?\n\nSergey Lavrov: Because.\n",
+                                  encoding="utf-8")
+    assert ensure_tables(corpus, processed, progress=False) is True  # nothing built yet
+    assert sorted(read) == ["a.txt", "b.txt"]
+    read.clear()
     assert ensure_tables(corpus, processed, progress=False) is False  # same files: no second build
-    (corpus / "a.txt").write_text(sample_text.replace("Ladies", "Ladies and gentlemen"), encoding="utf-8")
-    assert not tables_up_to_date(corpus, processed)  # edited file
+    assert read == []
+    (corpus / "b.txt").write_text("Sergey Lavrov: Opening remarks.\n\nQuestion: Why?\n\nSergey Lavrov: Because.\n",
+                                  encoding="utf-8")
+    assert ensure_tables(corpus, processed, progress=False) is True  # edited file
+    assert read == ["b.txt"]  # only the changed file is read again
+    turns = pd.read_parquet(processed / "turns.parquet")
+    assert turns[turns.doc_id == "b"].text.iloc[0] == "Opening remarks."  # the tables hold the edit
+    read.clear()
+    monkeypatch.setattr(build, "CACHE_VERSION", build.CACHE_VERSION + 1)  # stands for a changed reader or resource
     assert ensure_tables(corpus, processed, progress=False) is True
-    (corpus / "b.txt").write_bytes((corpus / "a.txt").read_bytes())  # a duplicate: same hash set, skipped by the build
-    assert tables_up_to_date(corpus, processed)
+    assert sorted(read) == ["a.txt", "b.txt"]
+    read.clear()
+    (corpus / "c.txt").write_bytes((corpus / "a.txt").read_bytes())  # a new file, duplicating a.txt
+    assert ensure_tables(corpus, processed, progress=False) is True  # a file added: the key changes
+    assert read == ["c.txt"]
+    assert len(pd.read_parquet(processed / "documents.parquet")) == 2  # the duplicate is skipped by the build
+
+
+def test_table_csv_corpus_is_not_rebuilt_when_unchanged(tmp_path):
+    # A CSV of turns: its documents' source_sha256 is the hash of the rendering, not of the file, which
+    # made the old check rebuild it on every run.
+    from transcripts.workbook import ensure_tables
+    corpus, processed = tmp_path / "corpus", tmp_path / "processed"
+    corpus.mkdir()
+    (corpus / "turns.csv").write_text("doc_id,speaker,text\nd1,Sergey Lavrov,Hello.\nd1,Question,Why?\n",
+                                      encoding="utf-8")
+    assert ensure_tables(corpus, processed, progress=False) is True
+    assert ensure_tables(corpus, processed, progress=False) is False
 
 
 def test_when_the_building_notebook_fails_the_runner_builds_the_tables_for_the_others(tmp_path):

@@ -530,16 +530,26 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path = PROCESSE
     """
     out = resolve(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    stamp = out / ".build_key"
-    if key and stamp.exists() and stamp.read_text(encoding="utf-8").strip() == key and all(
-            (out / f"{name}.parquet").exists() for name in tables):
+    if tables_written_for(out, key, tables):
         return out
+    stamp = out / ".build_key"
     stamp.unlink(missing_ok=True)
     for name, df in tables.items():
         df.to_parquet(out / f"{name}.parquet", index=False)
     if key:
         stamp.write_text(key + "\n", encoding="utf-8")
     return out
+
+
+def tables_written_for(out_dir: str | Path, key: str | None, names=TABLES) -> bool:
+    """True when `out_dir` holds every table, written by `write_tables` for this `BuildResult.key`."""
+    out = resolve(out_dir)
+    stamp = out / ".build_key"
+    try:
+        written = stamp.read_text(encoding="utf-8").strip()
+    except OSError:
+        return False
+    return bool(key) and written == key and all((out / f"{name}.parquet").exists() for name in names)
 
 
 def load_tables(processed_dir: str | Path = PROCESSED_DIR) -> dict[str, pd.DataFrame]:

@@ -267,8 +267,8 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
         run.notebook = f"notebooks/{nb.name}"
         runs.append(run)
         _say(_line(run, label))
-        if run.status == "failed" and "corpus_dir" in declared[nb] and not tables_up_to_date(corpus_path, processed_dir):
-            try:  # the notebook that builds the tables failed: build them here so the others can still run
+        if run.status == "failed" and "corpus_dir" in declared[nb]:
+            try:  # the notebook that builds the tables failed: build them here (unless current) so the others can run
                 ensure_tables(corpus_path, processed_dir, progress=progress)
             except TranscriptError as exc:
                 _say(f"error: {exc}", err=True)
@@ -311,44 +311,24 @@ def check_kernel(name: str = KERNEL_NAME) -> None:
 
 def ensure_tables(corpus: Path, processed_dir: Path, *, progress: bool = True) -> bool:
     """Build the corpus's tables into `processed_dir` unless they are already there for exactly these
-    files (same content hashes). Returns True when it built them."""
-    if tables_up_to_date(corpus, processed_dir):
+    files, readers and resources (the build's key, as `python -m transcripts build` does; files are read
+    through the cache in `<processed_dir>/.cache`, so only changed ones are read again). Returns True
+    when it wrote them."""
+    from .build import build_corpus, tables_written_for, write_tables
+    result = build_corpus(corpus, progress=progress, cache_dir=processed_dir / ".cache")
+    if tables_written_for(processed_dir, result.key):
         _say(f"Tables: up to date in {_rel(processed_dir)} for {_rel(corpus)}")
         return False
-    from .build import build_corpus, write_tables
-    result = build_corpus(corpus, progress=progress)
     for err in result.errors:
         _say(f"warning: skipped {err}", err=True)
     docs = result.tables["documents"]
     if docs.empty:
         raise TranscriptError(corpus, "no transcript could be read, so there is nothing to analyse",
                               hint="See the errors above")
-    write_tables(result.tables, processed_dir)
+    write_tables(result.tables, processed_dir, key=result.key)
     _say(f"Tables: built {len(docs)} document(s), {len(result.tables['turns'])} turns from {_rel(corpus)} "
          f"into {_rel(processed_dir)}")
     return True
-
-
-def tables_up_to_date(corpus: Path, processed_dir: Path) -> bool:
-    """True when `processed_dir` holds every table, built from exactly the files now in `corpus`.
-
-    Compares the SHA-256 of each transcript with the documents table's `source_sha256` (a file added,
-    removed, edited or unreadable means a rebuild).
-    """
-    import hashlib
-
-    import pandas as pd
-
-    from .build import TABLES, corpus_files
-    if not all((processed_dir / f"{name}.parquet").exists() for name in TABLES):
-        return False
-    try:
-        built = set(pd.read_parquet(processed_dir / "documents.parquet", columns=["source_sha256"]).source_sha256)
-        files = corpus_files(corpus)
-    except Exception:  # unreadable tables or corpus: rebuild, and let the build report what is wrong
-        return False
-    now = {hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
-    return now == built
 
 
 def _table_counts(processed_dir: Path) -> dict[str, int | None]:
