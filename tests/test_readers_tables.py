@@ -50,6 +50,21 @@ def test_jsonl_and_build(tmp_path):
     assert turns.affiliation.tolist()[0] == "Russia"  # from the shipped registry
 
 
+@pytest.mark.parametrize("name, content, expected", [
+    # Lines counted by hand: the header is line 1, so the empty cells are on lines 3 and 5 (CSV) and 2 (JSONL).
+    ("e.csv", "speaker,text\nA B,one\nA B,\nC D,two\nC D,  \n",
+     "2 row(s) with a speaker but no text skipped (line(s) 3, 5)"),
+    ("e.jsonl", '{"speaker": "A B", "text": "one"}\n{"speaker": "C D", "text": ""}\n',
+     "1 row(s) with a speaker but no text skipped (line(s) 2)"),
+])
+def test_rows_without_text_are_skipped_with_a_warning(tmp_path, name, content, expected):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    doc, = read_documents(path)
+    assert [t.speaker for t in doc.turns] == (["A B", "C D"] if name.endswith("csv") else ["A B"])
+    assert expected in doc.warnings
+
+
 @pytest.mark.parametrize("name, content, message", [
     ("a.csv", "doc_id,speaker,words\nx,A,b\n", "missing column(s): text"),
     ("b.jsonl", '{"speaker": "A", "text": "b"}\n{"speaker": "A", "text": \n', "not valid JSON"),

@@ -116,6 +116,7 @@ def _document(src: Document, doc_id: str, rows: list[tuple[int, dict]]) -> Docum
     parts: list[str] = []
     turns: list[Turn] = []
     log: list[LogEntry] = []
+    empty: list[int] = []  # lines of rows with a speaker but no text
     pos = 0
     for n, row in rows:
         speaker = " ".join(str(row.get("speaker") or "").split())
@@ -124,6 +125,7 @@ def _document(src: Document, doc_id: str, rows: list[tuple[int, dict]]) -> Docum
             raise TranscriptError(src.source_path, "a row has no speaker", line=n,
                                   hint="Fill the speaker column (use 'Unknown' when it is not known)")
         if not body:
+            empty.append(n)
             continue
         if parts:
             parts.append("\n\n")
@@ -148,6 +150,9 @@ def _document(src: Document, doc_id: str, rows: list[tuple[int, dict]]) -> Docum
     doc = Document(doc_id=_slug(doc_id), source_path=src.source_path,
                    source_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), format=NAME, text=text,
                    turns=turns, log=log)
+    if empty:
+        doc.warnings.append(f"{len(empty)} row(s) with a speaker but no text skipped (line(s) "
+                            f"{', '.join(map(str, empty))})")
     doc.title = _meta(first, "title")
     doc.event_date = _meta(first, "date", "event_date")
     if doc.event_date and not re.match(r"\d{4}-\d{2}-\d{2}$", doc.event_date):
