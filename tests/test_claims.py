@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from transcripts import TranscriptError
+from transcripts import TranscriptError, build_corpus
 from transcripts.clean import normalize_text
 from transcripts.claims import (CLAIM_TYPES, checkworthiness, claim_ledger, classify, evaluate, extract_claims,
                                 load_labels, load_rules, markers, numeric_checks, speaker_side)
@@ -82,12 +82,40 @@ def test_quantity_qualifiers_ranges_and_ellipsis():
     assert (d.kind, d.text) == ("date", "May 2019")
 
 
-def test_quantity_offsets_point_into_raw_text(sample_tables):
+def test_quantity_provenance_is_its_sentence(sample_tables):
+    # char_start/char_end are the sentence's span in the decoded text; start/end_in_sentence locate the
+    # figure in the cleaned sentence text it was read from
     q = quantities_table(sample_tables)
     raw = sample_tables["texts"].text.iloc[0]
+    sents = sample_tables["sentences"].set_index(["turn_index", "sentence_index"])
     assert len(q) > 0
     for row in q.itertuples():
-        assert normalize_text(raw[row.char_start:row.char_end]) == row.text
+        sent = sents.loc[(row.turn_index, row.sentence_index)]
+        assert (row.char_start, row.char_end, row.sentence_text) == (sent.char_start, sent.char_end, sent.text)
+        assert normalize_text(raw[row.char_start:row.char_end]) == row.sentence_text
+        assert row.sentence_text[row.start_in_sentence:row.end_in_sentence] == row.text
+
+
+WH_MARKDOWN = """---
+title: "Press Briefing by Press Secretary Jen Psaki, March 11, 2021"
+date: 2021-03-11
+source_url: https://bidenwhitehouse.archives.gov/briefing-room/press-briefings/2021/03/11/press-briefing/
+---
+
+MS. PSAKI:  Good afternoon. Vaccinations rose <s>40</s> \\[14\\] percent last week, as
+[the report](https://bidenwhitehouse.archives.gov/briefing-room/2021/03/11/fact-sheet/) shows.
+
+Q    Why?
+"""
+
+
+def test_quantities_read_the_cleaned_sentence_not_the_raw_markdown(tmp_path):
+    # White House Markdown: "<s>40</s> \[14\] percent" is a correction (14 percent, not 40), and the link's
+    # URL ".../2021/03/11/..." is not text: the only quantity is 14 percent
+    (tmp_path / "2021-03-11-briefing.md").write_text(WH_MARKDOWN, encoding="utf-8")
+    tables = build_corpus(tmp_path, progress=False).tables
+    q = quantities_table(tables)
+    assert [(r.kind, r.value, r.unit, r.text) for r in q.itertuples()] == [("percent", 14.0, "%", "14 percent")]
 
 
 def test_sample_durations_and_money(sample_tables):

@@ -17,7 +17,8 @@ sentence in well under a millisecond, where quantulum3 takes about 5 s to load i
   "G20", "No. 5") are skipped.
 
 `parse_quantities(text)` returns `Quantity` records with offsets into `text`;
-`quantities_table(tables)` runs it over every sentence of the processed tables.
+`quantities_table(tables)` runs it over the cleaned text of every sentence (`sentences.text`, the text
+claims use), so struck-through figures and link URLs set aside by cleaning are never read as numbers.
 """
 from __future__ import annotations
 
@@ -117,18 +118,22 @@ def _is_date_like(text: str, m: re.Match) -> bool:
 
 def parse_quantities(text: str) -> list[Quantity]:
     """Quantities and dates in `text`, in order of position (results are cached per text; treat
-    them as read-only).
+    them as read-only). Editorial brackets around a figure are read through ("[14] percent" is 14
+    percent; `Quantity.text` drops the brackets, `start`/`end` still index `text`).
 
     >>> [(q.kind, q.value, q.unit) for q in parse_quantities("Trade fell to $20 billion in 2016.")]
     [('money', 20.0, 'USD'), ('date', 2016.0, 'year')]
     >>> [(q.kind, q.value, q.unit, q.qualifier) for q in parse_quantities("an almost 33 per cent increase")]
     [('percent', 33.0, '%', 'almost')]
+    >>> [(q.kind, q.value, q.text, q.start, q.end) for q in parse_quantities("rose [14] percent")]
+    [('percent', 14.0, '14 percent', 6, 17)]
     """
     return list(_parse_cached(text))
 
 
 @lru_cache(maxsize=65536)
 def _parse_cached(text: str) -> tuple[Quantity, ...]:
+    text = text.replace("[", " ").replace("]", " ")  # editorial brackets ("[14] percent"); same length, same offsets
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = []
 
@@ -167,6 +172,8 @@ def _parse_cached(text: str) -> tuple[Quantity, ...]:
         if q is not None:
             add(q)
     found = _carry_units(text, found)
+    for q in found:
+        q.text = " ".join(q.text.split())
     return tuple(sorted(found, key=lambda q: q.start))
 
 
@@ -253,25 +260,25 @@ def _carry_units(text: str, found: list[Quantity]) -> list[Quantity]:
 def quantities_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Every quantity and date in every sentence: one row each, with provenance.
 
-    Offsets `char_start`/`char_end` index the document's decoded raw text (the `texts` table) when it
-    is available, so `text[char_start:char_end]` is the span as written.
+    Quantities are read from the cleaned sentence text (`sentences.text`, the text claims use), not
+    from the raw span: struck-through figures and link URLs that cleaning set aside are not read.
+    Provenance: `char_start`/`char_end` are the span of the quantity's SENTENCE in the document's
+    decoded text (the `texts` table), as for claims; `start_in_sentence`/`end_in_sentence` locate the
+    quantity in `sentence_text`, so `sentence_text[start_in_sentence:end_in_sentence]` is the figure
+    as read (`text` is that span with editorial brackets dropped and spaces collapsed).
     """
     sents = _with_speaker(tables)
-    raw = dict(zip(tables["texts"].doc_id, tables["texts"].text)) if "texts" in tables else {}
     rows = []
     for s in sents.itertuples(index=False):
-        doc_text = raw.get(s.doc_id)
-        span = doc_text[s.char_start:s.char_end] if doc_text is not None else s.text
-        base = s.char_start if doc_text is not None else 0
-        for q in parse_quantities(span):
+        for q in parse_quantities(s.text):
             row = asdict(q)
             row.update(doc_id=s.doc_id, turn_index=s.turn_index, sentence_index=s.sentence_index,
-                       speaker=s.speaker, char_start=base + q.start, char_end=base + q.end,
-                       text=" ".join(q.text.split()), sentence_text=s.text)
+                       speaker=s.speaker, char_start=s.char_start, char_end=s.char_end,
+                       start_in_sentence=q.start, end_in_sentence=q.end, sentence_text=s.text)
             rows.append(row)
     cols = ["doc_id", "turn_index", "sentence_index", "speaker", "kind", "text", "value", "value_low", "value_high",
             "unit", "normalized_value", "normalized_unit", "qualifier", "comparison", "unit_inferred", "char_start",
-            "char_end", "sentence_text"]
+            "char_end", "start_in_sentence", "end_in_sentence", "sentence_text"]
     df = pd.DataFrame(rows, columns=cols + ["start", "end"])[cols]
     df["is_date"] = df.kind.eq("date")
     return df
