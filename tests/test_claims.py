@@ -360,3 +360,32 @@ def test_change_check_pairing(texts, expected):
     from transcripts.quantities import change_checks
     got = change_checks(_turn(*texts))
     assert [(r.stated, r.computed, r.is_consistent) for r in got.itertuples()] == expected
+
+
+@pytest.mark.parametrize("doc_ids, focus_doc, all_docs, expected", [
+    (["b", "a", "b"], "", None, "b"),  # b has 2 claims, a 1
+    (["b", "a", "a", "b"], "", None, "a"),  # a tie: the first doc_id in sort order
+    (["b", "a", "b"], "a", None, "a"),  # asked for: used even with fewer claims
+    ([], "", ["a"], None),  # no claims: nothing to map
+    (["b"], "a", ["a", "b"], None),  # an event of the corpus without claims
+])
+def test_focus_event(doc_ids, focus_doc, all_docs, expected):
+    from transcripts.claims import focus_event
+    assert focus_event(pd.DataFrame(dict(doc_id=doc_ids), dtype=object), focus_doc, all_docs) == expected
+
+
+def test_focus_event_unknown_doc_is_a_clear_error():
+    from transcripts.claims import focus_event
+    with pytest.raises(TranscriptError, match=r"focus_doc 'nope' is not an event of this corpus.*'b', 'a'"):
+        focus_event(pd.DataFrame(dict(doc_id=["a", "b", "b"])), "nope", ["a", "b"])
+
+
+@pytest.mark.parametrize("n_labelled, expected", [
+    ([9, 6, 2], "factual"),  # recall 0.5, 0.4, 0.1: denial has under 5 labels, so factual (0.4) is lowest
+    ([4, 3, 2], None),  # no type has 5 labels: no type to show (used to raise IndexError in notebook 04)
+])
+def test_lowest_recall_type(n_labelled, expected):
+    from transcripts.claims import lowest_recall_type
+    scores = pd.DataFrame(dict(claim_type=["numeric", "factual", "denial"], n_labelled=n_labelled,
+                               recall=[0.5, 0.4, 0.1]))
+    assert lowest_recall_type(scores) == expected

@@ -54,6 +54,24 @@ def test_notebook_04_rejects_unknown_focus_doc(tmp_path, sample_processed):
         run_notebook(tmp_path, sample_processed, focus_doc="no_such_event")
 
 
+
+def test_notebook_04_on_a_corpus_without_claims(tmp_path):
+    # "Thank you." and "Why?" carry no claim of any type (a courtesy and a question): the notebook must
+    # skip the map and the error analysis and still write empty tables and metrics with zero counts
+    csv = tmp_path / "corpus" / "tiny.csv"
+    csv.parent.mkdir()
+    csv.write_text('doc_id,speaker,text\ntiny,Sergey Lavrov,Thank you.\ntiny,Question,Why?\n', encoding="utf-8")
+    result = build_corpus(csv.parent, progress=False)
+    assert result.ok, result.errors
+    processed = write_tables(result.tables, tmp_path / "processed")
+    out = run_notebook(tmp_path, processed)
+    assert pd.read_csv(out / "tables" / "claims.csv").empty
+    metrics = json.loads((out / "metrics" / "04_claim_extraction.json").read_text())
+    assert (metrics["n_sentences"], metrics["n_claims"], metrics["n_ledger_entries"]) == (2, 0, 0)
+    assert metrics["scores"] == {}  # the sample's labels are for another doc_id
+    executed = (tmp_path / "04.ipynb").read_text(encoding="utf-8")
+    assert "nothing to map" in executed
+
 @needs_whitehouse
 def test_notebook_04_on_whitehouse_subset(tmp_path):
     # 12 briefings spread over four years (every 96th file in date order), copied so the build reads only them

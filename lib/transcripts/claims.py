@@ -417,6 +417,32 @@ def claim_counts(claims: pd.DataFrame, *, by: str = "speaker") -> pd.DataFrame:
     return wide[wide.total > 0].sort_values("total", ascending=False)
 
 
+
+def focus_event(claims: pd.DataFrame, focus_doc: str = "", doc_ids: list[str] | None = None) -> str | None:
+    """The event to map claim by claim: `focus_doc` when given, else the one with most claims (ties:
+    the first doc_id in sort order). None when there is nothing to map (no claims, or `focus_doc` is
+    an event of the corpus, listed in `doc_ids`, without claims).
+
+    >>> c = pd.DataFrame(dict(doc_id=["b", "a", "b"]))
+    >>> focus_event(c), focus_event(c, "a"), focus_event(c.iloc[:0]), focus_event(c, "z", ["a", "b", "z"])
+    ('b', 'a', None, None)
+
+    Raises:
+        TranscriptError: `focus_doc` is neither in `claims` nor in `doc_ids` (the hint lists the
+            events with most claims).
+    """
+    per_doc = claims.groupby("doc_id").size()
+    if focus_doc:
+        if focus_doc in per_doc.index:
+            return focus_doc
+        if doc_ids is not None and focus_doc in set(doc_ids):
+            return None
+        top = per_doc.sort_values(ascending=False, kind="stable").index[:5]
+        raise TranscriptError(None, f"focus_doc {focus_doc!r} is not an event of this corpus",
+                              hint=("Leave it empty for the event with most claims, or use a doc_id such as "
+                                    + ", ".join(map(repr, top))) if len(top) else "The corpus has no claims")
+    return str(per_doc.idxmax()) if len(per_doc) else None
+
 # --------------------------------------------------------------------------- evaluation
 
 def load_labels(path: str | Path) -> pd.DataFrame:
@@ -475,6 +501,19 @@ def disagreements(claims: pd.DataFrame, labels: pd.DataFrame, claim_type: str) -
                             error="missed" if labelled else "extra", cue=got.get(k, ""), text=r.text))
     return pd.DataFrame(out, columns=["doc_id", "turn_index", "sentence_index", "error", "cue", "text"])
 
+
+
+def lowest_recall_type(scores: pd.DataFrame, *, min_labelled: int = 5) -> str | None:
+    """The claim type with the lowest recall among those with at least `min_labelled` hand labels
+    (ties: the first in CLAIM_TYPES order), or None when no type has that many.
+
+    >>> s = pd.DataFrame(dict(claim_type=["numeric", "factual", "denial"], n_labelled=[9, 6, 2],
+    ...                       recall=[0.5, 0.5, 0.1]))
+    >>> lowest_recall_type(s), lowest_recall_type(s, min_labelled=10)
+    ('numeric', None)
+    """
+    enough = scores[scores.n_labelled >= min_labelled].sort_values("recall", kind="stable")
+    return str(enough.claim_type.iloc[0]) if len(enough) else None
 
 # --------------------------------------------------------------------------- numeric checks
 
