@@ -75,3 +75,18 @@ def test_sample_keeps_pompeo_in_full(sample_tables):
     addressed = turns[turns.addressee.notna()]
     assert addressed.turn_index.tolist() == [1, 9]
     assert set(addressed.addressee) == {"Michael Pompeo"}
+
+
+def test_addressee_follows_the_speaker_unified_across_documents(tmp_path):
+    # a.md: the title names Jen Psaki, so her label "MS. PSAKI" gives "Jen Psaki". b.csv: the label
+    # "Ms. Psaki" (same registry key as "MS. PSAKI") gives "Ms. Psaki", and the question is addressed to
+    # her by that name; the corpus-wide step renames the speaker, and the addressee must follow.
+    (tmp_path / "a.md").write_text('---\ntitle: "Press Briefing by Press Secretary Jen Psaki"\ndate: '
+                                   "'2021-05-01'\n---\nMS. PSAKI:  Hello.\n\nQ    Hi.\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("speaker,text,addressee\nMs. Psaki,Good morning.,\nQuestion,Why?,Ms. Psaki\n"
+                                    "Ms. Psaki,Because.,\n", encoding="utf-8")
+    result = build_corpus(tmp_path, progress=False, workers=1)
+    assert result.ok, result.errors
+    b = result.tables["turns"][result.tables["turns"].doc_id == "b"]
+    assert b.speaker.tolist() == ["Jen Psaki", "Press", "Jen Psaki"]
+    assert b.addressee.tolist()[1] == "Jen Psaki"
