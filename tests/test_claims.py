@@ -56,6 +56,8 @@ def labels():
     ("for the fourth time", []),
     ("at 7:06 P.M.", []),
     ("it does not benefit our two countries", []),
+    # a web address left in the text: its digits (07, 16, 2021) are not numbers
+    ("visit https://example.gov/uploads/2021/07/Briefing_16July2021.pdf for the slides", []),
 ])
 def test_quantities(text, expected):
     got = [(q.kind, q.value, q.unit, q.normalized_value) for q in parse_quantities(text)]

@@ -14,7 +14,7 @@ sentence in well under a millisecond, where quantulum3 takes about 5 s to load i
 - ratios: "several times lower", "three times more", "twice as many";
 - dates: years ("in 2019", "the 1950s", "2016 election"), "December 10, 2019", "10 December":
   kind `date`, kept apart so a year is never taken for a quantity. Identifiers ("Resolution 2254",
-  "G20", "No. 5") are skipped.
+  "G20", "No. 5") and web addresses are skipped.
 
 `parse_quantities(text)` returns `Quantity` records with offsets into `text`;
 `quantities_table(tables)` runs it over the cleaned text of every sentence (`sentences.text`, the text
@@ -63,6 +63,7 @@ _YEAR_RE = re.compile(r"(?<![\w$.,])(?:1[89]\d\d|20\d\d)(?:s|’s|'s)?(?![\w%]|,
 _IDENT_RE = re.compile(r"(?:\b(?:Resolution|resolution|No\.?|number|Number|Article|article|Section|section|Chapter|"
                        r"chapter|Protocol|Flight|flight|Room|room|Page|page|Title|Rule|rule|Amendment)\s+\d[\d\-/]*"
                        r"|\b[A-Za-z]+-?\d+[A-Za-z]*\b|\b\d+(?:st|nd|rd|th)\b|\b\d{1,2}:\d{2}\b|\b\d+/\d+\b)")
+_URL_RE = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
 _QUANT_RE = re.compile(
     rf"""(?P<qual>\b(?:{_QUAL})\s+(?:an?\s+)?)?
         (?P<cur>US\$|\$|€|£|¥|₽)?\s?
@@ -148,6 +149,8 @@ def _parse_cached(text: str) -> tuple[Quantity, ...]:
         add(Quantity("date", m.group(0), m.start(), m.end(), unit="date"))
     for m in _IDENT_RE.finditer(text):
         taken.append((m.start(), m.end()))  # identifiers and ordinals are not quantities
+    for m in _URL_RE.finditer(text):
+        taken.append((m.start(), m.end()))  # nor the digits of a web address left in the text
     for m in _RATIO_RE.finditer(text):
         n = m.group("n") or m.group("w")
         value = {"twice": 2.0, "half": 0.5}.get(n.lower()) if m.group("w") else (
