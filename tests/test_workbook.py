@@ -315,24 +315,24 @@ def test_tables_are_rebuilt_only_when_the_corpus_changed(tmp_path, sample_text, 
     (corpus / "a.txt").write_text(sample_text, encoding="utf-8")
     (corpus / "b.txt").write_text("Sergey Lavrov: Opening.\n\nQuestion: Why?\n\nSergey Lavrov: Because.\n",
                                   encoding="utf-8")
-    assert ensure_tables(corpus, processed, progress=False) is True  # nothing built yet
+    assert ensure_tables(corpus, processed, progress=False).wrote is True  # nothing built yet
     assert sorted(read) == ["a.txt", "b.txt"]
     read.clear()
-    assert ensure_tables(corpus, processed, progress=False) is False  # same files: no second build
+    assert ensure_tables(corpus, processed, progress=False).wrote is False  # same files: no second build
     assert read == []
     (corpus / "b.txt").write_text("Sergey Lavrov: Opening remarks.\n\nQuestion: Why?\n\nSergey Lavrov: Because.\n",
                                   encoding="utf-8")
-    assert ensure_tables(corpus, processed, progress=False) is True  # edited file
+    assert ensure_tables(corpus, processed, progress=False).wrote is True  # edited file
     assert read == ["b.txt"]  # only the changed file is read again
     turns = pd.read_parquet(processed / "turns.parquet")
     assert turns[turns.doc_id == "b"].text.iloc[0] == "Opening remarks."  # the tables hold the edit
     read.clear()
     monkeypatch.setattr(build, "CACHE_VERSION", build.CACHE_VERSION + 1)  # stands for a changed reader or resource
-    assert ensure_tables(corpus, processed, progress=False) is True
+    assert ensure_tables(corpus, processed, progress=False).wrote is True
     assert sorted(read) == ["a.txt", "b.txt"]
     read.clear()
     (corpus / "c.txt").write_bytes((corpus / "a.txt").read_bytes())  # a new file, duplicating a.txt
-    assert ensure_tables(corpus, processed, progress=False) is True  # a file added: the key changes
+    assert ensure_tables(corpus, processed, progress=False).wrote is True  # a file added: the key changes
     assert read == ["c.txt"]
     assert len(pd.read_parquet(processed / "documents.parquet")) == 2  # the duplicate is skipped by the build
 
@@ -345,18 +345,18 @@ def test_table_csv_corpus_is_not_rebuilt_when_unchanged(tmp_path):
     corpus.mkdir()
     (corpus / "turns.csv").write_text("doc_id,speaker,text\nd1,Sergey Lavrov,Hello.\nd1,Question,Why?\n",
                                       encoding="utf-8")
-    assert ensure_tables(corpus, processed, progress=False) is True
-    assert ensure_tables(corpus, processed, progress=False) is False
+    assert ensure_tables(corpus, processed, progress=False).wrote is True
+    assert ensure_tables(corpus, processed, progress=False).wrote is False
 
 
-def test_when_the_building_notebook_fails_the_runner_builds_the_tables_for_the_others(tmp_path):
+def test_when_the_building_notebook_fails_the_others_still_have_the_tables(tmp_path):
+    # The runner builds the tables (through the cache notebook 01 shares) before any notebook runs.
     md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
     folder = tmp_path / "nbs"
     folder.mkdir()
     builder = _notebook([md("# Builder\nBuilds the tables, but fails first."), code(
         'corpus_dir: str = "data/raw"  # transcripts\nprocessed_dir: str = "data/processed"  # tables\n'
         'out_dir: str = "outputs"  # results', metadata={"tags": ["parameters"]}),
-        code("from pathlib import Path\nassert not Path(processed_dir, 'turns.parquet').exists()  # runner left it to me"),
         code("raise RuntimeError('reader broke')")])
     nbformat.write(builder, folder / "01_builder.ipynb")
     reader = _good("02_reader")
@@ -368,3 +368,16 @@ def test_when_the_building_notebook_fails_the_runner_builds_the_tables_for_the_o
     assert run["01_builder"]["status"] == "failed" and "RuntimeError: reader broke" in run["01_builder"]["error"]
     assert run["02_reader"]["status"] == "ok"
     assert (out / "processed" / "turns.parquet").exists()
+
+
+def test_unreadable_files_are_named_and_make_the_run_fail(toy_notebooks, tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("Sergey Lavrov: Hello.\n\nQuestion: Why?\n", encoding="utf-8")
+    (corpus / "empty.txt").write_text("", encoding="utf-8")
+    status = run_workbook(corpus=corpus, out=tmp_path / "out", notebooks_dir=toy_notebooks, progress=False)
+    err = capsys.readouterr().err
+    assert status != 0
+    assert "empty.txt" in err and "the file is empty" in err
+    assert "1 file(s) of the corpus could not be read" in err
+    assert (tmp_path / "out" / "processed" / "turns.parquet").exists()  # the good file was built

@@ -239,12 +239,9 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
     if notebooks:
         check_kernel()
 
-    if notebooks and "corpus_dir" in declared[notebooks[0]]:
-        # The first notebook (01) reads the corpus and writes the tables itself: building here too would
-        # read every transcript twice (minutes on a large corpus). Its failure still stops nothing else.
-        _say(f"Tables: {notebooks[0].stem} builds them from {_rel(corpus_path)} into {_rel(processed_dir)}")
-    else:
-        ensure_tables(corpus_path, processed_dir, progress=progress)
+    # Built (or found up to date) before any notebook runs, through the content-hash cache that notebook 01
+    # shares, so 01 re-reads nothing; files that could not be read are reported here and in the exit status.
+    unreadable = ensure_tables(corpus_path, processed_dir, progress=progress).errors
     dirs = {name: out_dir / name for name in ("notebooks", "html", "metrics", "tables")}
     for folder in dirs.values():
         folder.mkdir(parents=True, exist_ok=True)
@@ -267,11 +264,6 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
         run.notebook = f"notebooks/{nb.name}"
         runs.append(run)
         _say(_line(run, label))
-        if run.status == "failed" and "corpus_dir" in declared[nb]:
-            try:  # the notebook that builds the tables failed: build them here (unless current) so the others can run
-                ensure_tables(corpus_path, processed_dir, progress=progress)
-            except TranscriptError as exc:
-                _say(f"error: {exc}", err=True)
 
     finished = dt.datetime.now().astimezone()
     seconds = time.perf_counter() - t0
@@ -286,7 +278,12 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
     _say(f"Report: {_rel(index)}  ({len(runs) - len(failed)} of {len(runs)} notebook(s) ran, {seconds:.1f} s)")
     for r in failed:
         _say(f"error: {r.error}", err=True)
-    return EXIT_NOTEBOOK_FAILED if failed else EXIT_OK
+    for err in unreadable:
+        _say(f"error: could not read {err}", err=True)
+    if unreadable:
+        _say(f"{len(unreadable)} file(s) of the corpus could not be read (listed above); the report covers the others.",
+             err=True)
+    return EXIT_NOTEBOOK_FAILED if failed or unreadable else EXIT_OK
 
 
 def _say(text: str, *, err: bool = False) -> None:
@@ -309,18 +306,26 @@ def check_kernel(name: str = KERNEL_NAME) -> None:
                                    f"--name {name}`") from None
 
 
-def ensure_tables(corpus: Path, processed_dir: Path, *, progress: bool = True) -> bool:
+@dataclass
+class TablesStatus:
+    """What `ensure_tables` did: whether it wrote the tables, and the files it could not read."""
+
+    wrote: bool
+    errors: list[TranscriptError]
+
+
+def ensure_tables(corpus: Path, processed_dir: Path, *, progress: bool = True) -> TablesStatus:
     """Build the corpus's tables into `processed_dir` unless they are already there for exactly these
     files, readers and resources (the build's key, as `python -m transcripts build` does; files are read
-    through the cache in `<processed_dir>/.cache`, so only changed ones are read again). Returns True
-    when it wrote them."""
+    through the cache in `<processed_dir>/.cache`, so only changed ones are read again). Files that
+    cannot be read are reported and returned; the others are built."""
     from .build import build_corpus, tables_written_for, write_tables
     result = build_corpus(corpus, progress=progress, cache_dir=processed_dir / ".cache")
-    if tables_written_for(processed_dir, result.key):
-        _say(f"Tables: up to date in {_rel(processed_dir)} for {_rel(corpus)}")
-        return False
     for err in result.errors:
         _say(f"warning: skipped {err}", err=True)
+    if tables_written_for(processed_dir, result.key):
+        _say(f"Tables: up to date in {_rel(processed_dir)} for {_rel(corpus)}")
+        return TablesStatus(False, result.errors)
     docs = result.tables["documents"]
     if docs.empty:
         raise TranscriptError(corpus, "no transcript could be read, so there is nothing to analyse",
@@ -328,7 +333,7 @@ def ensure_tables(corpus: Path, processed_dir: Path, *, progress: bool = True) -
     write_tables(result.tables, processed_dir, key=result.key)
     _say(f"Tables: built {len(docs)} document(s), {len(result.tables['turns'])} turns from {_rel(corpus)} "
          f"into {_rel(processed_dir)}")
-    return True
+    return TablesStatus(True, result.errors)
 
 
 def _table_counts(processed_dir: Path) -> dict[str, int | None]:
