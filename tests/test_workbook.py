@@ -7,6 +7,7 @@ the failure tests use tiny throwaway notebooks written into tmp_path.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -381,3 +382,29 @@ def test_unreadable_files_are_named_and_make_the_run_fail(toy_notebooks, tmp_pat
     assert "empty.txt" in err and "the file is empty" in err
     assert "1 file(s) of the corpus could not be read" in err
     assert (tmp_path / "out" / "processed" / "turns.parquet").exists()  # the good file was built
+
+
+def test_executed_notebooks_get_no_progress_bars(tmp_path):
+    # Progress bars in a kernel run by the runner would fill the rendered page; the runner switches them off
+    # for the kernel only, and leaves the caller's setting as it was.
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    nb = _good("01_quiet")
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "import os\nprint('progress setting in kernel:', os.environ.get('TRANSCRIPTS_PROGRESS'))"))
+    nbformat.write(nb, folder / "01_quiet.ipynb")
+    out = tmp_path / "out"
+    assert run_workbook(corpus=RAW_DIR, out=out, notebooks_dir=folder, progress=False) == 0
+    executed = nbformat.read(out / "notebooks" / "01_quiet.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for c in executed.cells if c.cell_type == "code" for o in c.outputs)
+    assert "progress setting in kernel: 0" in printed
+    assert os.environ.get("TRANSCRIPTS_PROGRESS") is None
+
+
+def test_progress_bars_follow_the_environment(monkeypatch):
+    from transcripts import progress
+    monkeypatch.setenv("TRANSCRIPTS_PROGRESS", "0")
+    assert progress.tqdm(range(3)).disable is True
+    monkeypatch.setenv("TRANSCRIPTS_PROGRESS", "1")
+    assert progress.tqdm(range(3)).disable is False
+    assert progress.tqdm(range(3), disable=True).disable is True

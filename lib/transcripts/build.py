@@ -187,7 +187,7 @@ def build_corpus(corpus: str | Path = RAW_DIR, *, fmt: str | None = None, max_by
             (or an unchanged file) is not read again. None: no cache.
         speakers: the user's speaker registry file(s), applied after the shipped starter.
     """
-    from tqdm import tqdm  # plain text bars: tqdm.auto warns in kernels without ipywidgets
+    from .progress import tqdm
 
     root = resolve(corpus)
     files = corpus_files(corpus)

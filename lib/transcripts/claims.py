@@ -359,7 +359,7 @@ def extract_claims(tables: dict[str, pd.DataFrame], rules: Rules | None = None, 
 
     Sentences with no claim type have no row. `cue_start`/`cue_end` index the sentence `text`.
     """
-    from tqdm import tqdm  # plain text bars: tqdm.auto warns in kernels without ipywidgets
+    from .progress import tqdm
 
     rules = rules or load_rules()
     sents = sentence_frame(tables)

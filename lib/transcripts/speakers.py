@@ -435,7 +435,7 @@ def sentence_tone(sentences: pd.DataFrame, *, progress: bool = True) -> pd.DataF
     short social-media texts: read it as a coarse signal of tone, compared between speakers,
     not as a measure of any one sentence.
     """
-    from tqdm import tqdm  # plain bars: tqdm.auto warns in kernels without ipywidgets
+    from .progress import tqdm
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     analyser = SentimentIntensityAnalyzer()

@@ -341,7 +341,7 @@ def topic_mentions(sentences: pd.DataFrame, lexicon: Lexicon | None = None, *, c
     """Every lexicon match in every sentence: doc_id, turn_index, sentence_index, topic, term (the
     lexicon entry), matched (the words as written), start, end (character offsets in the sentence
     text). One row per match and topic; deterministic order."""
-    from tqdm import tqdm  # plain text bars: tqdm.auto warns in kernels without ipywidgets
+    from .progress import tqdm
 
     lexicon = lexicon or default_lexicon()
     sentences = sentences.reset_index(drop=True)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shlex
 import subprocess
@@ -357,6 +358,8 @@ def execute_notebook(nb: Path, output: Path, params: dict[str, Any], *, progress
     t0 = time.perf_counter()
     output.parent.mkdir(parents=True, exist_ok=True)
     error = None
+    previous = os.environ.get("TRANSCRIPTS_PROGRESS")
+    os.environ["TRANSCRIPTS_PROGRESS"] = "0"  # the kernel inherits it: no progress bars in the rendered pages
     try:
         papermill.execute_notebook(
             str(nb), str(output), parameters=params, kernel_name=KERNEL_NAME, cwd=str(PROJECT_ROOT),
@@ -369,6 +372,11 @@ def execute_notebook(nb: Path, output: Path, params: dict[str, Any], *, progress
         if not output.exists():
             import shutil
             shutil.copyfile(nb, output)
+    finally:
+        if previous is None:
+            os.environ.pop("TRANSCRIPTS_PROGRESS", None)
+        else:
+            os.environ["TRANSCRIPTS_PROGRESS"] = previous
     return NotebookRun(name=nb.stem, status="failed" if error else "ok", seconds=time.perf_counter() - t0,
                        ran_at=ran_at, error=error)
 
