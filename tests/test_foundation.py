@@ -50,6 +50,28 @@ def test_label_like_lines_are_not_speakers(line):
     assert match_label(line) is None
 
 
+@pytest.mark.parametrize("text, speakers, roles", [
+    # Worked out by reading each text: who speaks each paragraph.
+    ("SPOKESPERSON: Good afternoon.\n\nQUESTION: Any news?\n\nSPOKESPERSON: None.\n",
+     ["Spokesperson", "Press", "Spokesperson"], ["official", "press", "official"]),
+    ("Zakharova: Good afternoon.\n\nQuestion: Any news?\n\nZakharova: None.\n",
+     ["Zakharova", "Press", "Zakharova"], ["other", "press", "other"]),
+    ("Q: Any news?\n\nA: None.\n\nQ: Really?\n\nA: Really.\n",
+     ["Press", "Answer", "Press", "Answer"], ["press", "official", "press", "official"]),
+    ("MS. ZAKHAROVA: Good afternoon.\n\nQuestion: Why?\n",
+     ["Zakharova", "Press"], ["other", "press"]),
+    # A one-off single word with a colon is text, not a speaker (Lavrov is an official in the shipped registry).
+    ("Sergey Lavrov: We met.\n\nUpdate: the talks went on.\n\nVisas: a problem.\n",
+     ["Sergey Lavrov"], ["official"]),
+])
+def test_plain_text_label_forms(tmp_path, text, speakers, roles):
+    path = tmp_path / "t.txt"
+    path.write_text(text, encoding="utf-8")
+    turns = build_corpus(path, progress=False).tables["turns"]
+    assert list(turns.speaker) == speakers
+    assert list(turns.role) == roles
+
+
 # --- header and title ------------------------------------------------------------------------------
 @pytest.mark.parametrize("header, published", [
     ("11 December 201901:08", "2019-12-11T01:08"),

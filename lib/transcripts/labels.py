@@ -11,8 +11,17 @@ ROLE_LABELS = {
     "question": "press", "q": "press", "journalist": "press", "correspondent": "press",
     "reporter": "press", "remark": "press", "follow-up": "press",
     "moderator": "moderator", "presenter": "moderator", "host": "moderator", "anchor": "moderator",
-    "interpreter": "other", "translator": "other", "answer": "official", "reply": "official",
+    "interpreter": "other", "translator": "other", "answer": "official", "reply": "official", "a": "official",
+    "spokesperson": "official", "spokesman": "official", "spokeswoman": "official", "press secretary": "official",
+    "foreign minister": "official", "minister": "official", "ambassador": "official", "official": "official",
 }
+#: Role labels that stand for the event's principal speaker ("Answer:" in a Q/A transcript).
+ANSWER_WORDS = {"answer", "reply", "a"}
+#: Single capitalised words that head notes, not speech ("Note:", "Source:"): never speaker labels.
+NOT_SPEAKERS = {"note", "notes", "source", "sources", "update", "updated", "editor", "summary", "tags", "photo",
+                "photos", "video", "see", "also", "background", "context", "related", "end", "ps", "subject",
+                "date", "time", "location", "place", "title", "topic", "topics", "agenda", "attention", "warning",
+                "important", "transcript", "excerpt", "excerpts", "keywords", "key"}
 #: Lower-case words allowed inside a name or a role-prefixed label ("President of Russia Vladimir Putin").
 CONNECTORS = {"of", "the", "and", "for", "de", "da", "di", "van", "von", "der", "den", "del", "la", "le",
               "bin", "ibn", "al", "el", "y", "on", "to", "at"}
@@ -67,8 +76,22 @@ def is_name_like(name: str) -> bool:
     return caps >= 2 and not {"me", "us", "i", "we"} & {t.lower() for t in tokens[1:2]}
 
 
-def match_label(text: str, pos: int = 0) -> Label | None:
+def is_single_name(name: str) -> bool:
+    """A one-word label that can be a speaker ("Zakharova"), as opposed to a note heading ("Note").
+
+    >>> [is_single_name(x) for x in ["Zakharova", "Note", "zakharova", "Putin-Medvedev", "G20"]]
+    [True, False, False, True, False]
+    """
+    return (name[:1].isupper() and name.replace("-", "").replace("'", "").replace("’", "").isalpha()
+            and name.lower() not in NOT_SPEAKERS)
+
+
+def match_label(text: str, pos: int = 0, *, single_word: bool = False) -> Label | None:
     """The speaker label at `text[pos:]`, if the paragraph there starts with one.
+
+    Labels are role words ("Question", "Moderator", "Spokesperson", "Q", "A") or names of two or more
+    capitalised words; with `single_word`, also one capitalised word ("Zakharova"), which callers accept
+    only when it recurs (a one-off "Note:" is no speaker). Upper-case labels are title-cased.
 
     >>> lab = match_label("Question (addressed to Michael Pompeo): If the attempt fails?")
     >>> (lab.name, lab.role_word, lab.addressee, lab.stage_note)
@@ -78,13 +101,19 @@ def match_label(text: str, pos: int = 0) -> Label | None:
     ('Sergey Lavrov', 'after Michael Pompeo')
     >>> match_label("Key points: one, two") is None
     True
+    >>> match_label("MS. ZAKHAROVA: Good afternoon.").name, match_label("SPOKESPERSON: Yes.").role_word
+    ('Ms. Zakharova', 'official')
+    >>> match_label("Zakharova: Yes.") is None, match_label("Zakharova: Yes.", single_word=True).name
+    (True, 'Zakharova')
     """
     m = _LABEL.match(text, pos)
     if not m:
         return None
     name = " ".join(m.group("name").split())
+    if name.isupper() and len(name) > 1:  # "MS. ZAKHAROVA", "SPOKESPERSON"
+        name = name.title()
     role_word = ROLE_LABELS.get(name.lower())
-    if role_word is None and not is_name_like(name):
+    if role_word is None and not is_name_like(name) and not (single_word and is_single_name(name)):
         return None
     addressee, stage_note = paren_parts(m.group("paren"))
     label_text = text[m.start():m.end()].rstrip().rstrip(":").rstrip()

@@ -13,10 +13,11 @@ Every paragraph is one line; unlabelled paragraphs continue the previous turn.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 from datetime import datetime
 
-from ..labels import Label, match_label, person_in
+from ..labels import ANSWER_WORDS, Label, match_label, person_in
 from ..model import Document, LogEntry, Turn
 
 NAME = "mid_text"
@@ -105,6 +106,10 @@ def parse(doc: Document) -> None:
             doc.log.append(LogEntry(*paras[i], "title"))
             i += 1
     labels = {s: match_label(text, s) for s, _ in paras[i:]}
+    # One-word labels ("Zakharova:") count only when they recur: a one-off "Update:" is no speaker.
+    singles = {s: match_label(text, s, single_word=True) for s, _ in paras[i:] if labels[s] is None}
+    recurring = Counter(lab.name for lab in singles.values() if lab)
+    labels.update({s: lab for s, lab in singles.items() if lab and recurring[lab.name] >= 2})
     if doc.principal is None:
         doc.principal = _principal_from_labels(doc, labels)
     current: Turn | None = None
@@ -150,9 +155,9 @@ def _principal_from_labels(doc: Document, labels: dict[int, Label | None]) -> st
 
 def _turn_for(doc: Document, label: Label, piece: tuple[int, int]) -> Turn:
     if label.role_word:
-        speaker = {"press": "Press", "moderator": "Moderator"}.get(label.role_word, label.name.title())
+        speaker = {"press": "Press", "moderator": "Moderator"}.get(label.role_word, label.name)
         role = label.role_word if label.role_word in ("press", "moderator", "other") else "official"
-        if label.role_word == "official":  # "Answer:" is the principal's
+        if label.name.lower() in ANSWER_WORDS:  # "Answer:" / "A:" is the principal's
             speaker = doc.principal or "Answer"
     else:
         speaker = person_in(label.name) or label.name
