@@ -140,3 +140,18 @@ def test_interpreters_are_recognised_in_every_format(tmp_path, name, content):
     last = doc.turns[-1]
     assert (last.speaker, last.role) == ("Interpreter", "other")
     assert len(doc.turns) == 2
+
+
+def test_principal_tie_goes_to_the_first_speaker(tmp_path):
+    # Two officials with one turn each: the first to speak is the principal, on every run (a set-ordered
+    # choice used to differ between processes).
+    import subprocess
+    import sys
+    path = tmp_path / "t.csv"
+    path.write_text("doc_id,speaker,text,role\nd,Maria Ivanova,Hello.,official\nd,John Smith,Hi.,official\n",
+                    encoding="utf-8")
+    code = ("from transcripts import read_document; import sys; "
+            f"print(read_document({str(path)!r}).principal)")
+    seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env={"PYTHONHASHSEED": str(seed), "PATH": ""}).stdout.strip() for seed in (1, 2, 3, 4)}
+    assert seen == {"Maria Ivanova"}

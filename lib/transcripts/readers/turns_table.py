@@ -161,7 +161,8 @@ def _document(src: Document, doc_id: str, rows: list[tuple[int, dict]]) -> Docum
     doc.place = _meta(first, "place")
     doc.source_url = _meta(first, "source_url")
     officials = [t.speaker for t in turns if t.role == "official"]
-    doc.principal = max(set(officials), key=officials.count) if officials else None
+    # most turns wins; a tie goes to whoever spoke first (set order would differ from run to run)
+    doc.principal = max(dict.fromkeys(officials), key=officials.count) if officials else None
     return doc
 
 
