@@ -24,7 +24,7 @@ import pandas as pd
 from .clean import count_words, normalize_text
 from .errors import TranscriptError
 from .model import Document
-from .paths import PROCESSED_DIR, RAW_DIR, resolve
+from .paths import PROCESSED_DIR, RAW_DIR, display_path, resolve
 from .readers import MAX_BYTES, read_documents
 
 TABLES = ("documents", "turns", "sentences", "cleaning_log", "texts")
@@ -113,7 +113,7 @@ def document_rows(doc: Document) -> dict[str, list[dict]]:
                           is_question=turn.is_question if turn.is_question is not None else turn.role == "press"))
     log = [dict(doc_id=doc.doc_id, char_start=e.char_start, char_end=e.char_end, reason=e.reason,
                 text=text[e.char_start:e.char_end]) for e in doc.log]
-    documents = [dict(doc_id=doc.doc_id, source_path=_display_path(doc.source_path),
+    documents = [dict(doc_id=doc.doc_id, source_path=display_path(doc.source_path),
                       source_sha256=doc.source_sha256, format=doc.format, title=doc.title,
                       event_type=doc.event_type, event_date=doc.event_date, published_at=doc.published_at,
                       place=doc.place, principal=doc.principal, counterpart=doc.counterpart,
@@ -122,16 +122,6 @@ def document_rows(doc: Document) -> dict[str, list[dict]]:
                       warnings="; ".join(doc.warnings) or None)]
     return dict(documents=documents, turns=turns, sentences=sentences, cleaning_log=log,
                 texts=[dict(doc_id=doc.doc_id, text=text)])
-
-
-def _display_path(path: str) -> str:
-    """The source path relative to the project root when inside it (no machine paths in tables)."""
-    from .paths import PROJECT_ROOT
-    p = Path(path).resolve()
-    try:
-        return p.relative_to(PROJECT_ROOT).as_posix()
-    except ValueError:
-        return os.path.relpath(p, PROJECT_ROOT).replace(os.sep, "/")
 
 
 def to_frames(rows: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:

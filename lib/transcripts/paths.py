@@ -1,6 +1,7 @@
 """Where things live. Every path in the project is derived from this file's location."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -27,3 +28,17 @@ def resolve(path: str | Path) -> Path:
     """
     p = Path(path).expanduser()
     return p if p.is_absolute() else (PROJECT_ROOT / p).resolve()
+
+
+def display_path(path: str | Path) -> str:
+    """A path as reports and tables show it: relative to the project root (`data/raw/x.txt`,
+    `../shared/corpora/kremlin_pages`), so no machine path leaks into outputs.
+
+    >>> display_path(RAW_DIR / "x.txt"), display_path(PROJECT_ROOT.parent / "shared")
+    ('data/raw/x.txt', '../shared')
+    """
+    p = Path(path).resolve()
+    try:
+        return p.relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        return os.path.relpath(p, PROJECT_ROOT).replace(os.sep, "/")

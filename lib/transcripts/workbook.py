@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import TranscriptError
-from .paths import KERNEL_NAME, NOTEBOOKS_DIR, OUTPUTS_DIR, PROCESSED_DIR, PROJECT_ROOT, RAW_DIR, resolve
+from .paths import KERNEL_NAME, NOTEBOOKS_DIR, OUTPUTS_DIR, PROCESSED_DIR, PROJECT_ROOT, RAW_DIR, display_path, resolve
 
 NOTEBOOK_RE = re.compile(r"^(\d{2})_[\w-]+\.ipynb$")
 #: Parameters the runner sets itself (a params file cannot override them): processed_dir and out_dir
@@ -442,7 +442,7 @@ def _manifest(corpus: Path, processed_dir: Path, out_dir: Path, counts: dict[str
     return {
         "title": "Diplomatic-speech workbook: " + ("the embedded sample" if corpus == RAW_DIR else
                                                    corpus.stem if corpus.is_file() else corpus.name),
-        "corpus": _rel(corpus),
+        "corpus": display_path(corpus),  # ../shared/…, never a machine path
         "processed_dir": _rel(processed_dir),
         "out_dir": _rel(out_dir),
         "n_documents": counts["documents"],
