@@ -83,8 +83,10 @@ def cleaning_summary(log: pd.DataFrame) -> go.Figure:
     """Characters the cleaning log set aside, by reason."""
     by = (log.assign(chars=log.char_end - log.char_start).groupby("reason", as_index=False)
           .agg(chars=("chars", "sum"), spans=("chars", "size")).sort_values("chars"))
-    fig = go.Figure(go.Bar(x=by.chars, y=by.reason, orientation="h", text=by.spans.map(lambda n: f"{n} span(s)"),
+    fig = go.Figure(go.Bar(x=by.chars, y=by.reason.map(html.escape), orientation="h",
+                           text=by.spans.map(lambda n: f"{n} span(s)"), textposition="outside", cliponaxis=False,
                            hovertemplate="%{y}: %{x} characters<extra></extra>"))
     fig.update_layout(template=TEMPLATE, title="What cleaning set aside, and why", xaxis_title="characters",
-                      height=max(240, 80 + 30 * len(by)))
+                      height=max(300, 120 + 42 * len(by)), margin=dict(l=20, r=90), uniformtext_minsize=11)
+    fig.update_yaxes(automargin=True, dtick=1)
     return fig
