@@ -15,6 +15,15 @@ _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 
 
+def id_slug(text: str) -> str:
+    """A stable, readable identifier: lower case, runs of other characters made one underscore.
+
+    >>> id_slug("Lavrov Pompeo 2019"), id_slug("?!")
+    ('lavrov_pompeo_2019', 'document')
+    """
+    return re.sub(r"[^0-9a-z_\-]+", "_", text.lower()).strip("_") or "document"
+
+
 def normalize_text(text: str) -> str:
     """Text for analysis: zero-width characters removed, every whitespace run (line breaks of
     hard-wrapped text included) made one space, ends trimmed.

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from types import ModuleType
 
-from ..clean import fill_gaps
+from ..clean import fill_gaps, id_slug
 from ..errors import TranscriptError, line_of
 from ..model import Document
 from ..registry import Registry, harmonise, load_registry
@@ -163,8 +163,7 @@ def doc_id_for(path: Path) -> str:
     >>> doc_id_for(Path("data/raw/Lavrov Pompeo 2019.txt"))
     'lavrov_pompeo_2019'
     """
-    slug = re.sub(r"[^0-9a-z_\-]+", "_", path.stem.lower()).strip("_")
-    return slug or "document"
+    return id_slug(path.stem)
 
 
 def detect_format(text: str, path: Path) -> str:

@@ -24,6 +24,7 @@ import io
 import json
 import re
 
+from ..clean import id_slug
 from ..errors import TranscriptError
 from ..labels import ROLE_LABELS
 from ..model import ROLES, Document, LogEntry, Turn
@@ -147,7 +148,7 @@ def _document(src: Document, doc_id: str, rows: list[tuple[int, dict]]) -> Docum
         raise TranscriptError(src.source_path, f"document {doc_id!r} has no text in any row",
                               hint="Check the text column")
     first = rows[0][1]
-    doc = Document(doc_id=_slug(doc_id), source_path=src.source_path,
+    doc = Document(doc_id=id_slug(doc_id), source_path=src.source_path,
                    source_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), format=NAME, text=text,
                    turns=turns, log=log)
     if empty:
@@ -197,9 +198,3 @@ def _speaker(speaker: str, role: str) -> str:
     return speaker
 
 
-def _slug(doc_id: str) -> str:
-    """
-    >>> _slug("Lavrov Pompeo 2019")
-    'lavrov_pompeo_2019'
-    """
-    return re.sub(r"[^0-9a-z_\-]+", "_", doc_id.lower()).strip("_") or "document"
