@@ -34,8 +34,8 @@ def display_path(path: str | Path) -> str:
     """A path as reports and tables show it: relative to the project root (`data/raw/x.txt`,
     `../shared/corpora/kremlin_pages`), so no machine path leaks into outputs.
 
-    >>> display_path(RAW_DIR / "x.txt"), display_path(PROJECT_ROOT.parent / "shared")
-    ('data/raw/x.txt', '../shared')
+    >>> display_path(RAW_DIR / "x.txt"), display_path(PROJECT_ROOT.parent / "no_such_folder" / "y")
+    ('data/raw/x.txt', '../no_such_folder/y')
     """
     p = Path(path).resolve()
     try:
