@@ -50,3 +50,30 @@ def sample_workbook(tmp_path_factory):
     out = tmp_path_factory.mktemp("workbook_sample")
     rc = run_workbook(corpus=RAW_DIR, out=out, progress=False)
     return SimpleNamespace(rc=rc, out=out)
+
+
+def build_subset(files, root):
+    """Copy `files` (keeping their month folders, so equal names cannot clash) into `root/corpus`, build
+    them, and return the folder of processed tables `root/processed`."""
+    import shutil
+
+    corpus = root / "corpus"
+    for f in files:
+        (corpus / f.parent.name).mkdir(parents=True, exist_ok=True)
+        shutil.copy(f, corpus / f.parent.name / f.name)
+    result = build_corpus(corpus, progress=False)
+    assert result.ok, result.errors
+    return write_tables(result.tables, root / "processed")
+
+
+def execute_notebook(notebook: str, tmp_path, processed, **params):
+    """Execute notebooks/<notebook>.ipynb with papermill into tmp_path on `processed`; return its out_dir."""
+    import papermill as pm
+
+    from transcripts.paths import KERNEL_NAME, NOTEBOOKS_DIR
+
+    out = tmp_path / "out"
+    pm.execute_notebook(NOTEBOOKS_DIR / f"{notebook}.ipynb", tmp_path / f"{notebook[:2]}.ipynb",
+                        kernel_name=KERNEL_NAME, progress_bar=False,
+                        parameters=dict(processed_dir=str(processed), out_dir=str(out), **params))
+    return out

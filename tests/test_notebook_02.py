@@ -3,25 +3,18 @@ assertions on the tables and metrics it wrote."""
 from __future__ import annotations
 
 import json
-import shutil
 
 import pandas as pd
 import papermill as pm
 import pytest
 
-from conftest import WHITEHOUSE_DIR, needs_whitehouse
-from transcripts import build_corpus, write_tables
-from transcripts.paths import KERNEL_NAME, NOTEBOOKS_DIR
+from conftest import WHITEHOUSE_DIR, build_subset, execute_notebook, needs_whitehouse
 
 pytestmark = pytest.mark.notebook
-NOTEBOOK = NOTEBOOKS_DIR / "02_speaker_statistics.ipynb"
 
 
 def run_notebook(tmp_path, processed, **params):
-    out = tmp_path / "out"
-    pm.execute_notebook(NOTEBOOK, tmp_path / "02.ipynb", kernel_name=KERNEL_NAME, progress_bar=False,
-                        parameters=dict(processed_dir=str(processed), out_dir=str(out), **params))
-    return out
+    return execute_notebook("02_speaker_statistics", tmp_path, processed, **params)
 
 
 def test_notebook_02_on_sample(tmp_path, sample_processed):
@@ -62,15 +55,7 @@ def test_notebook_02_rejects_unknown_doc_id(tmp_path, sample_processed):
 def whitehouse_subset(tmp_path_factory):
     """About two dozen briefings spread over 2021-2025 (every 48th file), built into processed tables."""
     files = sorted((WHITEHOUSE_DIR / "press-briefings").rglob("*.md"))[::48]
-    corpus = tmp_path_factory.mktemp("wh_corpus")
-    for f in files:
-        (corpus / f.parent.name).mkdir(exist_ok=True)
-        shutil.copy(f, corpus / f.parent.name / f.name)
-    result = build_corpus(corpus, progress=False)
-    assert result.ok, result.errors
-    processed = tmp_path_factory.mktemp("wh_processed")
-    write_tables(result.tables, processed)
-    return processed, len(files)
+    return build_subset(files, tmp_path_factory.mktemp("wh")), len(files)
 
 
 @pytest.mark.shared

@@ -3,28 +3,21 @@ subset spread over 2021-2025, in tmp_path; assertions on the tables and metrics 
 from __future__ import annotations
 
 import json
-import shutil
 from collections import defaultdict
 
 import pandas as pd
-import papermill as pm
 import pytest
 
-from conftest import WHITEHOUSE_DIR, needs_whitehouse
+from conftest import WHITEHOUSE_DIR, build_subset, execute_notebook, needs_whitehouse
 from test_topics import OPENING_ORDER, QUESTIONS, SHIFTS
-from transcripts import build_corpus, topics, write_tables
-from transcripts.paths import KERNEL_NAME, NOTEBOOKS_DIR
+from transcripts import topics
 
 pytestmark = pytest.mark.notebook
-NOTEBOOK = NOTEBOOKS_DIR / "03_topic_timelines.ipynb"
 KEYS = ["doc_id", "turn_index", "sentence_index"]
 
 
 def run_notebook(tmp_path, processed, **params):
-    out = tmp_path / "out"
-    pm.execute_notebook(NOTEBOOK, tmp_path / "03.ipynb", kernel_name=KERNEL_NAME, progress_bar=False,
-                        parameters=dict(processed_dir=str(processed), out_dir=str(out), **params))
-    return out
+    return execute_notebook("03_topic_timelines", tmp_path, processed, **params)
 
 
 def test_notebook_03_on_sample(tmp_path, sample_processed):
@@ -99,15 +92,7 @@ def quarterly_subset(per_quarter: int = 2) -> list:
 def whitehouse_quarters(tmp_path_factory):
     """Two briefings per quarter, January 2021 to January 2025, built into processed tables."""
     files = quarterly_subset()
-    corpus = tmp_path_factory.mktemp("wh_quarters")
-    for f in files:
-        (corpus / f.parent.name).mkdir(exist_ok=True)
-        shutil.copy(f, corpus / f.parent.name / f.name)
-    result = build_corpus(corpus, progress=False)
-    assert result.ok, result.errors
-    processed = tmp_path_factory.mktemp("wh_quarters_processed")
-    write_tables(result.tables, processed)
-    return processed, len(files)
+    return build_subset(files, tmp_path_factory.mktemp("wh_quarters")), len(files)
 
 
 @pytest.mark.shared

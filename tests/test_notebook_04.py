@@ -3,27 +3,21 @@ assertions on the tables and metrics it wrote."""
 from __future__ import annotations
 
 import json
-import shutil
 
 import pandas as pd
 import papermill as pm
 import pytest
 
-from conftest import WHITEHOUSE_DIR, needs_whitehouse
+from conftest import WHITEHOUSE_DIR, build_subset, execute_notebook, needs_whitehouse
 from transcripts import build_corpus, write_tables
-from transcripts.paths import KERNEL_NAME, NOTEBOOKS_DIR
 
 pytestmark = pytest.mark.notebook
-NOTEBOOK = NOTEBOOKS_DIR / "04_claim_extraction.ipynb"
 CLAIM_COLUMNS = {"doc_id", "turn_index", "sentence_index", "speaker", "claim_type", "text", "char_start", "char_end",
                  "cue", "actor", "target", "hedges", "certainty", "checkworthiness"}
 
 
 def run_notebook(tmp_path, processed, **params):
-    out = tmp_path / "out"
-    pm.execute_notebook(NOTEBOOK, tmp_path / "04.ipynb", kernel_name=KERNEL_NAME, progress_bar=False,
-                        parameters=dict(processed_dir=str(processed), out_dir=str(out), **params))
-    return out
+    return execute_notebook("04_claim_extraction", tmp_path, processed, **params)
 
 
 def test_notebook_04_on_sample(tmp_path, sample_processed):
@@ -76,13 +70,7 @@ def test_notebook_04_on_a_corpus_without_claims(tmp_path):
 def test_notebook_04_on_whitehouse_subset(tmp_path):
     # 12 briefings spread over four years (every 96th file in date order), copied so the build reads only them
     files = sorted(WHITEHOUSE_DIR.rglob("*.md"))[::96][:12]
-    corpus = tmp_path / "wh"
-    corpus.mkdir()
-    for f in files:
-        shutil.copy(f, corpus / f.name)
-    result = build_corpus(corpus, progress=False)
-    assert result.ok, result.errors
-    processed = write_tables(result.tables, tmp_path / "processed")
+    processed = build_subset(files, tmp_path / "wh")
     out = run_notebook(tmp_path, processed)
     claims = pd.read_csv(out / "tables" / "claims.csv")
     assert claims.doc_id.nunique() == len(files)
