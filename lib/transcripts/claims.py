@@ -8,8 +8,8 @@ target when named, hedge and booster markers, a check-worthiness score whose fea
 provenance (doc_id, turn_index, sentence_index, char_start, char_end) and the cue that fired.
 
     claims = extract_claims(tables)              # one row per claim and type
-    scores = evaluate(claims, sentences, labels) # precision and recall per type vs hand labels
-    ledger = claim_ledger(claims, documents)     # proposals, commitments, denials, restatements grouped
+    scores = evaluate(claims, labels)            # precision and recall per type vs hand labels
+    ledger = claim_ledger(claims)                # proposals, commitments, denials, restatements grouped
 """
 from __future__ import annotations
 
