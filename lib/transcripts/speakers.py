@@ -145,6 +145,25 @@ def _mode(values: pd.Series) -> str:
 ANSWER_ROLES = ("official", "other")
 
 
+def answers_after(recs: list[dict], i: int) -> list[dict]:
+    """The turns answering the question `recs[i]`: turns by an official (or `other`) after it, up to the
+    next question (a moderator passing the floor is not an answer). `recs` are one event's turns in order.
+
+    >>> recs = [dict(is_question=True, role="press"), dict(is_question=False, role="moderator"),
+    ...         dict(is_question=False, role="official"), dict(is_question=False, role="other"),
+    ...         dict(is_question=True, role="press"), dict(is_question=False, role="official")]
+    >>> [recs.index(r) for r in answers_after(recs, 0)]
+    [2, 3]
+    """
+    found = []
+    for nxt in recs[i + 1:]:
+        if nxt["is_question"]:
+            break
+        if nxt["role"] in ANSWER_ROLES:
+            found.append(nxt)
+    return found
+
+
 def qa_pairs(turns: pd.DataFrame) -> pd.DataFrame:
     """Each question and the answer that follows it in the transcript.
 
@@ -166,13 +185,7 @@ def qa_pairs(turns: pd.DataFrame) -> pd.DataFrame:
         for i, q in enumerate(recs):
             if not q["is_question"]:
                 continue
-            answer = None
-            for nxt in recs[i + 1:]:
-                if nxt["is_question"]:
-                    break
-                if nxt["role"] in ANSWER_ROLES:
-                    answer = nxt
-                    break
+            answer = next(iter(answers_after(recs, i)), None)  # the first of them
             addressee = q["addressee"] if isinstance(q["addressee"], str) and q["addressee"] else None
             by = answer["speaker"] if answer else None
             if addressee is None:

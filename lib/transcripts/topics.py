@@ -24,6 +24,7 @@ import pandas as pd
 
 from .errors import TranscriptError
 from .paths import RESOURCES_DIR, resolve
+from .speakers import answers_after
 
 LEXICON_FILE = RESOURCES_DIR / "topic_lexicon.yaml"
 STOPWORDS_FILE = RESOURCES_DIR / "topic_stopwords.txt"
@@ -552,12 +553,7 @@ def qa_topic_shift(tables: dict[str, pd.DataFrame], sentence_topics: pd.DataFram
         for i, q in enumerate(recs):
             if not q["is_question"]:
                 continue
-            answers = []
-            for r in recs[i + 1:]:
-                if r["is_question"]:
-                    break
-                if r["role"] in ("official", "other"):
-                    answers.append(r)
+            answers = answers_after(recs, i)
             q_topics = per_turn.get((doc, q["turn_index"]), set())
             a_topics = set().union(*(per_turn.get((doc, a["turn_index"]), set()) for a in answers)) if answers else set()
             shared, added, dropped = q_topics & a_topics, a_topics - q_topics, q_topics - a_topics
