@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +23,7 @@ import yaml
 
 from .clean import count_words
 from .errors import TranscriptError
+from .prefilter import fold, may_match, required_literals
 from .paths import RESOURCES_DIR, resolve
 from .quantities import parse_quantities
 
@@ -55,6 +56,14 @@ class Rules:
     boosters: list[tuple[str, re.Pattern]]
     cw_base: float = 0.2
     cw_weights: dict[str, float] = field(default_factory=dict)
+    source: str = ""  # the rules file's text, as compiled
+    # the cues and vetoes with their pre-filters (see transcripts.prefilter), filled in from the above
+    cue_checks: dict[str, list[tuple[tuple[str, ...], re.Pattern]]] = field(default_factory=dict)
+    unless_checks: dict[str, list[tuple[tuple[str, ...], re.Pattern]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.cue_checks = {t: _checks([p for _, p in pats]) for t, pats in self.cues.items()}
+        self.unless_checks = {t: _checks(pats) for t, pats in self.unless.items()}
 
 
 def _phrase_re(phrase: str, *, before_number: bool = False) -> re.Pattern:
@@ -84,12 +93,12 @@ def _compile(pattern: str, subs: dict[str, str], path: Path, where: str) -> re.P
 
 
 @lru_cache(maxsize=8)
-def _load_rules(path: str) -> Rules:
+def _load_rules(path: str, source: str) -> Rules:
+    """Rules compiled from `source`, the text of the file at `path` (cached by both, so an edited
+    file is compiled again)."""
     src = Path(path)
     try:
-        data = yaml.safe_load(src.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise TranscriptError(src, "claim rules file not found", hint=f"The default is {RULES_FILE}") from None
+        data = yaml.safe_load(source)
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         raise TranscriptError(src, f"the claim rules are not valid YAML ({getattr(exc, 'problem', exc)})",
@@ -130,7 +139,8 @@ def _load_rules(path: str) -> Rules:
         + [(h, _phrase_re(h, before_number=True)) for h in data.get("approximators", [])],
         boosters=[(b, _phrase_re(b)) for b in data.get("boosters", [])],
 
-        cw_base=float(cw.get("base", 0.2)), cw_weights={k: float(v) for k, v in (cw.get("weights") or {}).items()})
+        cw_base=float(cw.get("base", 0.2)), cw_weights={k: float(v) for k, v in (cw.get("weights") or {}).items()},
+        source=source)
 
 
 def load_rules(path: str | Path | None = None) -> Rules:
@@ -138,7 +148,15 @@ def load_rules(path: str | Path | None = None) -> Rules:
 
     Bad patterns or YAML raise a `TranscriptError` naming the file and the pattern.
     """
-    return _load_rules(str(resolve(path) if path else RULES_FILE))
+    src = resolve(path) if path else RULES_FILE
+    try:
+        source = src.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise TranscriptError(src, "claim rules file not found", hint=f"The default is {RULES_FILE}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TranscriptError(src, f"the claim rules file cannot be read ({exc})",
+                              hint="Save it as UTF-8 text") from None
+    return _load_rules(str(src), source)
 
 
 # --------------------------------------------------------------------------- sentence level
@@ -190,22 +208,41 @@ class Hit:
     end: int
 
 
-def _first_match(text: str, patterns: list[tuple[str, re.Pattern]]) -> re.Match | None:
-    """The earliest match of any pattern (ties go to the pattern listed first)."""
+def _checks(patterns: list[re.Pattern]) -> list[tuple[tuple[str, ...], re.Pattern]]:
+    """Each pattern with the literal words one of which its every match contains (empty: no test)."""
+    return [(tuple(sorted(required_literals(p) or ())), p) for p in patterns]
+
+
+def _first_match(text: str, checks: list[tuple[tuple[str, ...], re.Pattern]], folded: str) -> re.Match | None:
+    """The earliest match of any pattern (ties go to the pattern listed first). Patterns that cannot
+    match `text` (whose `prefilter.fold` is `folded`) are not run."""
     best = None
-    for _, pat in patterns:
+    for needs, pat in checks:
+        if needs:
+            for word in needs:
+                if word in folded:
+                    break
+            else:
+                continue
         m = pat.search(text)
         if m and (best is None or m.start() < best.start()):
             best = m
     return best
 
 
-def _search(rules: Rules, ctype: str, text: str) -> re.Match | None:
-    return _first_match(text, rules.cues.get(ctype, []))
+def _search(rules: Rules, ctype: str, text: str, folded: str | None = None) -> re.Match | None:
+    return _first_match(text, rules.cue_checks.get(ctype, []), fold(text) if folded is None else folded)
 
 
-def _vetoed(rules: Rules, ctype: str, text: str) -> bool:
-    return any(p.search(text) for p in rules.unless.get(ctype, []))
+def _vetoed(rules: Rules, ctype: str, text: str, folded: str | None = None) -> bool:
+    for needs, pat in rules.unless_checks.get(ctype, []):
+        if needs:
+            folded = fold(text) if folded is None else folded
+            if not may_match(needs, folded):
+                continue
+        if pat.search(text):
+            return True
+    return False
 
 
 def _is_other(m: Mention, speaker_side: str) -> bool:
@@ -230,14 +267,15 @@ def classify(text: str, rules: Rules | None = None, *, speaker_side: str = "") -
     text = " ".join(text.split())
     if not text or text.endswith("?"):
         return []
+    folded = fold(text)
     hits: list[Hit] = []
     parties = None
     for ctype in CLAIM_TYPES:
         if ctype == "factual":
             continue
-        if _vetoed(rules, ctype, text):
+        if _vetoed(rules, ctype, text, folded):
             continue
-        m = _search(rules, ctype, text)
+        m = _search(rules, ctype, text, folded)
         if ctype == "numeric":
             q = next((q for q in parse_quantities(text) if q.kind != "date"), None)
             if q is not None and (m is None or q.start < m.start()):
@@ -252,8 +290,8 @@ def classify(text: str, rules: Rules | None = None, *, speaker_side: str = "") -
         hits.append(Hit(ctype, m.group(0), m.start(), m.end()))
     others = {h.claim_type for h in hits} - rules.factual_allow_with
     if not others and count_words(text) >= rules.factual_min_words \
-            and not _vetoed(rules, "factual", text):
-        m = _search(rules, "factual", text)
+            and not _vetoed(rules, "factual", text, folded):
+        m = _search(rules, "factual", text, folded)
         if m:
             hits.append(Hit("factual", m.group(0), m.start(), m.end()))
     return hits
@@ -354,19 +392,36 @@ def _actor_and_target(ctype: str, hit: Hit, parties: list[Mention], side: str, s
     return actor, mention, a_side, target
 
 
-def extract_claims(tables: dict[str, pd.DataFrame], rules: Rules | None = None, *, progress: bool = True) -> pd.DataFrame:
+def extract_claims(tables: dict[str, pd.DataFrame], rules: Rules | None = None, *, progress: bool = True,
+                   cache_dir: str | Path | None = None, workers: int | None = None) -> pd.DataFrame:
     """Every claim in every sentence: one row per sentence and claim type (CLAIM_COLUMNS).
 
     Sentences with no claim type have no row. `cue_start`/`cue_end` index the sentence `text`.
+    Documents are analysed apart, on every core (`workers`), and with `cache_dir` (the build's
+    `.cache` folder) each document's claims are kept until it, the rules file or this code changes
+    (see `transcripts.percache`).
     """
-    from .progress import tqdm
+    import sys
+
+    from . import percache, prefilter, quantities
 
     rules = rules or load_rules()
-    sents = sentence_frame(tables)
+    key = percache.fingerprint(rules.source, sys.modules[__name__], quantities, prefilter)
+    df = percache.per_document(sentence_frame(tables), partial(_document_claims, rules_path=str(rules.path),
+                                                               rules_source=rules.source),
+                               name="claims", key=key, cache_dir=cache_dir, workers=workers, progress=progress,
+                               desc="Claims", columns=CLAIM_COLUMNS)
+    df = df[CLAIM_COLUMNS]
+    df["claim_type"] = pd.Categorical(df.claim_type, categories=list(CLAIM_TYPES))
+    return df.sort_values(["doc_id", "turn_index", "sentence_index", "claim_type"], kind="stable").reset_index(drop=True)
+
+
+def _document_claims(sents: pd.DataFrame, rules_path: str, rules_source: str) -> pd.DataFrame:
+    """The claims of one document's sentences (`sentence_frame` rows); run in worker processes."""
+    rules = _load_rules(rules_path, rules_source)
     rows = []
     sides: dict[tuple, str] = {}
-    for s in tqdm(sents.itertuples(index=False), total=len(sents), desc="Claims", unit="sentence",
-                  disable=not progress or len(sents) < 5000):
+    for s in sents.itertuples(index=False):
         key = (s.speaker, s.role, s.format)
         side = sides.get(key)
         if side is None:
@@ -397,9 +452,7 @@ def extract_claims(tables: dict[str, pd.DataFrame], rules: Rules | None = None, 
                              certainty=certainty(hedges, boosters), has_quantity=features["has_quantity"],
                              checkworthiness=score, checkworthiness_features=feats, event_date=s.event_date,
                              title=s.title))
-    df = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
-    df["claim_type"] = pd.Categorical(df.claim_type, categories=list(CLAIM_TYPES))
-    return df.sort_values(["doc_id", "turn_index", "sentence_index", "claim_type"], kind="stable").reset_index(drop=True)
+    return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
 
 
 def sentence_frame(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -25,8 +25,12 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
+
+from .prefilter import fold
 
 SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9,
           "b": 1e9, "trillion": 1e12, "tn": 1e12, "trn": 1e12}
@@ -132,8 +136,31 @@ def parse_quantities(text: str) -> list[Quantity]:
     return list(_parse_cached(text))
 
 
+# Every quantity or date holds a digit, a number word or a ratio word: a text with none of them is not
+# parsed at all (most sentences; the test below is a fraction of the cost of the expressions above).
+_DIGIT_RE = re.compile(r"\d")
+_LETTERS_RE = re.compile(r"[a-z]+")
+# whole words: number words, and the words of ratios ("several times", "twice as", "half as")
+_NUMBER_HINTS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                           "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+                           "hundred", "dozen", "times", "twice", "half"})
+
+
+def _may_hold_quantity(text: str) -> bool:
+    """False only for a text in which no quantity or date can be found.
+
+    >>> _may_hold_quantity("We will talk again."), _may_hold_quantity("Twelve of them"), _may_hold_quantity("in 2019")
+    (False, True, True)
+    """
+    if _DIGIT_RE.search(text):
+        return True
+    return not _NUMBER_HINTS.isdisjoint(_LETTERS_RE.findall(fold(text)))
+
+
 @lru_cache(maxsize=65536)
 def _parse_cached(text: str) -> tuple[Quantity, ...]:
+    if not _may_hold_quantity(text):
+        return ()
     text = text.replace("[", " ").replace("]", " ")  # editorial brackets ("[14] percent"); same length, same offsets
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = []
@@ -260,7 +287,13 @@ def _carry_units(text: str, found: list[Quantity]) -> list[Quantity]:
     return ordered
 
 
-def quantities_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+QUANTITY_COLUMNS = ["doc_id", "turn_index", "sentence_index", "speaker", "kind", "text", "value", "value_low",
+                    "value_high", "unit", "normalized_value", "normalized_unit", "qualifier", "comparison",
+                    "unit_inferred", "char_start", "char_end", "start_in_sentence", "end_in_sentence", "sentence_text"]
+
+
+def quantities_table(tables: dict[str, pd.DataFrame], *, cache_dir: str | Path | None = None,
+                     workers: int | None = None, progress: bool = True) -> pd.DataFrame:
     """Every quantity and date in every sentence: one row each, with provenance.
 
     Quantities are read from the cleaned sentence text (`sentences.text`, the text claims use), not
@@ -269,8 +302,25 @@ def quantities_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     decoded text (the `texts` table), as for claims; `start_in_sentence`/`end_in_sentence` locate the
     quantity in `sentence_text`, so `sentence_text[start_in_sentence:end_in_sentence]` is the figure
     as read (`text` is that span with editorial brackets dropped and spaces collapsed).
+    Documents are read apart, on every core (`workers`), and with `cache_dir` (the build's `.cache`
+    folder) kept until they or this code change (see `transcripts.percache`).
     """
-    sents = _with_speaker(tables)
+    import sys
+
+    from . import percache, prefilter
+
+    sents = _with_speaker(tables)[["doc_id", "turn_index", "sentence_index", "speaker", "char_start", "char_end",
+                                   "text"]]
+    key = percache.fingerprint(sys.modules[__name__], prefilter)
+    df = percache.per_document(sents, _document_quantities, name="quantities", key=key, cache_dir=cache_dir,
+                               workers=workers, progress=progress, desc="Quantities", columns=QUANTITY_COLUMNS)
+    df = df.reindex(columns=QUANTITY_COLUMNS)
+    df["is_date"] = df.kind.eq("date")
+    return df
+
+
+def _document_quantities(sents: pd.DataFrame) -> pd.DataFrame:
+    """The quantities of one document's sentences; run in worker processes."""
     rows = []
     for s in sents.itertuples(index=False):
         for q in parse_quantities(s.text):
@@ -279,12 +329,9 @@ def quantities_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                        speaker=s.speaker, char_start=s.char_start, char_end=s.char_end,
                        start_in_sentence=q.start, end_in_sentence=q.end, sentence_text=s.text)
             rows.append(row)
-    cols = ["doc_id", "turn_index", "sentence_index", "speaker", "kind", "text", "value", "value_low", "value_high",
-            "unit", "normalized_value", "normalized_unit", "qualifier", "comparison", "unit_inferred", "char_start",
-            "char_end", "start_in_sentence", "end_in_sentence", "sentence_text"]
-    df = pd.DataFrame(rows, columns=cols + ["start", "end"])[cols]
-    df["is_date"] = df.kind.eq("date")
-    return df
+    df = pd.DataFrame(rows, columns=QUANTITY_COLUMNS + ["start", "end"])[QUANTITY_COLUMNS]
+    return df.astype({"value": float, "value_low": float, "value_high": float, "normalized_value": float,
+                      "unit_inferred": bool})
 
 
 def _with_speaker(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -365,15 +412,21 @@ def change_checks(sentences: pd.DataFrame, *, tolerance: float = 1.0, window: in
     `sentences` needs doc_id, turn_index, sentence_index, text, char_start, char_end, speaker.
     """
     rows = []
-    ordered = sentences.sort_values(["doc_id", "turn_index", "sentence_index"], kind="stable")
-    recent: list = []  # the last sentences of the current turn: (row, quantities or None)
-    turn_key = None
-    for s in ordered.itertuples(index=False):
-        if (s.doc_id, s.turn_index) != turn_key:
-            turn_key, recent = (s.doc_id, s.turn_index), []
-        recent = (recent + [(s, None)])[-(window + 1):]
+    ordered = sentences.sort_values(["doc_id", "turn_index", "sentence_index"], kind="stable").reset_index(drop=True)
+    # only sentences that can hold a percentage are read, each with the `window` sentences before it
+    # in its turn; "%", or "cent" for "percent"/"per cent", is in every text _PERCENT_HINT matches
+    text = ordered.text.astype(str)
+    maybe = text.str.contains("%", regex=False) | text.str.lower().str.contains("cent", regex=False)
+    doc, turn = ordered.doc_id.to_numpy(), ordered.turn_index.to_numpy()
+    candidates = np.flatnonzero(maybe.to_numpy())
+    needed = sorted({b for p in candidates for b in range(max(0, p - window), p + 1)})
+    records = dict(zip(needed, ordered.iloc[needed].itertuples(index=False)))
+    for p in candidates:
+        s = records[p]
         if not _PERCENT_HINT.search(s.text):
             continue
+        before = [records[b] for b in range(max(0, p - window), p) if doc[b] == doc[p] and turn[b] == turn[p]]
+        recent = [(r, None) for r in before] + [(s, None)]
         quants = parse_quantities(s.text)
         for q in quants:
             if q.kind != "percent" or q.unit != "%" or q.value is None:
@@ -466,7 +519,10 @@ def comparison_checks(sentences: pd.DataFrame, side_of) -> pd.DataFrame:
     or None when the parties cannot be told; transcripts.claims provides it.
     """
     found = []
-    for s in sentences.itertuples(index=False):
+    text = sentences.text.astype(str)
+    # "than" (any case) and a digit are in every sentence the loop below keeps: test them for all at once
+    maybe = text.str.lower().str.contains("than", regex=False) & text.str.contains(r"\d", regex=True)
+    for s in sentences[maybe.to_numpy()].itertuples(index=False):
         if not _THAN.search(s.text) or not re.search(r"\d", s.text):
             continue
         for q in parse_quantities(s.text):
@@ -519,11 +575,15 @@ def restatement_checks(quantities: pd.DataFrame, *, threshold: float = 0.7, rel_
         return pd.DataFrame(rows, columns=CHECK_COLUMNS)
     context = [re.sub(r"[\d.,$%€£]+", " ", s) + f" unit_{k}_{u}" for s, k, u in zip(q.sentence_text, q.kind, q.unit.fillna(""))]
     q["group"] = similar_groups(context, threshold=threshold)
-    for _, g in q.groupby("group", sort=True):
-        g = g.drop_duplicates(["doc_id", "turn_index", "sentence_index", "text"])
-        if g[["doc_id", "turn_index", "sentence_index"]].drop_duplicates().shape[0] < 2 or g.kind.nunique() > 1 \
-                or g.unit.fillna("").nunique() > 1:
-            continue
+    # the groups worth reading: two or more sentences, one kind and one unit (worked out for all groups
+    # at once; most groups hold a single statement)
+    sentence = ["doc_id", "turn_index", "sentence_index"]
+    q = q[q.group.map(q.group.value_counts()) >= 2].drop_duplicates(["group", *sentence, "text"])
+    n_sentences = q.drop_duplicates(["group", *sentence]).groupby("group").size()
+    same = q.assign(_unit=q.unit.fillna("")).groupby("group").agg(kinds=("kind", "nunique"), units=("_unit", "nunique"))
+    keep = n_sentences.index[(n_sentences >= 2) & (same.kinds.reindex(n_sentences.index) == 1)
+                             & (same.units.reindex(n_sentences.index) == 1)]
+    for _, g in q[q.group.isin(keep)].groupby("group", sort=True):
         from .textsim import content_stems
         shared = set(content_stems(g.sentence_text.iloc[0])) & set(content_stems(g.sentence_text.iloc[1]))
         if len({w for w in shared if not w[0].isdigit()}) < min_shared:

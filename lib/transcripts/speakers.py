@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -92,7 +93,10 @@ def terms(text: str) -> list[str]:
     >>> terms("Russia’s co-chair said NO.")
     ["russia's", 'co-chair', 'said', 'no']
     """
-    return [w.lower() for w in words(_straight(text))]
+    text = _straight(text)
+    if "İ" in text:  # the one letter whose lower case is two characters (i + a combining dot): word by word
+        return [w.lower() for w in words(text)]
+    return words(text.lower())  # lower-casing never joins or splits a word otherwise (checked over all of Unicode)
 
 
 # --------------------------------------------------------------------------------- floor statistics
@@ -355,9 +359,12 @@ def mattr(tokens: Sequence[str], window: int = 50) -> float:
     # The sum of distinct counts over all windows, counted per position instead of per window: position k
     # adds one to every window [s, s + window - 1] that contains it and not the previous occurrence of its
     # token (prev[k]), i.e. to s in max(prev[k] + 1, k - window + 1, 0) … min(k, n - window).
-    ids = pd.factorize(pd.Series(tokens, dtype=object))[0]
+    ids = pd.factorize(np.asarray(tokens, dtype=object))[0]
     pos = np.arange(n)
-    prev = pd.Series(pos).groupby(ids).shift(1).fillna(-1).to_numpy(dtype=np.int64)
+    order = np.argsort(ids, kind="stable")  # positions grouped by token, each group in text order
+    prev = np.full(n, -1, dtype=np.int64)
+    same = ids[order[1:]] == ids[order[:-1]]
+    prev[order[1:][same]] = order[:-1][same]
     first = np.maximum(np.maximum(prev + 1, pos - window + 1), 0)
     last = np.minimum(pos, n - window)
     total = np.clip(last - first + 1, 0, None).sum()
@@ -441,22 +448,48 @@ def marker_rates(turns: pd.DataFrame, markers: pd.DataFrame | None = None, *,
     return out.reset_index()
 
 
-def sentence_tone(sentences: pd.DataFrame, *, progress: bool = True) -> pd.DataFrame:
-    """VADER's compound tone (-1 most negative … +1 most positive) for each sentence.
+def sentence_tone(sentences: pd.DataFrame, *, progress: bool = True, cache_dir: str | Path | None = None,
+                  workers: int | None = None) -> pd.DataFrame:
+    """VADER's compound tone (-1 most negative … +1 most positive) for each sentence: `sentences` with
+    a `tone` column.
 
     Uses the `vaderSentiment` package, which ships its lexicon (no download). VADER was built for
     short social-media texts: read it as a coarse signal of tone, compared between speakers,
-    not as a measure of any one sentence.
+    not as a measure of any one sentence. Documents are scored apart, on every core (`workers`),
+    and with `cache_dir` (the build's `.cache` folder) kept until their sentences change.
     """
-    from .progress import tqdm
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    import sys
 
-    analyser = SentimentIntensityAnalyzer()
-    unique = pd.unique(sentences.text.astype(str))  # "Thank you." and "Go ahead." are scored once
-    scores = {s: analyser.polarity_scores(s)["compound"]
-              for s in tqdm(unique, desc="Tone (VADER)", unit="sentence", mininterval=10,
-                            disable=not progress or len(unique) < 50_000)}
-    return sentences.assign(tone=sentences.text.astype(str).map(scores).astype(float))
+    import vaderSentiment.vaderSentiment as vader
+
+    from . import percache
+
+    if sentences.empty:
+        return sentences.assign(tone=pd.Series(dtype=float))
+    key = percache.fingerprint(sys.modules[__name__], vader, getattr(vader, "__version__", ""))
+    scored = percache.per_document(sentences[["doc_id", "text"]].astype({"text": str}), _document_tone, name="tone",
+                                   key=key, cache_dir=cache_dir, workers=workers, progress=progress,
+                                   desc="Tone (VADER)", aligned=True)
+    return sentences.assign(tone=scored["tone"].to_numpy(dtype=float))
+
+
+@lru_cache(maxsize=1)
+def _vader():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    return SentimentIntensityAnalyzer()
+
+
+def _document_tone(part: pd.DataFrame) -> pd.DataFrame:
+    """VADER compound scores of one document's sentences, in order (each distinct text scored once)."""
+    analyser = _vader()
+    scores: dict[str, float] = {}
+    tone = []
+    for text in part.text:
+        score = scores.get(text)
+        if score is None:
+            score = scores[text] = analyser.polarity_scores(text)["compound"]
+        tone.append(score)
+    return pd.DataFrame({"tone": tone})
 
 
 def tone_by(toned: pd.DataFrame, turns: pd.DataFrame, *, by: Sequence[str] = ("speaker",)) -> pd.DataFrame:
@@ -672,6 +705,7 @@ def keyword_in_context(sentences: pd.DataFrame, turns: pd.DataFrame, picks: pd.D
     s = sentences.merge(turns[["doc_id", "turn_index", "speaker", "role"]], on=["doc_id", "turn_index"])
     s = s.sort_values(["doc_id", "turn_index", "sentence_index"])
     rows = []
+    rows_of = s.groupby(by, sort=False).indices  # one pass, not one comparison of every row per group
     for group, wanted in picks.groupby("group", sort=False):
         want = list(dict.fromkeys(wanted.term))
         if not want:
@@ -679,7 +713,7 @@ def keyword_in_context(sentences: pd.DataFrame, turns: pd.DataFrame, picks: pd.D
         found = dict.fromkeys(want, 0)
         pattern = re.compile(r"(?<![\w'\-])(" + "|".join(re.escape(w) for w in sorted(want, key=len, reverse=True))
                              + r")(?![\w\-]|'\w)", re.IGNORECASE)
-        mine = s[s[by] == group]
+        mine = s.iloc[rows_of.get(group, [])]
         taken: set[tuple] = set()
         # First pass: at most one occurrence per term and event, so contexts spread over events;
         # second pass (one event, or few events): fill up to `per_term`.

@@ -5,6 +5,7 @@ restatement checks.
 """
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 
@@ -31,8 +32,14 @@ def content_stems(text: str) -> list[str]:
     >>> content_stems("We proposed releasing the correspondence.")
     ['propos', 'releas', 'correspond']
     """
-    stop, stem = _stop_words(), _stemmer()
-    return [stem.stem(t) for t in (w.lower().replace("’", "'") for w in _TOKEN.findall(text)) if t not in stop]
+    stop = _stop_words()
+    return [_stem(t) for t in (w.lower().replace("’", "'") for w in _TOKEN.findall(text)) if t not in stop]
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    """Porter's stem of one word, remembered (the stemmer costs tens of microseconds a word)."""
+    return _stemmer().stem(word)
 
 
 def jaccard(a: str, b: str) -> float:
@@ -45,7 +52,7 @@ def jaccard(a: str, b: str) -> float:
     return len(sa & sb) / len(sa | sb) if sa | sb else 0.0
 
 
-def similar_groups(texts: list[str], *, threshold: float = 0.6, chunk: int = 1000) -> np.ndarray:
+def similar_groups(texts: list[str], *, threshold: float = 0.6, chunk: int = 500) -> np.ndarray:
     """A group number for each text: texts whose TF-IDF cosine similarity (content stems, uni- and
     bigrams) is at least `threshold` are linked, and linked texts share a group. Group numbers follow
     the order of first appearance, so the result is deterministic.
@@ -60,8 +67,14 @@ def similar_groups(texts: list[str], *, threshold: float = 0.6, chunk: int = 100
 
     docs = [" ".join(content_stems(t)) or "_empty_" for t in texts]
     vec = TfidfVectorizer(analyzer="word", token_pattern=r"\S+", ngram_range=(1, 2), sublinear_tf=True)
-    matrix = vec.fit_transform(docs).astype(np.float32)
-    parent = np.arange(n)
+    vec.fit(docs)  # weights from every text, repeats included
+    # equal texts have equal vectors (cosine 1), so they always share a group: compare each distinct one once
+    distinct, inverse = np.unique(np.array(docs, dtype=object), return_inverse=True)
+    if threshold > 1:  # nothing links, not even equal texts
+        distinct, inverse = np.array(docs, dtype=object), np.arange(n)
+    matrix = vec.transform(distinct).astype(np.float32)
+    m = len(distinct)
+    parent = np.arange(m)
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -69,14 +82,23 @@ def similar_groups(texts: list[str], *, threshold: float = 0.6, chunk: int = 100
             i = parent[i]
         return i
 
-    for start in range(0, n, chunk):
-        block = (matrix[start:start + chunk] @ matrix.T).tocoo()
+    transposed = matrix.T.tocsr()
+
+    def pairs(start: int) -> tuple[np.ndarray, np.ndarray]:
+        """(i, j), i < j, of the rows start … start + chunk with a similarity at or above the threshold."""
+        block = (matrix[start:start + chunk] @ transposed).tocoo()
         rows = block.row + start
-        keep = (block.data >= threshold - 1e-6) & (block.col > rows)  # filter in numpy, link in Python
-        for i, j in zip(rows[keep], block.col[keep]):
-            a, b = find(int(i)), find(int(j))
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-    roots = [find(i) for i in range(n)]
+        keep = (block.data >= threshold - 1e-6) & (block.col > rows)
+        return rows[keep], block.col[keep]
+
+    # SciPy multiplies without holding the GIL: blocks on every core, linked here in block order
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+        for rows, cols in pool.map(pairs, range(0, m, chunk)):
+            for i, j in zip(rows, cols):
+                a, b = find(int(i)), find(int(j))
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    roots = [find(int(inverse[i])) for i in range(n)]
     numbers: dict[int, int] = {}
     return np.array([numbers.setdefault(r, len(numbers)) for r in roots], dtype=int)

@@ -1,0 +1,156 @@
+"""Per-document analyses: run in a process pool, remembered between runs.
+
+Claim extraction and VADER tone look at one sentence at a time, so a corpus splits into documents
+that can be analysed apart, on every core, and whose results can be kept: `per_document` runs a
+function on each document's rows and stores each result under a key made of
+
+- the function's name and the source of the modules it depends on (a code change invalidates it),
+- any extra fingerprint the caller gives (the claim rules file's content, a package version),
+- a hash of the document's input rows themselves (so a changed transcript, speaker registry or
+  build is a miss for that document only).
+
+Entries live in `<cache_dir>/analyses/<name>/`; a damaged or unreadable entry is a miss, and a cache
+that cannot be written is a warning, never an error. Results are identical with or without the cache
+and with any number of workers (tests check both).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import warnings
+from pathlib import Path
+from types import ModuleType
+from typing import Callable, Sequence
+
+import pandas as pd
+
+#: Bump to invalidate every per-document entry written by an older version of this module.
+CACHE_VERSION = 1
+#: Below this many documents to compute, no process pool is started (starting one costs about a second).
+MIN_POOL_DOCS = 24
+
+
+def fingerprint(*parts: str | bytes | Path | ModuleType) -> str:
+    """A short hash of strings, bytes, files' contents and modules' source files.
+
+    >>> fingerprint("a", b"b") == fingerprint("a", b"b") != fingerprint("a", b"c")
+    True
+    """
+    h = hashlib.sha256(str(CACHE_VERSION).encode())
+    for part in parts:
+        if isinstance(part, ModuleType):
+            part = Path(part.__file__ or "")
+        if isinstance(part, Path):
+            try:
+                part = part.read_bytes()
+            except OSError:
+                part = str(part)
+        h.update(part if isinstance(part, bytes) else str(part).encode())
+        h.update(b"\0")
+    return h.hexdigest()[:24]
+
+
+def per_document(frame: pd.DataFrame, func: Callable[[pd.DataFrame], pd.DataFrame], *, name: str,
+                 key: str, cache_dir: str | Path | None = None, workers: int | None = None,
+                 progress: bool = True, desc: str = "Analysing", columns: Sequence[str] | None = None,
+                 aligned: bool = False) -> pd.DataFrame:
+    """`func` applied to each document's rows of `frame` (grouped by `doc_id`, in order of first
+    appearance), the results concatenated.
+
+    Args:
+        func: a module-level function (it is sent to worker processes by name), DataFrame → DataFrame.
+        name: the analysis's name (a folder of the cache).
+        key: a `fingerprint` of everything besides the rows that the result depends on.
+        cache_dir: where entries are kept (the build's `.cache` folder); None: no cache.
+        workers: processes (default: every core when there are enough documents; 1: no pool).
+        columns: the result's columns when there is no document at all.
+        aligned: `func` returns one row per input row, in order; the result is then in the order of
+            `frame`'s rows (index 0..n-1), whatever the order of its documents.
+    """
+    from .progress import tqdm
+
+    if frame.empty:
+        return func(frame) if columns is None else pd.DataFrame(columns=list(columns))
+    # Python strings throughout: equal rows hash equally whether the table came from a build (Arrow
+    # strings) or from Parquet, and worker processes never touch Arrow (see _compute)
+    frame = frame.astype({c: object for c in frame.columns if isinstance(frame[c].dtype, pd.StringDtype)})
+    codes, uniques = pd.factorize(frame["doc_id"], sort=False)
+    order = pd.Series(range(len(frame))).groupby(codes, sort=True).indices  # code → row positions
+    parts = [frame.iloc[order[c]] for c in range(len(uniques))]
+    row_hash = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    keys = [hashlib.sha256(f"{name}|{key}|".encode() + row_hash[order[c]].tobytes()).hexdigest()[:40]
+            for c in range(len(uniques))]
+    folder = Path(cache_dir) / "analyses" / name if cache_dir is not None else None
+
+    results: list[pd.DataFrame | None] = [None] * len(parts)
+    if folder is not None:
+        for i, k in enumerate(keys):
+            results[i] = _load(folder, k)
+    todo = [i for i, r in enumerate(results) if r is None]
+    n_workers = workers if workers is not None else (os.cpu_count() or 1)
+    bar = tqdm(total=len(todo), desc=desc, unit="doc", disable=not progress or len(todo) < 2)
+    for i, res in zip(todo, _compute(func, [parts[i] for i in todo], n_workers)):
+        results[i] = res
+        bar.update()
+        if folder is not None:
+            _save(folder, keys[i], res)
+    bar.close()
+    if aligned:
+        import numpy as np
+
+        if any(r is None or len(r) != len(p) for r, p in zip(results, parts)):
+            raise ValueError(f"{name}: an aligned analysis returned a different number of rows than it was given")
+        out = pd.concat(results, ignore_index=True)
+        out.index = np.concatenate([order[c] for c in range(len(parts))])
+        return out.sort_index()
+    done = [r for r in results if r is not None and len(r)]
+    if not done:
+        return results[0].iloc[:0] if results and results[0] is not None else pd.DataFrame(columns=list(columns or []))
+    return pd.concat(done, ignore_index=True)
+
+
+def _compute(func, parts: list[pd.DataFrame], n_workers: int):
+    """func(part) for each part, in order; by a process pool when there are enough parts."""
+    if n_workers > 1 and len(parts) >= MIN_POOL_DOCS:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork where there is one (Linux, macOS): workers start at once, with the modules already
+        # imported, and a script that calls this at module level is not run again in each worker (as
+        # spawn would); they get plain Python objects only, so threads Arrow keeps in the parent
+        # are never needed in a child
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        with ProcessPoolExecutor(max_workers=min(n_workers, len(parts)), mp_context=ctx) as pool:
+            yield from pool.map(func, parts, chunksize=max(1, min(16, len(parts) // (n_workers * 8))))
+    else:
+        for part in parts:
+            yield func(part)
+
+
+def _path(folder: Path, key: str) -> Path:
+    return folder / key[:2] / f"{key}.pkl"
+
+
+def _load(folder: Path, key: str) -> pd.DataFrame | None:
+    path = _path(folder, key)
+    try:
+        with open(path, "rb") as fh:
+            value = pickle.load(fh)
+    except FileNotFoundError:
+        return None
+    except Exception:  # noqa: BLE001 - a damaged entry is just a miss
+        return None
+    return value if isinstance(value, pd.DataFrame) else None
+
+
+def _save(folder: Path, key: str, value: pd.DataFrame) -> None:
+    path = _path(folder, key)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+    except OSError as exc:
+        warnings.warn(f"analysis cache not written ({exc})", stacklevel=3)

@@ -1,0 +1,135 @@
+"""Per-document analyses: same results with or without the cache and the pool; changes are misses."""
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import pytest
+
+from transcripts import percache
+from transcripts.claims import extract_claims, load_rules
+from transcripts.percache import fingerprint, per_document
+from transcripts.speakers import sentence_tone
+
+CALLS: list[str] = []
+
+
+def _lengths(part: pd.DataFrame) -> pd.DataFrame:
+    """One row per input row: the text's length and the process that computed it."""
+    CALLS.extend(part.doc_id.unique())
+    return pd.DataFrame({"doc_id": part.doc_id.to_numpy(), "n": part.text.str.len().to_numpy(), "pid": os.getpid()})
+
+
+def _frame(n_docs: int = 30) -> pd.DataFrame:
+    rows = [dict(doc_id=f"d{d:02d}", text="x" * (d + i)) for i in range(3) for d in range(n_docs)]  # interleaved
+    return pd.DataFrame(rows)
+
+
+def test_pool_and_serial_agree_and_keep_row_order():
+    frame = _frame()
+    serial = per_document(frame, _lengths, name="t", key="k", workers=1, progress=False, aligned=True)
+    pooled = per_document(frame, _lengths, name="t", key="k", workers=2, progress=False, aligned=True)
+    # row i of the result belongs to row i of the input, though the documents were interleaved
+    assert serial.doc_id.tolist() == frame.doc_id.tolist()
+    assert serial.n.tolist() == frame.text.str.len().tolist()
+    pd.testing.assert_frame_equal(serial.drop(columns="pid"), pooled.drop(columns="pid"))
+    assert set(serial.pid) == {os.getpid()}
+    assert os.getpid() not in set(pooled.pid), "the pool did not run"
+
+
+def test_unaligned_results_follow_document_order():
+    frame = _frame(4)
+    out = per_document(frame, _lengths, name="t", key="k", workers=1, progress=False)
+    assert out.doc_id.tolist() == ["d00"] * 3 + ["d01"] * 3 + ["d02"] * 3 + ["d03"] * 3
+
+
+def test_cache_hits_and_misses(tmp_path):
+    frame = _frame(5)
+    CALLS.clear()
+    first = per_document(frame, _lengths, name="t", key="k", cache_dir=tmp_path, workers=1, progress=False)
+    assert sorted(CALLS) == ["d00", "d01", "d02", "d03", "d04"]
+    CALLS.clear()
+    again = per_document(frame, _lengths, name="t", key="k", cache_dir=tmp_path, workers=1, progress=False)
+    assert CALLS == []
+    pd.testing.assert_frame_equal(first, again)
+    # one document's text changes: only it is computed again, and its new result is used
+    changed = frame.copy()
+    changed.loc[changed.doc_id == "d03", "text"] = "yy"
+    CALLS.clear()
+    out = per_document(changed, _lengths, name="t", key="k", cache_dir=tmp_path, workers=1, progress=False)
+    assert CALLS == ["d03"]
+    assert out[out.doc_id == "d03"].n.tolist() == [2, 2, 2]
+    # another key (rules, code or package version): everything again
+    CALLS.clear()
+    per_document(frame, _lengths, name="t", key="other", cache_dir=tmp_path, workers=1, progress=False)
+    assert len(CALLS) == 5
+
+
+def test_damaged_entries_are_misses(tmp_path):
+    frame = _frame(3)
+    first = per_document(frame, _lengths, name="t", key="k", cache_dir=tmp_path, workers=1, progress=False)
+    entries = sorted((tmp_path / "analyses" / "t").rglob("*.pkl"))
+    assert len(entries) == 3
+    entries[0].write_bytes(b"not a pickle")
+    CALLS.clear()
+    again = per_document(frame, _lengths, name="t", key="k", cache_dir=tmp_path, workers=1, progress=False)
+    assert len(CALLS) == 1
+    pd.testing.assert_frame_equal(first, again)
+
+
+def test_cache_folder_that_is_a_file_warns_and_still_answers(tmp_path):
+    blocker = tmp_path / "analyses"
+    blocker.write_text("a file where the cache folder should be")
+    with pytest.warns(UserWarning, match="analysis cache not written"):
+        out = per_document(_frame(2), _lengths, name="t", key="k", cache_dir=tmp_path, workers=1, progress=False)
+    assert out.n.tolist() == [0, 1, 2, 1, 2, 3]
+
+
+def test_fingerprint_follows_file_contents(tmp_path):
+    f = tmp_path / "rules.yaml"
+    f.write_text("a: 1")
+    before = fingerprint(f)
+    f.write_text("a: 2")
+    assert fingerprint(f) != before
+    assert fingerprint(percache) == fingerprint(percache)
+
+
+def test_claims_and_tone_same_with_cache_and_pool(sample_tables, tmp_path):
+    # the sample split into many pseudo-documents (one per turn), enough for the pool to start
+    tables = {k: v.copy() for k, v in sample_tables.items()}
+    for name in ("turns", "sentences"):
+        tables[name]["doc_id"] = tables[name].doc_id + "-" + tables[name].turn_index.astype(str)
+    docs = tables["documents"].iloc[[0] * tables["turns"].doc_id.nunique()].copy()
+    docs["doc_id"] = tables["turns"].doc_id.unique()
+    tables["documents"] = docs.reset_index(drop=True)
+    assert tables["sentences"].doc_id.nunique() >= percache.MIN_POOL_DOCS - 10
+    percache_min = percache.MIN_POOL_DOCS
+    percache.MIN_POOL_DOCS = 4
+    try:
+        plain = extract_claims(tables, progress=False, workers=1)
+        pooled = extract_claims(tables, progress=False, workers=2, cache_dir=tmp_path)
+        cached = extract_claims(tables, progress=False, workers=2, cache_dir=tmp_path)
+        tone_plain = sentence_tone(tables["sentences"], progress=False, workers=1)
+        tone_pooled = sentence_tone(tables["sentences"], progress=False, workers=2, cache_dir=tmp_path)
+        tone_cached = sentence_tone(tables["sentences"], progress=False, workers=2, cache_dir=tmp_path)
+    finally:
+        percache.MIN_POOL_DOCS = percache_min
+    assert len(plain) > 100
+    pd.testing.assert_frame_equal(plain, pooled)
+    pd.testing.assert_frame_equal(plain, cached)
+    pd.testing.assert_frame_equal(tone_plain, tone_pooled)
+    pd.testing.assert_frame_equal(tone_plain, tone_cached)
+    assert tone_plain.tone.between(-1, 1).all() and tone_plain.tone.ne(0).any()
+
+
+def test_changed_claim_rules_are_not_served_from_cache(sample_tables, tmp_path):
+    rules_file = tmp_path / "rules.yaml"
+    rules_file.write_text(load_rules().path.read_text(encoding="utf-8"), encoding="utf-8")
+    before = extract_claims(sample_tables, load_rules(rules_file), progress=False, cache_dir=tmp_path / "c")
+    assert (before.claim_type == "denial").any()
+    text = rules_file.read_text(encoding="utf-8")
+    start = text.index("  denial:\n")
+    end = text.index("  accusation:\n")
+    rules_file.write_text(text[:start] + "  denial:\n    cues: []\n" + text[end:], encoding="utf-8")
+    after = extract_claims(sample_tables, load_rules(rules_file), progress=False, cache_dir=tmp_path / "c")
+    assert not (after.claim_type == "denial").any()

@@ -1,0 +1,95 @@
+"""The pre-filters that skip regular expressions must never skip a text the expression would match."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from transcripts import claims as C
+from transcripts import quantities as Q
+from transcripts.prefilter import fold, may_match, required_literals
+
+from conftest import WHITEHOUSE_DIR, build_subset, needs_whitehouse
+
+
+def _rule_patterns() -> list[re.Pattern]:
+    rules = C.load_rules()
+    return [p for pats in rules.cues.values() for _, p in pats] + [p for ps in rules.unless.values() for p in ps]
+
+
+def _violations(texts) -> list[tuple[str, str]]:
+    """(pattern, text) pairs where the pattern matches but its pre-filter said it could not."""
+    bad = []
+    for p in _rule_patterns():
+        needs = required_literals(p)
+        for t in texts:
+            if p.search(t) and not may_match(needs, fold(t)):
+                bad.append((p.pattern[:60], t[:80]))
+    return bad
+
+
+def test_worked_out_literals_by_hand():
+    # every match of these must contain one of the listed words; checked by reading the patterns
+    assert required_literals(re.compile(r"(?<!\w)(?:we|i)\s+(?:will|shall)\s+\w+", re.I)) == {"will", "shall"}
+    assert required_literals(re.compile(r"no\s+(?:evidence|proof)", re.I)) == {"evidence", "proof"}
+    assert required_literals(re.compile(r"(?:refuse[sd]?)\s+to", re.I)) == {"refuse"}  # "refuses" and "refused" hold it
+    # nothing literal to require, or only short words: no pre-filter (the pattern always runs)
+    assert required_literals(re.compile(r"\w+ed\b")) is None
+    assert required_literals(re.compile(r"(?:is|are)\s+\w+")) is None
+    # either branch: one of each branch's words
+    assert required_literals(re.compile(r"(?:ready\s+)?now|later", re.I)) == {"now", "later"}
+    # an optional word is not required; the next mandatory one is
+    assert required_literals(re.compile(r"(?:strongly\s+)?(?:condemn|reject)s?", re.I)) == {"condemn", "reject"}
+
+
+def test_fold_follows_ignorecase():
+    # re.IGNORECASE treats these as equal to ASCII letters; the fold must too, or a match would be skipped
+    for text in ["ſtrongly", "İnvaded", "\u212aremlin", "ınvaded"]:
+        for p in [re.compile("strongly", re.I), re.compile("invaded", re.I), re.compile("kremlin", re.I)]:
+            if p.search(text):
+                assert may_match(required_literals(p), fold(text)), (p.pattern, text)
+
+
+def test_claim_rules_on_the_sample(sample_tables):
+    texts = [" ".join(t.split()) for t in sample_tables["sentences"].text]
+    assert _violations(texts) == []
+
+
+@needs_whitehouse
+def test_claim_rules_on_white_house_sentences(tmp_path):
+    from transcripts import load_tables
+
+    processed = build_subset(sorted(WHITEHOUSE_DIR.rglob("*.md"))[::60], tmp_path)
+    texts = [" ".join(t.split()) for t in load_tables(processed)["sentences"].text]
+    assert len(texts) > 2000
+    assert _violations(texts) == []
+
+
+_WORDS = ["we", "will", "believe", "Russia’s", "position", "no", "evidence", "nothing", "to", "do", "with",
+          "agreed", "refused", "ſ", "İ", "K", "'ll", "’ll", "I", "times", "twice", "table", "on", "the", "12", "May"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS) | st.text(max_size=3), min_size=1, max_size=12),
+       st.sampled_from([" ", "  ", "", "-"]))
+def test_claim_rules_on_random_texts(words, sep):
+    assert _violations([sep.join(words)]) == []
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["two", "Twelve", "times", "half", "$", "%", "percent", "December", "10", "3.5",
+                                 "million", "days", "over", "about", "G20", "twice", "as", "many"])
+                | st.text(max_size=4), min_size=1, max_size=10))
+def test_quantity_prefilter_is_sound(words):
+    text = " ".join(words)
+    if not Q._may_hold_quantity(text):
+        for rx in (Q._DATE_RE, Q._YEAR_RE, Q._QUANT_RE, Q._BETWEEN_RE, Q._RATIO_RE):
+            assert rx.search(text) is None, (rx.pattern[:40], text)
+
+
+@pytest.mark.parametrize("text", ["The talks will resume.", "It fell by a third.", "Nothing was agreed."])
+def test_quantity_prefilter_skips_texts_without_numbers(text):
+    assert not Q._may_hold_quantity(text)
+    assert Q.parse_quantities(text) == []
