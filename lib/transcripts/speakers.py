@@ -351,15 +351,21 @@ def mattr(tokens: Sequence[str], window: int = 50) -> float:
     >>> mattr("a a a".split(), window=5)
     0.3333333333333333
     """
-    n = len(tokens)
+    if len(tokens) == 0:
+        return float("nan")
+    return _mattr_ids(pd.factorize(np.asarray(tokens, dtype=object))[0], window)
+
+
+def _mattr_ids(ids: np.ndarray, window: int) -> float:
+    """`mattr` of tokens given as integer ids (equal ids, equal tokens)."""
+    n = len(ids)
     if n == 0:
         return float("nan")
     if n <= window:
-        return len(set(tokens)) / n
+        return len(np.unique(ids)) / n
     # The sum of distinct counts over all windows, counted per position instead of per window: position k
     # adds one to every window [s, s + window - 1] that contains it and not the previous occurrence of its
     # token (prev[k]), i.e. to s in max(prev[k] + 1, k - window + 1, 0) … min(k, n - window).
-    ids = pd.factorize(np.asarray(tokens, dtype=object))[0]
     pos = np.arange(n)
     order = np.argsort(ids, kind="stable")  # positions grouped by token, each group in text order
     prev = np.full(n, -1, dtype=np.int64)
@@ -371,6 +377,44 @@ def mattr(tokens: Sequence[str], window: int = 50) -> float:
     return float(total) / (n - window + 1) / window
 
 
+class _TermIds:
+    """Each text's `terms` as an array of integer ids into one growing vocabulary, remembered by text.
+
+    Speaker profiles, per-event profiles and distinctive words all read every turn's words; with this
+    the words of a turn are found once per kernel, not once per analysis. Memory: 4 bytes a word plus
+    the vocabulary; forgotten past `max_texts` texts.
+    """
+
+    def __init__(self, max_texts: int = 400_000) -> None:
+        self.max_texts = max_texts
+        self.vocab: list[str] = []
+        self.index: dict[str, int] = {}
+        self.by_text: dict[str, np.ndarray] = {}
+
+    def __call__(self, text: str) -> np.ndarray:
+        ids = self.by_text.get(text)
+        if ids is None:
+            if len(self.by_text) >= self.max_texts:
+                self.by_text.clear()
+            index, vocab = self.index, self.vocab
+            out = []
+            for w in terms(text):
+                i = index.get(w)
+                if i is None:
+                    i = index[w] = len(vocab)
+                    vocab.append(w)
+                out.append(i)
+            ids = self.by_text[text] = np.array(out, dtype=np.int32)
+        return ids
+
+    def many(self, texts: Iterable) -> np.ndarray:
+        arrays = [self(str(t)) for t in texts]
+        return np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int32)
+
+
+_term_ids = _TermIds()
+
+
 def lexical_diversity(turns: pd.DataFrame, *, by: Sequence[str] = ("speaker",), window: int = 50) -> pd.DataFrame:
     """MATTR per group over the group's words in event and turn order (windows may span turns).
 
@@ -379,9 +423,9 @@ def lexical_diversity(turns: pd.DataFrame, *, by: Sequence[str] = ("speaker",), 
     """
     rows = []
     for key, g in turns.sort_values(["doc_id", "turn_index"]).groupby(list(by), sort=False):
-        toks = [w for text in g.text for w in terms(str(text))]
+        ids = _term_ids.many(g.text)
         key = key if isinstance(key, tuple) else (key,)
-        rows.append(dict(zip(by, key), n_terms=len(toks), mattr=mattr(toks, window), mattr_short=len(toks) < window))
+        rows.append(dict(zip(by, key), n_terms=len(ids), mattr=_mattr_ids(ids, window), mattr_short=len(ids) < window))
     return pd.DataFrame(rows, columns=[*by, "n_terms", "mattr", "mattr_short"])
 
 
@@ -587,21 +631,16 @@ def _log_odds_arrays(a: np.ndarray, b: np.ndarray, p: np.ndarray,
 
 def group_term_counts(turns: pd.DataFrame, by: str = "speaker") -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Term counts per group, as arrays over one alphabetical vocabulary: (vocab, {group: counts})."""
-    per_group: dict[str, Counter] = {}
+    per_group: dict[str, np.ndarray] = {}
     for key, texts in turns.groupby(by, sort=False).text:
-        c: Counter = Counter()
-        for text in texts:
-            c.update(terms(str(text)))
-        per_group[key] = c
-    vocab = np.array(sorted(set().union(*per_group.values())), dtype=object)
-    index = {w: i for i, w in enumerate(vocab)}
-    arrays = {}
-    for key, c in per_group.items():
-        arr = np.zeros(len(vocab))
-        arr[np.fromiter((index[w] for w in c), dtype=np.int64, count=len(c))] = np.fromiter(c.values(), dtype=float,
-                                                                                             count=len(c))
-        arrays[key] = arr
-    return vocab, arrays
+        per_group[key] = _term_ids.many(texts)
+    size = len(_term_ids.vocab)
+    counts = {key: np.bincount(ids, minlength=size) for key, ids in per_group.items()}
+    present = np.flatnonzero(sum(counts.values())) if counts else np.zeros(0, dtype=np.int64)
+    vocab_all = np.array(_term_ids.vocab, dtype=object)
+    order = present[np.argsort(vocab_all[present], kind="stable")] if len(present) else present
+    vocab = vocab_all[order] if len(order) else np.array([], dtype=object)
+    return vocab, {key: c[order].astype(float) for key, c in counts.items()}
 
 
 DW_COLUMNS = ["comparison", "group", "term", "count", "count_other", "per_1k", "log_odds", "z", "rank"]
