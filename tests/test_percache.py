@@ -133,3 +133,27 @@ def test_changed_claim_rules_are_not_served_from_cache(sample_tables, tmp_path):
     rules_file.write_text(text[:start] + "  denial:\n    cues: []\n" + text[end:], encoding="utf-8")
     after = extract_claims(sample_tables, load_rules(rules_file), progress=False, cache_dir=tmp_path / "c")
     assert not (after.claim_type == "denial").any()
+
+
+def test_old_entries_are_pruned(tmp_path):
+    import time
+
+    for version in range(4):  # four rule versions over the same 40 documents: 160 entries
+        per_document(_frame(40), _lengths, name="t", key=f"v{version}", cache_dir=tmp_path, workers=1, progress=False)
+        time.sleep(0.01)
+    entries = list((tmp_path / "analyses" / "t").rglob("*.pkl"))
+    assert len(entries) == 160  # not pruned: a run prunes when it finds more than 3 x 40 + 100
+    per_document(_frame(40), _lengths, name="t", key="v4", cache_dir=tmp_path, workers=1, progress=False)
+    per_document(_frame(40), _lengths, name="t", key="v5", cache_dir=tmp_path, workers=1, progress=False)
+    CALLS.clear()
+    per_document(_frame(40), _lengths, name="t", key="v6", cache_dir=tmp_path, workers=1, progress=False)
+    entries = list((tmp_path / "analyses" / "t").rglob("*.pkl"))
+    # v6 found 240 entries (over 220): the 146 most recently used stayed (v5, v4 and some of v3), v6 added 40
+    assert len(entries) == 146 + 40 and len(CALLS) == 40
+    for recent in ("v6", "v5", "v4"):  # still served from the cache
+        CALLS.clear()
+        per_document(_frame(40), _lengths, name="t", key=recent, cache_dir=tmp_path, workers=1, progress=False)
+        assert CALLS == [], recent
+    CALLS.clear()
+    per_document(_frame(40), _lengths, name="t", key="v0", cache_dir=tmp_path, workers=1, progress=False)
+    assert len(CALLS) == 40  # the oldest version was pruned

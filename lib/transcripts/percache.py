@@ -87,6 +87,7 @@ def per_document(frame: pd.DataFrame, func: Callable[[pd.DataFrame], pd.DataFram
     if folder is not None:
         for i, k in enumerate(keys):
             results[i] = _load(folder, k)
+        _prune(folder, keep=3 * len(keys) + 100)
     todo = [i for i, r in enumerate(results) if r is None]
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
     bar = tqdm(total=len(todo), desc=desc, unit="doc", disable=not progress or len(todo) < 2)
@@ -138,11 +139,26 @@ def _load(folder: Path, key: str) -> pd.DataFrame | None:
     try:
         with open(path, "rb") as fh:
             value = pickle.load(fh)
+        os.utime(path)  # recently used: kept by _prune
     except FileNotFoundError:
         return None
     except Exception:  # noqa: BLE001 - a damaged entry is just a miss
         return None
     return value if isinstance(value, pd.DataFrame) else None
+
+
+def _prune(folder: Path, keep: int) -> None:
+    """Entries left by older rules, code or transcripts pile up: past `keep` entries, the least
+    recently used go (down to two thirds of `keep`)."""
+    try:
+        entries = [p for p in folder.glob("*/*.pkl")]
+        if len(entries) <= keep:
+            return
+        entries.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[keep * 2 // 3:]:
+            old.unlink(missing_ok=True)
+    except OSError:  # pruning is housekeeping: never an error
+        pass
 
 
 def _save(folder: Path, key: str, value: pd.DataFrame) -> None:
