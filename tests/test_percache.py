@@ -157,3 +157,61 @@ def test_old_entries_are_pruned(tmp_path):
     CALLS.clear()
     per_document(_frame(40), _lengths, name="t", key="v0", cache_dir=tmp_path, workers=1, progress=False)
     assert len(CALLS) == 40  # the oldest version was pruned
+
+
+def test_warmup_fills_the_claims_notebook_cache(sample_processed, tmp_path):
+    import shutil
+
+    from transcripts import load_tables
+    from transcripts.quantities import quantities_table
+    from transcripts.warmup import warm
+
+    processed = tmp_path / "processed"
+    shutil.copytree(sample_processed, processed)
+    warm(processed)
+    folder = processed / ".cache" / "analyses"
+    claims_entries = sorted((folder / "claims").rglob("*.pkl"))
+    quantity_entries = sorted((folder / "quantities").rglob("*.pkl"))
+    assert len(claims_entries) == 1 and len(quantity_entries) == 1  # the sample is one document
+    # what notebook 04 then computes: found in the cache (no new entry), equal to computing afresh
+    tables = load_tables(processed)
+    cached = extract_claims(tables, cache_dir=processed / ".cache", progress=False)
+    assert sorted((folder / "claims").rglob("*.pkl")) == claims_entries
+    pd.testing.assert_frame_equal(cached, extract_claims(tables, progress=False))
+    pd.testing.assert_frame_equal(quantities_table(tables, cache_dir=processed / ".cache", progress=False),
+                                  quantities_table(tables, progress=False))
+    assert sorted((folder / "quantities").rglob("*.pkl")) == quantity_entries
+
+
+def test_warmup_command(sample_processed, tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    processed = tmp_path / "processed"
+    shutil.copytree(sample_processed, processed)
+    proc = subprocess.run([sys.executable, "-m", "transcripts.warmup", str(processed)], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert list((processed / ".cache" / "analyses" / "claims").rglob("*.pkl"))
+    bad = subprocess.run([sys.executable, "-m", "transcripts.warmup"], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "usage" in bad.stderr
+
+
+def test_runner_starts_and_stops_a_warmup(sample_processed, tmp_path, monkeypatch):
+    import shutil
+
+    from transcripts import warmup, workbook
+
+    processed = tmp_path / "processed"
+    shutil.copytree(sample_processed, processed)
+    assert workbook._start_warmup(processed, {}) is None  # the sample is too small to be worth it
+    monkeypatch.setattr(warmup, "MIN_SENTENCES", 0)
+    proc = workbook._start_warmup(processed, {"rules_file": ""})
+    assert proc is not None and proc.poll() is None
+    workbook._stop_warmup(proc)  # stopped at once, as when the claims notebook starts
+    assert proc.poll() is not None
+    assert not list(processed.rglob("*.tmp")), "a stopped warm-up left a temporary file"
+    proc = workbook._start_warmup(processed, {"rules_file": ""})
+    assert proc.wait(timeout=120) == 0  # left to finish: the claims are in the cache
+    assert list((processed / ".cache" / "analyses" / "claims").rglob("*.pkl"))

@@ -170,3 +170,6 @@ def _save(folder: Path, key: str, value: pd.DataFrame) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         warnings.warn(f"analysis cache not written ({exc})", stacklevel=3)
+    except BaseException:  # stopped half way (a warm-up is stopped so): leave no temporary file behind
+        tmp.unlink(missing_ok=True)
+        raise

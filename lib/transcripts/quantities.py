@@ -144,6 +144,7 @@ _LETTERS_RE = re.compile(r"[a-z]+")
 _NUMBER_HINTS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
                            "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
                            "hundred", "dozen", "times", "twice", "half"})
+_HINT_ORDER = tuple(sorted(_NUMBER_HINTS))
 
 
 def _may_hold_quantity(text: str) -> bool:
@@ -154,7 +155,11 @@ def _may_hold_quantity(text: str) -> bool:
     """
     if _DIGIT_RE.search(text):
         return True
-    return not _NUMBER_HINTS.isdisjoint(_LETTERS_RE.findall(fold(text)))
+    low = fold(text)
+    for word in _HINT_ORDER:  # a whole word is a substring too: most texts are ruled out here, cheaply
+        if word in low:
+            return not _NUMBER_HINTS.isdisjoint(_LETTERS_RE.findall(low))
+    return False
 
 
 @lru_cache(maxsize=65536)
@@ -311,6 +316,8 @@ def quantities_table(tables: dict[str, pd.DataFrame], *, cache_dir: str | Path |
 
     sents = _with_speaker(tables)[["doc_id", "turn_index", "sentence_index", "speaker", "char_start", "char_end",
                                    "text"]]
+    # only sentences that can hold a quantity (about one in ten) are sent to be parsed and cached
+    sents = sents[[_may_hold_quantity(str(t)) for t in sents.text]]
     key = percache.fingerprint(sys.modules[__name__], prefilter)
     df = percache.per_document(sents, _document_quantities, name="quantities", key=key, cache_dir=cache_dir,
                                workers=workers, progress=progress, desc="Quantities", columns=QUANTITY_COLUMNS)

@@ -250,21 +250,21 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
     runner = {"processed_dir": _rel(processed_dir), "out_dir": _rel(out_dir),  # relative: no machine paths
               "corpus_dir": _rel(corpus_path)}
     runs: list[NotebookRun] = []
-    for i, nb in enumerate(notebooks, 1):
-        nb_params = parameters_for(nb, declared[nb], common, per_notebook, runner)
-        label = f"[{i}/{len(notebooks)}] {nb.stem}"
-        run = execute_notebook(nb, dirs["notebooks"] / nb.name, nb_params, progress=progress, label=label)
-        html_path = dirs["html"] / f"{nb.stem}.html"
-        try:
-            from .report import write_notebook_html
-            write_notebook_html(dirs["notebooks"] / nb.name, html_path)
-            run.html = html_path.name
-        except Exception as exc:  # a page that cannot be rendered must not hide the run's other results
-            run.error = (run.error + "; " if run.error else "") + f"HTML not rendered: {type(exc).__name__}: {exc}"
-            run.status = "failed"
-        run.notebook = f"notebooks/{nb.name}"
-        runs.append(run)
-        _say(_line(run, label))
+    # the claims notebook's analyses start on the spare core once the first notebook is done (see warmup.py)
+    claims_at = next((i for i, nb in enumerate(notebooks, 1) if "rules_file" in declared[nb]), None)
+    warmup: subprocess.Popen | None = None
+    try:
+        for i, nb in enumerate(notebooks, 1):
+            nb_params = parameters_for(nb, declared[nb], common, per_notebook, runner)
+            if i == 2 and claims_at is not None and claims_at > i:
+                warmup = _start_warmup(processed_dir, parameters_for(notebooks[claims_at - 1],
+                                                                     declared[notebooks[claims_at - 1]],
+                                                                     common, per_notebook, runner))
+            if i == claims_at:
+                warmup = _stop_warmup(warmup)
+            runs.append(_run_one(nb, i, len(notebooks), nb_params, dirs, progress))
+    finally:
+        _stop_warmup(warmup)
 
     finished = dt.datetime.now().astimezone()
     seconds = time.perf_counter() - t0
@@ -285,6 +285,50 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
         _say(f"{len(unreadable)} file(s) of the corpus could not be read (listed above); the report covers the others.",
              err=True)
     return EXIT_NOTEBOOK_FAILED if failed or unreadable else EXIT_OK
+
+
+def _run_one(nb: Path, i: int, n: int, params: dict[str, Any], dirs: dict[str, Path], progress: bool) -> NotebookRun:
+    """Execute one notebook and render its page (a page that cannot be rendered is a failure, not an exception)."""
+    label = f"[{i}/{n}] {nb.stem}"
+    run = execute_notebook(nb, dirs["notebooks"] / nb.name, params, progress=progress, label=label)
+    html_path = dirs["html"] / f"{nb.stem}.html"
+    try:
+        from .report import write_notebook_html
+        write_notebook_html(dirs["notebooks"] / nb.name, html_path)
+        run.html = html_path.name
+    except Exception as exc:  # a page that cannot be rendered must not hide the run's other results
+        run.error = (run.error + "; " if run.error else "") + f"HTML not rendered: {type(exc).__name__}: {exc}"
+        run.status = "failed"
+    run.notebook = f"notebooks/{nb.name}"
+    _say(_line(run, label))
+    return run
+
+
+def _start_warmup(processed_dir: Path, claims_params: dict[str, Any]) -> subprocess.Popen | None:
+    """Start `python -m transcripts.warmup` (low priority, silent) for a corpus large enough to gain."""
+    from .warmup import worth_it
+    if not worth_it(processed_dir):
+        return None
+    env = dict(os.environ, TRANSCRIPTS_PROGRESS="0")
+    try:
+        return subprocess.Popen([sys.executable, "-m", "transcripts.warmup", str(processed_dir),
+                                 str(claims_params.get("rules_file") or "")], cwd=str(PROJECT_ROOT), env=env,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)  # its own scheduling group, at idle priority
+    except OSError:  # a warm-up is an optimisation: the notebook computes what it lacks
+        return None
+
+
+def _stop_warmup(proc: subprocess.Popen | None) -> None:
+    """Stop a warm-up (what it finished stays in the cache)."""
+    if proc is not None and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return None
 
 
 def _say(text: str, *, err: bool = False) -> None:
