@@ -153,6 +153,28 @@ def test_a_failing_notebook_is_reported_in_one_line_and_the_others_still_run(toy
     assert not (out / "notebooks" / "notes.ipynb").exists()
 
 
+def test_a_page_that_cannot_be_rendered_fails_the_run_but_not_the_others(toy_notebooks, tmp_path, capsys,
+                                                                           monkeypatch):
+    from transcripts import report
+
+    real = report.write_notebook_html
+
+    def flaky(notebook, html_path):
+        if "01_first" in str(notebook):
+            raise RuntimeError("template exploded")
+        return real(notebook, html_path)
+
+    monkeypatch.setattr(report, "write_notebook_html", flaky)
+    out = tmp_path / "out"
+    rc = run_workbook(corpus=RAW_DIR, out=out, notebooks_dir=toy_notebooks, only=["01", "03"], progress=False)
+    assert rc == 1
+    assert "HTML not rendered: RuntimeError: template exploded" in capsys.readouterr().err
+    runs = {r["name"]: r for r in json.loads((out / "run.json").read_text())["notebooks"]}
+    assert runs["01_first"]["status"] == "failed" and runs["03_third"]["status"] == "ok"
+    assert not (out / "html" / "01_first.html").exists() and (out / "html" / "03_third.html").exists()
+    assert (out / "html" / "index.html").exists()
+
+
 def test_missing_kernel_is_a_clear_error():
     with pytest.raises(TranscriptError, match="not registered.*ipykernel install"):
         check_kernel("no-such-kernel-for-transcripts")

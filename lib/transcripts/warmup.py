@@ -3,7 +3,7 @@
 Notebooks 01 and 03 run on one core, and so do parts of 02; claim and quantity extraction (notebook
 04) are the longest analyses of a large corpus. While the earlier notebooks run, the workbook runner
 starts `python -m transcripts.warmup <processed_dir> [<rules file>]` at low priority: it computes the
-claims and quantities of each document exactly as notebook 04 will (same tables, same rules, same
+quantities and claims of each document exactly as notebook 04 will (same tables, same rules, same
 cache keys) and stores them in `<processed_dir>/.cache/analyses/`. When notebook 04 starts, the
 runner stops it; the notebook then finds the documents already done in the cache and computes only
 the rest. The results are the same either way: the cache is keyed by each document's input rows, the
@@ -20,7 +20,7 @@ MIN_SENTENCES = 20_000
 
 
 def warm(processed_dir: str | Path, rules_file: str | None = None) -> None:
-    """Compute (or find) every document's claims, then quantities, in `processed_dir`'s cache, one
+    """Compute (or find) every document's quantities, then claims, in `processed_dir`'s cache, one
     process, no progress bars."""
     from .build import load_tables
     from .claims import extract_claims, load_rules
@@ -30,8 +30,9 @@ def warm(processed_dir: str | Path, rules_file: str | None = None) -> None:
     processed = resolve(processed_dir)
     cache = processed / ".cache"
     tables = load_tables(processed)
-    extract_claims(tables, load_rules(rules_file or None), cache_dir=cache, workers=1, progress=False)
-    quantities_table(tables, cache_dir=cache, workers=1, progress=False)
+    rules = load_rules(rules_file or None)  # a bad rules file stops the warm-up here; the notebook will say why
+    quantities_table(tables, cache_dir=cache, workers=1, progress=False)  # the shorter job first: it is done
+    extract_claims(tables, rules, cache_dir=cache, workers=1, progress=False)  # by the time notebook 04 starts
 
 
 def worth_it(processed_dir: str | Path) -> bool:

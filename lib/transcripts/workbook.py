@@ -253,6 +253,9 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
     # the claims notebook's analyses start on the spare core once the first notebook is done (see warmup.py)
     claims_at = next((i for i, nb in enumerate(notebooks, 1) if "rules_file" in declared[nb]), None)
     warmup: subprocess.Popen | None = None
+    # each page is rendered in a thread while the next notebook runs in its kernel (another process)
+    from concurrent.futures import ThreadPoolExecutor
+    renderer = ThreadPoolExecutor(max_workers=1)
     try:
         for i, nb in enumerate(notebooks, 1):
             nb_params = parameters_for(nb, declared[nb], common, per_notebook, runner)
@@ -262,9 +265,12 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
                                                                      common, per_notebook, runner))
             if i == claims_at:
                 warmup = _stop_warmup(warmup)
-            runs.append(_run_one(nb, i, len(notebooks), nb_params, dirs, progress))
+            run = _run_one(nb, i, len(notebooks), nb_params, dirs, progress)
+            runs.append(run)
+            renderer.submit(_render, run, nb, dirs)
     finally:
         _stop_warmup(warmup)
+        renderer.shutdown(wait=True)  # every page written before the index
 
     finished = dt.datetime.now().astimezone()
     seconds = time.perf_counter() - t0
@@ -288,9 +294,16 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
 
 
 def _run_one(nb: Path, i: int, n: int, params: dict[str, Any], dirs: dict[str, Path], progress: bool) -> NotebookRun:
-    """Execute one notebook and render its page (a page that cannot be rendered is a failure, not an exception)."""
+    """Execute one notebook (its page is rendered by `_render`)."""
     label = f"[{i}/{n}] {nb.stem}"
     run = execute_notebook(nb, dirs["notebooks"] / nb.name, params, progress=progress, label=label)
+    run.notebook = f"notebooks/{nb.name}"
+    _say(_line(run, label))
+    return run
+
+
+def _render(run: NotebookRun, nb: Path, dirs: dict[str, Path]) -> None:
+    """Render a run's page; one that cannot be rendered makes the run failed (it never raises)."""
     html_path = dirs["html"] / f"{nb.stem}.html"
     try:
         from .report import write_notebook_html
@@ -299,9 +312,6 @@ def _run_one(nb: Path, i: int, n: int, params: dict[str, Any], dirs: dict[str, P
     except Exception as exc:  # a page that cannot be rendered must not hide the run's other results
         run.error = (run.error + "; " if run.error else "") + f"HTML not rendered: {type(exc).__name__}: {exc}"
         run.status = "failed"
-    run.notebook = f"notebooks/{nb.name}"
-    _say(_line(run, label))
-    return run
 
 
 def _start_warmup(processed_dir: Path, claims_params: dict[str, Any]) -> subprocess.Popen | None:
