@@ -61,9 +61,17 @@ class Rules:
     cue_checks: dict[str, list[tuple[tuple[str, ...], re.Pattern]]] = field(default_factory=dict)
     unless_checks: dict[str, list[tuple[tuple[str, ...], re.Pattern]]] = field(default_factory=dict)
 
+    hedge_plan: "_PhrasePlan | None" = None
+    booster_plan: "_PhrasePlan | None" = None
+    literals: tuple[str, ...] = ()  # every word some cue or veto needs (see _checks)
+
     def __post_init__(self) -> None:
         self.cue_checks = {t: _checks([p for _, p in pats]) for t, pats in self.cues.items()}
         self.unless_checks = {t: _checks(pats) for t, pats in self.unless.items()}
+        self.hedge_plan = _phrase_plan(self.hedges)
+        self.booster_plan = _phrase_plan(self.boosters)
+        self.literals = tuple(sorted({w for checks in [*self.cue_checks.values(), *self.unless_checks.values()]
+                                      for needs, _ in checks for w in needs}))
 
 
 def _phrase_re(phrase: str, *, before_number: bool = False) -> re.Pattern:
@@ -208,38 +216,39 @@ class Hit:
     end: int
 
 
-def _checks(patterns: list[re.Pattern]) -> list[tuple[tuple[str, ...], re.Pattern]]:
+def _checks(patterns: list[re.Pattern]) -> list[tuple[frozenset[str], re.Pattern]]:
     """Each pattern with the literal words one of which its every match contains (empty: no test)."""
-    return [(tuple(sorted(required_literals(p) or ())), p) for p in patterns]
+    return [(required_literals(p) or frozenset(), p) for p in patterns]
 
 
-def _first_match(text: str, checks: list[tuple[tuple[str, ...], re.Pattern]], folded: str) -> re.Match | None:
+def _present(rules: Rules, folded: str) -> set[str]:
+    """The words some cue or veto needs that `folded` (a `prefilter.fold`ed text) contains."""
+    return {w for w in rules.literals if w in folded}
+
+
+def _first_match(text: str, checks: list[tuple[frozenset[str], re.Pattern]], present: set[str]) -> re.Match | None:
     """The earliest match of any pattern (ties go to the pattern listed first). Patterns that cannot
-    match `text` (whose `prefilter.fold` is `folded`) are not run."""
+    match `text` (none of the words they need is `present`) are not run."""
     best = None
     for needs, pat in checks:
-        if needs:
-            for word in needs:
-                if word in folded:
-                    break
-            else:
-                continue
+        if needs and needs.isdisjoint(present):
+            continue
         m = pat.search(text)
         if m and (best is None or m.start() < best.start()):
             best = m
     return best
 
 
-def _search(rules: Rules, ctype: str, text: str, folded: str | None = None) -> re.Match | None:
-    return _first_match(text, rules.cue_checks.get(ctype, []), fold(text) if folded is None else folded)
+def _search(rules: Rules, ctype: str, text: str, present: set[str] | None = None) -> re.Match | None:
+    present = _present(rules, fold(text)) if present is None else present
+    return _first_match(text, rules.cue_checks.get(ctype, []), present)
 
 
-def _vetoed(rules: Rules, ctype: str, text: str, folded: str | None = None) -> bool:
+def _vetoed(rules: Rules, ctype: str, text: str, present: set[str] | None = None) -> bool:
+    present = _present(rules, fold(text)) if present is None else present
     for needs, pat in rules.unless_checks.get(ctype, []):
-        if needs:
-            folded = fold(text) if folded is None else folded
-            if not may_match(needs, folded):
-                continue
+        if needs and needs.isdisjoint(present):
+            continue
         if pat.search(text):
             return True
     return False
@@ -267,15 +276,15 @@ def classify(text: str, rules: Rules | None = None, *, speaker_side: str = "") -
     text = " ".join(text.split())
     if not text or text.endswith("?"):
         return []
-    folded = fold(text)
+    present = _present(rules, fold(text))
     hits: list[Hit] = []
     parties = None
     for ctype in CLAIM_TYPES:
         if ctype == "factual":
             continue
-        if _vetoed(rules, ctype, text, folded):
+        if _vetoed(rules, ctype, text, present):
             continue
-        m = _search(rules, ctype, text, folded)
+        m = _search(rules, ctype, text, present)
         if ctype == "numeric":
             q = next((q for q in parse_quantities(text) if q.kind != "date"), None)
             if q is not None and (m is None or q.start < m.start()):
@@ -290,8 +299,8 @@ def classify(text: str, rules: Rules | None = None, *, speaker_side: str = "") -
         hits.append(Hit(ctype, m.group(0), m.start(), m.end()))
     others = {h.claim_type for h in hits} - rules.factual_allow_with
     if not others and count_words(text) >= rules.factual_min_words \
-            and not _vetoed(rules, "factual", text, folded):
-        m = _search(rules, "factual", text, folded)
+            and not _vetoed(rules, "factual", text, present):
+        m = _search(rules, "factual", text, present)
         if m:
             hits.append(Hit("factual", m.group(0), m.start(), m.end()))
     return hits
@@ -304,23 +313,38 @@ def markers(text: str, rules: Rules | None = None) -> tuple[list[str], list[str]
     (['probably', 'it may well be'], ['of course'])
     """
     rules = rules or load_rules()
-    hedges = _without_overlaps(text, rules.hedges)
-    boosters = _without_overlaps(text, rules.boosters)
+    folded = fold(text)
+    hedges = _without_overlaps(text, rules.hedge_plan, folded)
+    boosters = _without_overlaps(text, rules.booster_plan, folded)
     return hedges, boosters
 
 
-def _without_overlaps(text: str, phrases: list[tuple[str, re.Pattern]]) -> list[str]:
-    """Phrases found in `text`, longer phrases first where two overlap, in the order of `phrases`."""
-    low = text.lower()
+@dataclass
+class _PhrasePlan:
+    """Phrases in the order they are tried (longest first), each with its last word for a cheap test,
+    and each phrase's place in the rules file (the order results are reported in)."""
+
+    tries: list[tuple[str, re.Pattern, str]]
+    order: dict[str, int]
+
+
+def _phrase_plan(phrases: list[tuple[str, re.Pattern]]) -> _PhrasePlan:
+    return _PhrasePlan(tries=[(name, pat, fold(name.split()[-1])) for name, pat in sorted(phrases, key=lambda p: -len(p[0]))],
+                       order={name: i for i, (name, _) in enumerate(phrases)})
+
+
+def _without_overlaps(text: str, plan: _PhrasePlan, folded: str) -> list[str]:
+    """Phrases found in `text`, longer phrases first where two overlap, in the order of the rules file."""
     spans: list[tuple[int, int, str]] = []
-    for name, pat in sorted(phrases, key=lambda p: -len(p[0])):
-        if name.split()[-1].lower() not in low:  # cheap test before the regular expression
+    for name, pat, last in plan.tries:
+        if last not in folded:  # cheap test before the regular expression: its last word must be there
             continue
         for m in pat.finditer(text):
             if all(m.end() <= a or m.start() >= b for a, b, _ in spans):
                 spans.append((m.start(), m.end(), name))
-    order = {name: i for i, (name, _) in enumerate(phrases)}
-    return sorted({name for _, _, name in spans}, key=order.get)
+    if not spans:
+        return []
+    return sorted({name for _, _, name in spans}, key=plan.order.get)
 
 
 def certainty(hedges: list[str], boosters: list[str]) -> str:
