@@ -215,3 +215,22 @@ def test_runner_starts_and_stops_a_warmup(sample_processed, tmp_path, monkeypatc
     proc = workbook._start_warmup(processed, {"rules_file": ""})
     assert proc.wait(timeout=120) == 0  # left to finish: the claims are in the cache
     assert list((processed / ".cache" / "analyses" / "claims").rglob("*.pkl"))
+
+
+def test_numeric_checks_are_kept_until_an_input_changes(sample_tables, tmp_path):
+    from transcripts.claims import numeric_checks
+    from transcripts.quantities import quantities_table
+
+    q = quantities_table(sample_tables, progress=False)
+    plain = numeric_checks(sample_tables, q)
+    assert (plain.check == "change").any()  # the sample's trade figures
+    first = numeric_checks(sample_tables, q, cache_dir=tmp_path)
+    entries = sorted((tmp_path / "analyses" / "numeric_checks").rglob("*.pkl"))
+    again = numeric_checks(sample_tables, q, cache_dir=tmp_path)
+    pd.testing.assert_frame_equal(plain, first)
+    pd.testing.assert_frame_equal(plain, again)
+    assert len(entries) == 1 and sorted((tmp_path / "analyses" / "numeric_checks").rglob("*.pkl")) == entries
+    # a stricter tolerance is another result, not the kept one
+    strict = numeric_checks(sample_tables, q, tolerance=0.1, cache_dir=tmp_path)
+    pd.testing.assert_frame_equal(strict, numeric_checks(sample_tables, q, tolerance=0.1))
+    assert len(list((tmp_path / "analyses" / "numeric_checks").rglob("*.pkl"))) == 2

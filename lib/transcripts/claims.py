@@ -595,21 +595,41 @@ def lowest_recall_type(scores: pd.DataFrame, *, min_labelled: int = 5) -> str | 
 # --------------------------------------------------------------------------- numeric checks
 
 def numeric_checks(tables: dict[str, pd.DataFrame], quantities: pd.DataFrame | None = None, rules: Rules | None = None,
-                   *, tolerance: float = 1.0, restatement_threshold: float = 0.7) -> pd.DataFrame:
+                   *, tolerance: float = 1.0, restatement_threshold: float = 0.7,
+                   cache_dir: str | Path | None = None) -> pd.DataFrame:
     """All numeric consistency checks, one row each (quantities.CHECK_COLUMNS):
 
     - `change`: a stated percentage change recomputed from the two amounts it refers to;
     - `difference`: the same difference stated twice in an event must point the same way;
     - `restatement`: what reads as the same quantity stated with different values.
+
+    With `cache_dir` (the build's `.cache` folder), the result is kept until the sentences, the
+    quantities, the rules, the thresholds or this code change.
     """
-    from .quantities import change_checks, comparison_checks, quantities_table, restatement_checks
+    import sys
+
+    from . import percache, prefilter, quantities as quantities_module, textsim
+    from .quantities import quantities_table
 
     rules = rules or load_rules()
+    quantities = quantities_table(tables, progress=False) if quantities is None else quantities
+    if cache_dir is None:
+        return _numeric_checks(tables, quantities, rules, tolerance, restatement_threshold)
+    key = percache.fingerprint(percache.frame_hash(sentence_frame(tables)), percache.frame_hash(quantities),
+                               rules.source, repr((tolerance, restatement_threshold)), sys.modules[__name__],
+                               quantities_module, textsim, prefilter)
+    return percache.memo("numeric_checks", key,
+                         lambda: _numeric_checks(tables, quantities, rules, tolerance, restatement_threshold), cache_dir)
+
+
+def _numeric_checks(tables: dict[str, pd.DataFrame], quantities: pd.DataFrame, rules: Rules, tolerance: float,
+                    restatement_threshold: float) -> pd.DataFrame:
+    from .quantities import change_checks, comparison_checks, restatement_checks
+
     sents = sentence_frame(tables)
     who = sents[["speaker", "role", "format"]].fillna("").astype(str)
     side_map = {k: speaker_side(*k, rules) for k in who.drop_duplicates().itertuples(index=False, name=None)}
     sents = sents.assign(side=[side_map[k] for k in who.itertuples(index=False, name=None)])
-    quantities = quantities_table(tables) if quantities is None else quantities
 
     def side_of(row, before: str, after: str) -> tuple[str, str] | None:
         subj = [m for m in mentions(before, rules, row.side) if m.kind in {"actor", "self"} and m.side]

@@ -173,3 +173,31 @@ def _save(folder: Path, key: str, value: pd.DataFrame) -> None:
     except BaseException:  # stopped half way (a warm-up is stopped so): leave no temporary file behind
         tmp.unlink(missing_ok=True)
         raise
+
+
+def frame_hash(frame: pd.DataFrame) -> str:
+    """A hash of a frame's rows (values and order; Arrow and Python strings hash alike).
+
+    >>> a = pd.DataFrame({"x": [1, 2]})
+    >>> frame_hash(a) == frame_hash(a.copy()) != frame_hash(a.iloc[::-1])
+    True
+    """
+    frame = frame.astype({c: object for c in frame.columns if isinstance(frame[c].dtype, pd.StringDtype)})
+    h = hashlib.sha256(",".join(map(str, frame.columns)).encode())
+    h.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return h.hexdigest()[:24]
+
+
+def memo(name: str, key: str, compute: Callable[[], pd.DataFrame], cache_dir: str | Path | None) -> pd.DataFrame:
+    """`compute()`, or its result kept from an earlier call with the same `key` (a `fingerprint` of
+    everything the result depends on, `frame_hash`es of its input tables included)."""
+    if cache_dir is None:
+        return compute()
+    folder = Path(cache_dir) / "analyses" / name
+    found = _load(folder, key)
+    if found is not None:
+        return found
+    value = compute()
+    _save(folder, key, value)
+    _prune(folder, keep=16)
+    return value
