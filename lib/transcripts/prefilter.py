@@ -116,13 +116,7 @@ def _exact_item(op, av) -> set[str] | None:
     if op is _C.SUBPATTERN:
         return _exact(list(av[-1]))
     if op is _C.BRANCH:
-        out: set[str] = set()
-        for branch in av[1]:
-            e = _exact(list(branch))
-            if e is None:
-                return None
-            out |= e
-        return out if len(out) <= _MAX_SET else None
+        return _union(av[1], _exact)
     if op is _C.IN:
         if all(o is _C.LITERAL for o, _ in av):
             return {fold(chr(c)) for _, c in av}
@@ -176,17 +170,23 @@ def _required(items) -> set[str] | None:
     return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
 
 
+def _union(branches, part) -> set[str] | None:
+    """The union of `part` (`_exact` or `_required`) over the branches of an alternation; None when
+    one branch has none (then nothing can be said of the whole) or the union is too large."""
+    out: set[str] = set()
+    for branch in branches:
+        found = part(list(branch))
+        if not found:
+            return None
+        out |= found
+    return out if len(out) <= _MAX_SET else None
+
+
 def _required_item(op, av) -> set[str] | None:
     if op is _C.SUBPATTERN:
         return _required(list(av[-1]))
     if op is _C.BRANCH:
-        out: set[str] = set()
-        for branch in av[1]:
-            r = _required(list(branch))
-            if not r:
-                return None
-            out |= r
-        return out if len(out) <= _MAX_SET else None
+        return _union(av[1], _required)
     if op in (_C.MAX_REPEAT, _C.MIN_REPEAT, getattr(_C, "POSSESSIVE_REPEAT", None)):
         lo, _, sub = av
         return _required(list(sub)) if lo >= 1 else None

@@ -2,7 +2,7 @@
 
 A small regular-expression parser (no model, no unit database): it loads instantly and reads a
 sentence in well under a millisecond, where quantulum3 takes about 5 s to load its units and about
-8 ms a sentence (see benchmarks/claims_quantities.py). It knows what diplomatic speech needs:
+8 ms a sentence (see benchmarks/bench_claims.py). It knows what diplomatic speech needs:
 
 - money: "$20 billion", "US$ 3.5 million", "20 billion dollars", "€5m", "300 million rubles";
 - percentages: "33 percent", "33 per cent", "33%", "5 percentage points";
