@@ -52,3 +52,18 @@ def test_sample_tables(sample_tables, name):
     ours, theirs = _both(sample_tables[name], keep_default_na=False)
     pd.testing.assert_frame_equal(ours, theirs)
     assert len(ours) == len(sample_tables[name])
+
+
+@pytest.mark.parametrize("df", [
+    pd.DataFrame({"a": pd.array([1, None, 3], dtype="Int64")}),  # one column: a missing value is not a blank line
+    pd.DataFrame({"a": ["x", None, "z"]}),
+    pd.DataFrame({"a": pd.to_datetime(["2020-01-01 00:00:00.5", "2020-01-02"], format="ISO8601"), "b": [1, 2]}),
+    pd.DataFrame({"a": [[1, 2], [3]], "b": [1, 2]}),
+    pd.DataFrame({"a": pd.to_timedelta([1, 2], unit="s"), "b": [1, 2]}),
+    pd.DataFrame({"a": [b"x", b"y"], "b": [1, 2]}),
+    pd.DataFrame([[1, 2], [3, 4]], columns=["a", "a"]),
+    pd.DataFrame({"a": pd.array([True, None], dtype="boolean"), "b": pd.array([1.5, None], dtype="Float64")}),
+])
+def test_frames_arrow_would_write_differently_are_left_to_pandas(df, tmp_path):
+    write_csv(df, tmp_path / "x.csv")
+    assert (tmp_path / "x.csv").read_text() == df.to_csv(index=False)

@@ -234,3 +234,22 @@ def test_numeric_checks_are_kept_until_an_input_changes(sample_tables, tmp_path)
     strict = numeric_checks(sample_tables, q, tolerance=0.1, cache_dir=tmp_path)
     pd.testing.assert_frame_equal(strict, numeric_checks(sample_tables, q, tolerance=0.1))
     assert len(list((tmp_path / "analyses" / "numeric_checks").rglob("*.pkl"))) == 2
+
+
+def test_the_key_covers_every_module_of_the_package():
+    from pathlib import Path
+
+    import transcripts
+
+    package = Path(transcripts.__file__).parent
+    assert percache.code_fingerprint() == fingerprint(*sorted(package.rglob("*.py")))
+    assert len(list(package.rglob("*.py"))) > 20  # clean.py, quantities.py, prefilter.py … all of them
+
+
+def test_renamed_input_columns_are_a_miss(tmp_path):
+    frame = _frame(3).assign(x=1)
+    per_document(frame, _lengths, name="t", key="k", cache_dir=tmp_path, workers=1, progress=False)
+    CALLS.clear()
+    renamed = frame.rename(columns={"x": "y"})  # the same values under another name
+    per_document(renamed, _lengths, name="t", key="k", cache_dir=tmp_path, workers=1, progress=False)
+    assert len(CALLS) == 3

@@ -425,12 +425,10 @@ def extract_claims(tables: dict[str, pd.DataFrame], rules: Rules | None = None, 
     `.cache` folder) each document's claims are kept until it, the rules file or this code changes
     (see `transcripts.percache`).
     """
-    import sys
-
-    from . import percache, prefilter, quantities
+    from . import percache
 
     rules = rules or load_rules()
-    key = percache.fingerprint(rules.source, sys.modules[__name__], quantities, prefilter)
+    key = percache.fingerprint(rules.source, percache.code_fingerprint())
     df = percache.per_document(sentence_frame(tables), partial(_document_claims, rules_path=str(rules.path),
                                                                rules_source=rules.source),
                                name="claims", key=key, cache_dir=cache_dir, workers=workers, progress=progress,
@@ -606,9 +604,7 @@ def numeric_checks(tables: dict[str, pd.DataFrame], quantities: pd.DataFrame | N
     With `cache_dir` (the build's `.cache` folder), the result is kept until the sentences, the
     quantities, the rules, the thresholds or this code change.
     """
-    import sys
-
-    from . import percache, prefilter, quantities as quantities_module, textsim
+    from . import percache
     from .quantities import quantities_table
 
     rules = rules or load_rules()
@@ -616,8 +612,7 @@ def numeric_checks(tables: dict[str, pd.DataFrame], quantities: pd.DataFrame | N
     if cache_dir is None:
         return _numeric_checks(tables, quantities, rules, tolerance, restatement_threshold)
     key = percache.fingerprint(percache.frame_hash(sentence_frame(tables)), percache.frame_hash(quantities),
-                               rules.source, repr((tolerance, restatement_threshold)), sys.modules[__name__],
-                               quantities_module, textsim, prefilter)
+                               rules.source, repr((tolerance, restatement_threshold)), percache.code_fingerprint())
     return percache.memo("numeric_checks", key,
                          lambda: _numeric_checks(tables, quantities, rules, tolerance, restatement_threshold), cache_dir)
 

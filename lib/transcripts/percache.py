@@ -19,6 +19,7 @@ import hashlib
 import os
 import pickle
 import warnings
+from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 from typing import Callable, Sequence
@@ -29,6 +30,14 @@ import pandas as pd
 CACHE_VERSION = 1
 #: Below this many documents to compute, no process pool is started (starting one costs about a second).
 MIN_POOL_DOCS = 24
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of every module of this package (any code change is a new key: no analysis is ever
+    served from an entry an older version of any helper wrote)."""
+    package = Path(__file__).resolve().parent
+    return fingerprint(*sorted(package.rglob("*.py")))
 
 
 def fingerprint(*parts: str | bytes | Path | ModuleType) -> str:
@@ -79,7 +88,8 @@ def per_document(frame: pd.DataFrame, func: Callable[[pd.DataFrame], pd.DataFram
     order = pd.Series(range(len(frame))).groupby(codes, sort=True).indices  # code → row positions
     parts = [frame.iloc[order[c]] for c in range(len(uniques))]
     row_hash = pd.util.hash_pandas_object(frame, index=False).to_numpy()
-    keys = [hashlib.sha256(f"{name}|{key}|".encode() + row_hash[order[c]].tobytes()).hexdigest()[:40]
+    columns = ",".join(map(str, frame.columns))
+    keys = [hashlib.sha256(f"{name}|{key}|{columns}|".encode() + row_hash[order[c]].tobytes()).hexdigest()[:40]
             for c in range(len(uniques))]
     folder = Path(cache_dir) / "analyses" / name if cache_dir is not None else None
 
@@ -151,6 +161,10 @@ def _prune(folder: Path, keep: int) -> None:
     """Entries left by older rules, code or transcripts pile up: past `keep` entries, the least
     recently used go (down to two thirds of `keep`)."""
     try:
+        import time
+        for tmp in folder.glob("*/.*.tmp"):  # left by a process killed while writing, over an hour ago
+            if time.time() - tmp.stat().st_mtime > 3600:
+                tmp.unlink(missing_ok=True)
         entries = [p for p in folder.glob("*/*.pkl")]
         if len(entries) <= keep:
             return

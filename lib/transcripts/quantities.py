@@ -310,15 +310,13 @@ def quantities_table(tables: dict[str, pd.DataFrame], *, cache_dir: str | Path |
     Documents are read apart, on every core (`workers`), and with `cache_dir` (the build's `.cache`
     folder) kept until they or this code change (see `transcripts.percache`).
     """
-    import sys
-
-    from . import percache, prefilter
+    from . import percache
 
     sents = _with_speaker(tables)[["doc_id", "turn_index", "sentence_index", "speaker", "char_start", "char_end",
                                    "text"]]
     # only sentences that can hold a quantity (about one in ten) are sent to be parsed and cached
     sents = sents[[_may_hold_quantity(str(t)) for t in sents.text]]
-    key = percache.fingerprint(sys.modules[__name__], prefilter)
+    key = percache.code_fingerprint()
     df = percache.per_document(sents, _document_quantities, name="quantities", key=key, cache_dir=cache_dir,
                                workers=workers, progress=progress, desc="Quantities", columns=QUANTITY_COLUMNS)
     df = df.reindex(columns=QUANTITY_COLUMNS)

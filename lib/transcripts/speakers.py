@@ -502,15 +502,14 @@ def sentence_tone(sentences: pd.DataFrame, *, progress: bool = True, cache_dir: 
     not as a measure of any one sentence. Documents are scored apart, on every core (`workers`),
     and with `cache_dir` (the build's `.cache` folder) kept until their sentences change.
     """
-    import sys
-
+    
     import vaderSentiment.vaderSentiment as vader
 
     from . import percache
 
     if sentences.empty:
         return sentences.assign(tone=pd.Series(dtype=float))
-    key = percache.fingerprint(sys.modules[__name__], vader, getattr(vader, "__version__", ""))
+    key = percache.fingerprint(percache.code_fingerprint(), vader, getattr(vader, "__version__", ""))
     scored = percache.per_document(sentences[["doc_id", "text"]].astype({"text": str}), _document_tone, name="tone",
                                    key=key, cache_dir=cache_dir, workers=workers, progress=progress,
                                    desc="Tone (VADER)", aligned=True)
