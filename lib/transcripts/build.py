@@ -25,6 +25,7 @@ from .clean import count_words, normalize_text
 from .errors import TranscriptError
 from .model import Document
 from .paths import PROCESSED_DIR, RAW_DIR, display_path, resolve
+from .percache import atomic_write
 from .readers import MAX_BYTES, read_documents
 
 TABLES = ("documents", "turns", "sentences", "cleaning_log", "texts")
@@ -385,7 +386,7 @@ def _file_hashes(files: list[Path], cache: Path | None = None) -> list[str]:
         index[key] = [st.st_size, st.st_mtime_ns, out[-1]]
         changed = True
     if index_path is not None and changed:
-        _atomic_write(index_path, json.dumps(index).encode("utf-8"))
+        atomic_write(index_path, json.dumps(index).encode("utf-8"), what="build cache")
     return out
 
 
@@ -425,20 +426,7 @@ def _save_file_cache(cache: Path, file_hash: str, settings: str, doc_id: str, re
     if not file_hash:
         return
     path = _file_cache_path(cache, file_hash, settings, doc_id)
-    _atomic_write(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write via a temporary file, so that a reader never sees half an entry; a cache that cannot be
-    written (read-only disk, full disk) is skipped with a warning, not an error."""
-    import warnings
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        warnings.warn(f"build cache not written ({exc})", stacklevel=3)
+    atomic_write(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), what="build cache")
 
 
 def _read_table(path: Path) -> pd.DataFrame:

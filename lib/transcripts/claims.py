@@ -23,7 +23,7 @@ import yaml
 
 from .clean import count_words
 from .errors import TranscriptError
-from .prefilter import fold, may_match, required_literals
+from .prefilter import fold, required_literals
 from .paths import RESOURCES_DIR, resolve
 from .quantities import parse_quantities
 

@@ -176,15 +176,21 @@ def _prune(folder: Path, keep: int) -> None:
 
 
 def _save(folder: Path, key: str, value: pd.DataFrame) -> None:
-    path = _path(folder, key)
+    atomic_write(_path(folder, key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), what="analysis cache")
+
+
+def atomic_write(path: Path, data: bytes, *, what: str = "cache") -> None:
+    """Write via a temporary file, so that a reader never sees half an entry; a cache that cannot be
+    written (read-only disk, full disk) is skipped with a warning, not an error; a writer stopped half
+    way (a warm-up is stopped so) leaves no temporary file behind."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.write_bytes(data)
         os.replace(tmp, path)
     except OSError as exc:
-        warnings.warn(f"analysis cache not written ({exc})", stacklevel=3)
-    except BaseException:  # stopped half way (a warm-up is stopped so): leave no temporary file behind
+        warnings.warn(f"{what} not written ({exc})", stacklevel=3)
+    except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
