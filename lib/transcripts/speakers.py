@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -499,10 +498,10 @@ def sentence_tone(sentences: pd.DataFrame, *, progress: bool = True, cache_dir: 
 
     Uses the `vaderSentiment` package, which ships its lexicon (no download). VADER was built for
     short social-media texts: read it as a coarse signal of tone, compared between speakers,
-    not as a measure of any one sentence. Documents are scored apart, on every core (`workers`),
-    and with `cache_dir` (the build's `.cache` folder) kept until their sentences change.
+    not as a measure of any one sentence. Scores are VADER's own, computed faster (`transcripts.tone`).
+    Documents are scored apart, on every core (`workers`), and with `cache_dir` (the build's `.cache`
+    folder) kept until their sentences change.
     """
-    
     import vaderSentiment.vaderSentiment as vader
 
     from . import percache
@@ -516,21 +515,16 @@ def sentence_tone(sentences: pd.DataFrame, *, progress: bool = True, cache_dir: 
     return sentences.assign(tone=scored["tone"].to_numpy(dtype=float))
 
 
-@lru_cache(maxsize=1)
-def _vader():
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-    return SentimentIntensityAnalyzer()
-
-
 def _document_tone(part: pd.DataFrame) -> pd.DataFrame:
     """VADER compound scores of one document's sentences, in order (each distinct text scored once)."""
-    analyser = _vader()
+    from .tone import compound
+
     scores: dict[str, float] = {}
     tone = []
     for text in part.text:
         score = scores.get(text)
         if score is None:
-            score = scores[text] = analyser.polarity_scores(text)["compound"]
+            score = scores[text] = compound(text)
         tone.append(score)
     return pd.DataFrame({"tone": tone})
 
