@@ -23,7 +23,7 @@ import yaml
 
 from .clean import count_words
 from .errors import TranscriptError
-from .prefilter import fold, required_literals
+from .prefilter import SubstringIndex, fold, required_literals
 from .paths import RESOURCES_DIR, resolve
 from .quantities import parse_quantities
 
@@ -64,6 +64,10 @@ class Rules:
     hedge_plan: "_PhrasePlan | None" = None
     booster_plan: "_PhrasePlan | None" = None
     literals: tuple[str, ...] = ()  # every word some cue or veto needs (see _checks)
+    literal_index: "SubstringIndex | None" = None
+    # per claim type, every word one of its cues (vetoes) needs; None when one of them needs none
+    cue_needs: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    unless_needs: dict[str, frozenset[str] | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.cue_checks = {t: _checks([p for _, p in pats]) for t, pats in self.cues.items()}
@@ -72,6 +76,16 @@ class Rules:
         self.booster_plan = _phrase_plan(self.boosters)
         self.literals = tuple(sorted({w for checks in [*self.cue_checks.values(), *self.unless_checks.values()]
                                       for needs, _ in checks for w in needs}))
+        self.literal_index = SubstringIndex(self.literals)
+        self.cue_needs = {t: _all_needs(c) for t, c in self.cue_checks.items()}
+        self.unless_needs = {t: _all_needs(c) for t, c in self.unless_checks.items()}
+
+
+def _all_needs(checks: list[tuple[frozenset[str], re.Pattern]]) -> frozenset[str] | None:
+    """The words one of which any of `checks` needs to match at all (None: one of them needs none)."""
+    if any(not needs for needs, _ in checks):
+        return None
+    return frozenset(w for needs, _ in checks for w in needs)
 
 
 def _phrase_re(phrase: str, *, before_number: bool = False) -> re.Pattern:
@@ -223,7 +237,7 @@ def _checks(patterns: list[re.Pattern]) -> list[tuple[frozenset[str], re.Pattern
 
 def _present(rules: Rules, folded: str) -> set[str]:
     """The words some cue or veto needs that `folded` (a `prefilter.fold`ed text) contains."""
-    return {w for w in rules.literals if w in folded}
+    return rules.literal_index.present(folded)
 
 
 def _first_match(text: str, checks: list[tuple[frozenset[str], re.Pattern]], present: set[str]) -> re.Match | None:
@@ -241,11 +255,17 @@ def _first_match(text: str, checks: list[tuple[frozenset[str], re.Pattern]], pre
 
 def _search(rules: Rules, ctype: str, text: str, present: set[str] | None = None) -> re.Match | None:
     present = _present(rules, fold(text)) if present is None else present
+    every = rules.cue_needs.get(ctype)
+    if every is not None and every.isdisjoint(present):  # no cue of this type can match
+        return None
     return _first_match(text, rules.cue_checks.get(ctype, []), present)
 
 
 def _vetoed(rules: Rules, ctype: str, text: str, present: set[str] | None = None) -> bool:
     present = _present(rules, fold(text)) if present is None else present
+    every = rules.unless_needs.get(ctype)
+    if every is not None and every.isdisjoint(present):
+        return False
     for needs, pat in rules.unless_checks.get(ctype, []):
         if needs and needs.isdisjoint(present):
             continue
