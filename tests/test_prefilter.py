@@ -93,3 +93,32 @@ def test_quantity_prefilter_is_sound(words):
 def test_quantity_prefilter_skips_texts_without_numbers(text):
     assert not Q._may_hold_quantity(text)
     assert Q.parse_quantities(text) == []
+
+
+def test_column_prefilter_lets_through_every_character_python_would():
+    """`may_hold_quantity` (Arrow) must pass every text `_may_hold_quantity` (Python) passes: every
+    character Python's `\\d` calls a digit, and every character outside ASCII that folds onto an ASCII
+    letter, must reach the Python test."""
+    import sys
+
+    import pandas as pd
+
+    digits = [chr(c) for c in range(0x80, sys.maxunicode + 1) if re.match(r"\d", chr(c))]
+    exotic = [chr(c) for c in range(0x80, sys.maxunicode + 1)
+              if not 0xD800 <= c <= 0xDFFF and re.search(r"[a-z]", fold(chr(c)))]
+    assert len(digits) > 500 and set(exotic) == {"\u0130", "\u0131", "\u017f", "\u212a"}  # İ ı ſ K
+    texts = pd.Series([f"in {d} days" for d in digits] + [w.replace("i", e).replace("s", e).replace("k", e)
+                                                          for e in exotic for w in Q._HINT_ORDER])
+    arrow = Q.may_hold_quantity(texts)
+    python = [Q._may_hold_quantity(t) for t in texts]
+    assert arrow.tolist() == python and sum(python) >= len(digits)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["two", "TWELVE", "times", "Half", "$", "10", "3.5", "٣", "ſix", "fİve",
+                                           "twenty-five", "often", "weight", "halfway", "ok"])
+                         | st.text(max_size=4), min_size=0, max_size=8).map(" ".join), min_size=1, max_size=20))
+def test_column_prefilter_equals_python(texts):
+    import pandas as pd
+
+    assert Q.may_hold_quantity(pd.Series(texts)).tolist() == [Q._may_hold_quantity(t) for t in texts]

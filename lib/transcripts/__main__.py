@@ -26,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--params", default=None, help="YAML file of notebook parameters")
     r.add_argument("--only", nargs="*", default=None, help="notebook numbers to run, e.g. --only 01 02")
     r.add_argument("--out", default=None, help="output folder (default: outputs/, or outputs/<corpus name>/ for another corpus)")
+    r.add_argument("--jobs", type=int, default=None,
+                   help="notebooks run side by side after the first (default: 2 on two cores or more; 1: one at a time)")
     r.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                    help="a notebook parameter for every notebook that declares it, e.g. -p top_n 20 (value read as YAML)")
 
@@ -36,7 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         from .workbook import run_workbook
         import yaml
         params = {name: yaml.safe_load(value) for name, value in args.param}
-        return run_workbook(corpus=args.corpus, params_file=args.params, only=args.only, out=args.out, params=params)
+        return run_workbook(corpus=args.corpus, params_file=args.params, only=args.only, out=args.out, params=params,
+                            jobs=args.jobs)
     except TranscriptError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -15,6 +15,11 @@ for another corpus):
     tables/            CSV tables the notebooks write
     run.json           what ran, with which parameters, when, and how it went
 
+Notebooks that read the processed tables and write only their own outputs (every one but a notebook
+declaring `corpus_dir`, which builds the tables) run side by side, `jobs` at a time (default two on a
+machine with two cores or more), each in a worker process that also renders its page; a notebook that
+declares `corpus_dir` runs first, alone.
+
 A notebook that fails does not stop the others: its executed copy and HTML page are still written
 (papermill marks the failing cell), the run ends with exit code 1 and one line naming notebook, cell
 and error.
@@ -199,10 +204,15 @@ def parameters_for(nb_path: Path, declared: dict[str, Any], common: dict[str, An
 
 # ---------------------------------------------------------------- the run
 
+def default_jobs() -> int:
+    """Notebooks run side by side by default: two on a machine with two cores or more, else one."""
+    return 2 if (os.cpu_count() or 1) >= 2 else 1
+
+
 def run_workbook(corpus: str | Path | None = None, params_file: str | Path | None = None,
                  only: list[str] | None = None, out: str | Path | None = None, *,
                  params: dict[str, Any] | None = None, notebooks_dir: str | Path = NOTEBOOKS_DIR,
-                 progress: bool = True) -> int:
+                 progress: bool = True, jobs: int | None = None) -> int:
     """Build the corpus's tables, execute the numbered notebooks in order, render the HTML report.
 
     Args:
@@ -213,6 +223,7 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
         params: parameters for every notebook, given on the command line; they win over the file.
         notebooks_dir: where the numbered notebooks live (tests point this elsewhere).
         progress: show progress bars.
+        jobs: notebooks run side by side (default `default_jobs()`; 1: one after another).
 
     Returns:
         0 when every notebook ran, 1 when one or more failed (their HTML is still written).
@@ -249,28 +260,26 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
 
     runner = {"processed_dir": _rel(processed_dir), "out_dir": _rel(out_dir),  # relative: no machine paths
               "corpus_dir": _rel(corpus_path)}
-    runs: list[NotebookRun] = []
-    # the claims notebook's analyses start on the spare core once the first notebook is done (see warmup.py)
-    claims_at = next((i for i, nb in enumerate(notebooks, 1) if "rules_file" in declared[nb]), None)
-    warmup: subprocess.Popen | None = None
-    # each page is rendered in a thread while the next notebook runs in its kernel (another process)
-    from concurrent.futures import ThreadPoolExecutor
-    renderer = ThreadPoolExecutor(max_workers=1)
-    try:
-        for i, nb in enumerate(notebooks, 1):
-            nb_params = parameters_for(nb, declared[nb], common, per_notebook, runner)
-            if i == 2 and claims_at is not None and claims_at > i:
-                warmup = _start_warmup(processed_dir, parameters_for(notebooks[claims_at - 1],
-                                                                     declared[notebooks[claims_at - 1]],
-                                                                     common, per_notebook, runner))
-            if i == claims_at:
-                warmup = _stop_warmup(warmup)
-            run = _run_one(nb, i, len(notebooks), nb_params, dirs, progress)
-            runs.append(run)
-            renderer.submit(_render, run, nb, dirs)
-    finally:
-        _stop_warmup(warmup)
-        renderer.shutdown(wait=True)  # every page written before the index
+    jobs = default_jobs() if jobs is None else max(1, int(jobs))
+    settings = {nb: parameters_for(nb, declared[nb], common, per_notebook, runner) for nb in notebooks}
+    # a notebook that builds the tables (it declares corpus_dir) runs first and alone; the others only read them
+    first = [nb for nb in notebooks if "corpus_dir" in declared[nb]]
+    rest = [nb for nb in notebooks if nb not in first]
+    if jobs > 1 and len(rest) > 1:
+        done = {nb: _run_one(nb, notebooks.index(nb) + 1, len(notebooks), settings[nb], dirs, progress)
+                for nb in first}
+        from threading import Thread
+        pages = [Thread(target=_render, args=(done[nb], nb, dirs)) for nb in first]  # while the others run
+        for page in pages:
+            page.start()
+        try:
+            done.update(_run_side_by_side(rest, notebooks, settings, dirs, jobs, progress))
+        finally:
+            for page in pages:
+                page.join()
+        runs = [done[nb] for nb in notebooks]
+    else:
+        runs = _run_in_order(notebooks, declared, settings, processed_dir, dirs, progress)
 
     finished = dt.datetime.now().astimezone()
     seconds = time.perf_counter() - t0
@@ -291,6 +300,70 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
         _say(f"{len(unreadable)} file(s) of the corpus could not be read (listed above); the report covers the others.",
              err=True)
     return EXIT_NOTEBOOK_FAILED if failed or unreadable else EXIT_OK
+
+
+def _run_in_order(notebooks: list[Path], declared: dict[Path, dict], settings: dict[Path, dict[str, Any]],
+                  processed_dir: Path, dirs: dict[str, Path], progress: bool) -> list[NotebookRun]:
+    """One notebook after another (`jobs=1`); each page rendered in a thread while the next runs."""
+    runs: list[NotebookRun] = []
+    # the claims notebook's analyses start on the spare core once the first notebook is done (see warmup.py)
+    claims_at = next((i for i, nb in enumerate(notebooks, 1) if "rules_file" in declared[nb]), None)
+    warmup: subprocess.Popen | None = None
+    from concurrent.futures import ThreadPoolExecutor
+    renderer = ThreadPoolExecutor(max_workers=1)
+    try:
+        for i, nb in enumerate(notebooks, 1):
+            if i == 2 and claims_at is not None and claims_at > i:
+                warmup = _start_warmup(processed_dir, settings[notebooks[claims_at - 1]])
+            if i == claims_at:
+                warmup = _stop_warmup(warmup)
+            run = _run_one(nb, i, len(notebooks), settings[nb], dirs, progress)
+            runs.append(run)
+            renderer.submit(_render, run, nb, dirs)
+    finally:
+        _stop_warmup(warmup)
+        renderer.shutdown(wait=True)  # every page written before the index
+    return runs
+
+
+def _run_side_by_side(rest: list[Path], notebooks: list[Path], settings: dict[Path, dict[str, Any]],
+                      dirs: dict[str, Path], jobs: int, progress: bool) -> dict[Path, NotebookRun]:
+    """Execute and render `rest`, `jobs` at a time, each in a worker process (fresh interpreters:
+    papermill's kernels and event loops are not shared between threads)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from .progress import tqdm
+
+    n = len(notebooks)
+    labels = {nb: f"[{notebooks.index(nb) + 1}/{n}] {nb.stem}" for nb in rest}
+    done: dict[Path, NotebookRun] = {}
+    bar = tqdm(total=len(rest), desc=f"{len(rest)} notebooks, {min(jobs, len(rest))} at a time", unit="notebook",
+               file=sys.stderr, disable=not progress, leave=False)
+    with ProcessPoolExecutor(max_workers=min(jobs, len(rest)), mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.submit(_execute_and_render, nb, settings[nb], dirs): nb for nb in rest}
+        for future in as_completed(futures):
+            nb = futures[future]
+            try:
+                run = future.result()
+            except Exception as exc:  # the worker process died (out of memory, killed): still one line
+                run = NotebookRun(name=nb.stem, status="failed", seconds=0.0,
+                                  ran_at=dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"),
+                                  error=f"{_rel(nb)}: the process running it stopped: {type(exc).__name__}: "
+                                        f"{_first_line(str(exc))}", notebook=f"notebooks/{nb.name}")
+            done[nb] = run
+            bar.update()
+            (bar.write if progress else _say)(_line(run, labels[nb]))
+    bar.close()
+    return done
+
+
+def _execute_and_render(nb: Path, params: dict[str, Any], dirs: dict[str, Path]) -> NotebookRun:
+    """Run in a worker process: execute one notebook, then render its page."""
+    run = execute_notebook(nb, dirs["notebooks"] / nb.name, params, progress=False)
+    run.notebook = f"notebooks/{nb.name}"
+    _render(run, nb, dirs)
+    return run
 
 
 def _run_one(nb: Path, i: int, n: int, params: dict[str, Any], dirs: dict[str, Path], progress: bool) -> NotebookRun:
