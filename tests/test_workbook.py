@@ -166,13 +166,32 @@ def test_a_page_that_cannot_be_rendered_fails_the_run_but_not_the_others(toy_not
 
     monkeypatch.setattr(report, "write_notebook_html", flaky)
     out = tmp_path / "out"
-    rc = run_workbook(corpus=RAW_DIR, out=out, notebooks_dir=toy_notebooks, only=["01", "03"], progress=False)
+    # one at a time: pages are then rendered in this process, where the monkeypatch holds
+    rc = run_workbook(corpus=RAW_DIR, out=out, notebooks_dir=toy_notebooks, only=["01", "03"], progress=False,
+                      jobs=1)
     assert rc == 1
     assert "HTML not rendered: RuntimeError: template exploded" in capsys.readouterr().err
     runs = {r["name"]: r for r in json.loads((out / "run.json").read_text())["notebooks"]}
     assert runs["01_first"]["status"] == "failed" and runs["03_third"]["status"] == "ok"
     assert not (out / "html" / "01_first.html").exists() and (out / "html" / "03_third.html").exists()
     assert (out / "html" / "index.html").exists()
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_one_at_a_time_or_side_by_side_the_results_are_the_same(toy_notebooks, tmp_path, capsys, jobs):
+    nbformat.write(_good("04_fourth"), toy_notebooks / "04_fourth.ipynb")
+    out = tmp_path / "out"
+    rc = run_workbook(corpus=RAW_DIR, out=out, notebooks_dir=toy_notebooks, progress=False, jobs=jobs,
+                      params={"label": "x"})
+    assert rc == 1
+    runs = json.loads((out / "run.json").read_text())["notebooks"]
+    assert [(r["name"], r["status"]) for r in runs] == [  # in notebook order, whatever order they finished in
+        ("01_first", "ok"), ("02_broken", "failed"), ("03_third", "ok"), ("04_fourth", "ok")]
+    for name in ("01_first", "03_third", "04_fourth"):
+        assert json.loads((out / "metrics" / f"{name}.json").read_text()) == {"label": "x", "n": 3}
+        assert (out / "html" / f"{name}.html").exists() and (out / "notebooks" / f"{name}.ipynb").exists()
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("[")]
+    assert sorted(lines)[0].startswith("[1/4] 01_first") and len(lines) == 4  # one line per notebook
 
 
 def test_missing_kernel_is_a_clear_error():
@@ -302,12 +321,12 @@ def test_papermill_help_notebook_shows_type_and_help():
 # ---------------------------------------------------------------- the command line
 
 @pytest.mark.parametrize("argv, expected", [
-    (["run"], dict(corpus=None, params_file=None, only=None, out=None, params={})),
-    (["run", "--corpus", "c", "--out", "o", "--only", "01", "3", "--params", "p.yaml"],
-     dict(corpus="c", params_file="p.yaml", only=["01", "3"], out="o", params={})),
+    (["run"], dict(corpus=None, params_file=None, only=None, out=None, params={}, jobs=None)),
+    (["run", "--corpus", "c", "--out", "o", "--only", "01", "3", "--params", "p.yaml", "--jobs", "1"],
+     dict(corpus="c", params_file="p.yaml", only=["01", "3"], out="o", params={}, jobs=1)),
     # values are read as YAML: 20 is a number, true a flag, [a, b] a list, plain words stay text
     (["run", "-p", "top_n", "20", "-p", "flag", "true", "-p", "terms", "[a, b]", "-p", "who", "Sergey Lavrov"],
-     dict(corpus=None, params_file=None, only=None, out=None,
+     dict(corpus=None, params_file=None, only=None, out=None, jobs=None,
           params={"top_n": 20, "flag": True, "terms": ["a", "b"], "who": "Sergey Lavrov"})),
 ])
 def test_cli_run_arguments(monkeypatch, argv, expected):

@@ -27,7 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--only", nargs="*", default=None, help="notebook numbers to run, e.g. --only 01 02")
     r.add_argument("--out", default=None, help="output folder (default: outputs/, or outputs/<corpus name>/ for another corpus)")
     r.add_argument("--jobs", type=int, default=None,
-                   help="notebooks run side by side after the first (default: 2 on two cores or more; 1: one at a time)")
+                   help="notebooks run side by side after the first (default: one more than the cores; "
+                        "1: one at a time, the least memory)")
     r.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                    help="a notebook parameter for every notebook that declares it, e.g. -p top_n 20 (value read as YAML)")
 
