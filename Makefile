@@ -8,6 +8,7 @@ STAMP  := $(VENV)/.installed
 CORPUS ?=
 PARAMS ?=
 ONLY   ?=
+JOBS   ?=
 
 .PHONY: setup run test lab bench clean baselines
 
@@ -23,7 +24,7 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $(STAMP)
 
 run: setup
-	$(PY) -m transcripts run $(if $(CORPUS),--corpus $(CORPUS)) $(if $(PARAMS),--params $(PARAMS)) $(if $(ONLY),--only $(ONLY))
+	$(PY) -m transcripts run $(if $(CORPUS),--corpus $(CORPUS)) $(if $(PARAMS),--params $(PARAMS)) $(if $(ONLY),--only $(ONLY)) $(if $(JOBS),--jobs $(JOBS))
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
