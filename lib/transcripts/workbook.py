@@ -269,17 +269,25 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
     first = [nb for nb in notebooks if "corpus_dir" in declared[nb]]
     rest = [nb for nb in notebooks if nb not in first]
     if jobs > 1 and len(rest) > 1:
-        done = {nb: _run_one(nb, notebooks.index(nb) + 1, len(notebooks), settings[nb], dirs, progress)
-                for nb in first}
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
         from threading import Thread
-        pages = [Thread(target=_render, args=(done[nb], nb, dirs)) for nb in first]  # while the others run
-        for page in pages:
-            page.start()
-        try:
-            done.update(_run_side_by_side(rest, notebooks, settings, dirs, jobs, progress))
-        finally:
+
+        # the worker processes start (and import papermill) while the first notebook runs
+        workers = min(jobs, len(rest))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            for _ in range(workers):
+                pool.submit(_ready)
+            done = {nb: _run_one(nb, notebooks.index(nb) + 1, len(notebooks), settings[nb], dirs, progress)
+                    for nb in first}
+            pages = [Thread(target=_render, args=(done[nb], nb, dirs)) for nb in first]  # while the others run
             for page in pages:
-                page.join()
+                page.start()
+            try:
+                done.update(_run_side_by_side(pool, rest, notebooks, settings, dirs, workers, progress))
+            finally:
+                for page in pages:
+                    page.join()
         runs = [done[nb] for nb in notebooks]
     else:
         runs = _run_in_order(notebooks, declared, settings, processed_dir, dirs, progress)
@@ -329,34 +337,40 @@ def _run_in_order(notebooks: list[Path], declared: dict[Path, dict], settings: d
     return runs
 
 
-def _run_side_by_side(rest: list[Path], notebooks: list[Path], settings: dict[Path, dict[str, Any]],
+def _ready() -> None:
+    """Run first in each worker process: the imports a notebook run needs, done ahead."""
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
+
+    from . import report  # noqa: F401
+
+
+def _run_side_by_side(pool, rest: list[Path], notebooks: list[Path], settings: dict[Path, dict[str, Any]],
                       dirs: dict[str, Path], jobs: int, progress: bool) -> dict[Path, NotebookRun]:
-    """Execute and render `rest`, `jobs` at a time, each in a worker process (fresh interpreters:
+    """Execute and render `rest` in `pool`'s worker processes, `jobs` at a time (fresh interpreters:
     papermill's kernels and event loops are not shared between threads)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
 
     from .progress import tqdm
 
     n = len(notebooks)
     labels = {nb: f"[{notebooks.index(nb) + 1}/{n}] {nb.stem}" for nb in rest}
     done: dict[Path, NotebookRun] = {}
-    bar = tqdm(total=len(rest), desc=f"{len(rest)} notebooks, {min(jobs, len(rest))} at a time", unit="notebook",
+    bar = tqdm(total=len(rest), desc=f"{len(rest)} notebooks, {jobs} at a time", unit="notebook",
                file=sys.stderr, disable=not progress, leave=False)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(rest)), mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(_execute_and_render, nb, settings[nb], dirs): nb for nb in rest}
-        for future in as_completed(futures):
-            nb = futures[future]
-            try:
-                run = future.result()
-            except Exception as exc:  # the worker process died (out of memory, killed): still one line
-                run = NotebookRun(name=nb.stem, status="failed", seconds=0.0,
-                                  ran_at=dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"),
-                                  error=f"{_rel(nb)}: the process running it stopped: {type(exc).__name__}: "
-                                        f"{_first_line(str(exc))}", notebook=f"notebooks/{nb.name}")
-            done[nb] = run
-            bar.update()
-            (bar.write if progress else _say)(_line(run, labels[nb]))
+    futures = {pool.submit(_execute_and_render, nb, settings[nb], dirs): nb for nb in rest}
+    for future in as_completed(futures):
+        nb = futures[future]
+        try:
+            run = future.result()
+        except Exception as exc:  # the worker process died (out of memory, killed): still one line
+            run = NotebookRun(name=nb.stem, status="failed", seconds=0.0,
+                              ran_at=dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"),
+                              error=f"{_rel(nb)}: the process running it stopped: {type(exc).__name__}: "
+                                    f"{_first_line(str(exc))}", notebook=f"notebooks/{nb.name}")
+        done[nb] = run
+        bar.update()
+        (bar.write if progress else _say)(_line(run, labels[nb]))
     bar.close()
     return done
 
