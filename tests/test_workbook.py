@@ -337,6 +337,18 @@ def test_cli_run_arguments(monkeypatch, argv, expected):
     assert seen == expected
 
 
+def test_cli_ctrl_c_is_one_line_and_exit_130(monkeypatch, capsys):
+    from transcripts.__main__ import main
+
+    def interrupted(**kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("transcripts.workbook.run_workbook", interrupted)
+    assert main(["run"]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted" in err and "Traceback" not in err
+
+
 def test_cli_unknown_parameter_exits_2_with_a_message(tmp_path, capsys):
     from transcripts.__main__ import main
     assert main(["run", "--out", str(tmp_path / "out"), "-p", "no_such_parameter", "1"]) == 2

@@ -44,6 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     except TranscriptError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C: the notebooks' processes and kernels stop with the run
+        print("\ninterrupted: what finished is kept; run the same command again to go on "
+              "(unchanged work comes from the cache)", file=sys.stderr)
+        return 130
 
 
 def _build(args: argparse.Namespace) -> int:
