@@ -122,3 +122,11 @@ def test_column_prefilter_equals_python(texts):
     import pandas as pd
 
     assert Q.may_hold_quantity(pd.Series(texts)).tolist() == [Q._may_hold_quantity(t) for t in texts]
+
+
+def test_column_prefilter_on_odd_values():
+    import pandas as pd
+
+    odd = pd.Series([None, pd.NA, float("nan"), b"two", b"\x01", 3, "\ud800 2", "", "ok"], dtype=object)
+    assert Q.may_hold_quantity(odd).tolist() == [Q._may_hold_quantity(str(t)) for t in odd]
+    assert Q.may_hold_quantity(pd.Series([], dtype=object)).tolist() == []

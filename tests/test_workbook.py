@@ -194,6 +194,24 @@ def test_one_at_a_time_or_side_by_side_the_results_are_the_same(toy_notebooks, t
     assert sorted(lines)[0].startswith("[1/4] 01_first") and len(lines) == 4  # one line per notebook
 
 
+def test_a_worker_process_that_dies_fails_only_its_notebook(toy_notebooks, tmp_path, capsys):
+    # 02 kills the process running it (as the out-of-memory killer would): the pool breaks, and every
+    # notebook it held is run again on its own, so only 02 fails
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    nbformat.write(_notebook([md("# Killer\nEnds its worker."), _params_cell(),
+                              code("import os, signal\nos.kill(int(os.environ['JPY_PARENT_PID']), signal.SIGKILL)")]),
+                   toy_notebooks / "02_broken.ipynb")
+    out = tmp_path / "out"
+    rc = run_workbook(corpus=RAW_DIR, out=out, notebooks_dir=toy_notebooks, progress=False, jobs=3)
+    assert rc == 1
+    runs = {r["name"]: r for r in json.loads((out / "run.json").read_text())["notebooks"]}
+    assert runs["01_first"]["status"] == "ok" and runs["03_third"]["status"] == "ok"
+    assert runs["02_broken"]["status"] == "failed" and "the process running it stopped" in runs["02_broken"]["error"]
+    for name in ("01_first", "03_third"):
+        assert (out / "html" / f"{name}.html").exists()
+    assert "02_broken" in capsys.readouterr().err
+
+
 def test_missing_kernel_is_a_clear_error():
     with pytest.raises(TranscriptError, match="not registered.*ipykernel install"):
         check_kernel("no-such-kernel-for-transcripts")

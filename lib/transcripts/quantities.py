@@ -174,13 +174,14 @@ def may_hold_quantity(texts: pd.Series) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    values = texts.astype(object).to_numpy()
+    # as `str(t)` for each, like the one-at-a-time test (a missing value is "<NA>", "nan" or "None")
+    values = np.array([t if isinstance(t, str) else str(t) for t in texts.astype(object)], dtype=object)
     if not len(values):
         return np.zeros(0, dtype=bool)
     try:
         arrow = pa.array(values, type=pa.large_string())
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not all text (missing values): one at a time
-        return np.array([_may_hold_quantity(str(t)) for t in values], dtype=bool)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeError):  # e.g. lone surrogates: one at a time
+        return np.array([_may_hold_quantity(t) for t in values], dtype=bool)
     out = pc.match_substring_regex(arrow, _ARROW_HINTS).to_numpy(zero_copy_only=False)
     out = np.asarray(out, dtype=bool)
     idx = np.flatnonzero(out)
@@ -368,7 +369,10 @@ def _document_quantities(sents: pd.DataFrame) -> pd.DataFrame:
             cols["start_in_sentence"].append(q.start)
             cols["end_in_sentence"].append(q.end)
             cols["sentence_text"].append(s.text)
-    for name in ("value", "value_low", "value_high", "normalized_value"):
+    floats = ("value", "value_low", "value_high", "normalized_value")
+    if not cols["kind"]:  # none: the same empty frame (text columns as objects) as a document with some
+        return pd.DataFrame(columns=QUANTITY_COLUMNS).astype({**dict.fromkeys(floats, float), "unit_inferred": bool})
+    for name in floats:
         cols[name] = np.array(cols[name], dtype=float)
     cols["unit_inferred"] = np.array(cols["unit_inferred"], dtype=bool)
     return pd.DataFrame(cols, columns=QUANTITY_COLUMNS)

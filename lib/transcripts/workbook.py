@@ -285,6 +285,9 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
                 page.start()
             try:
                 done.update(_run_side_by_side(pool, rest, notebooks, settings, dirs, workers, progress))
+            except BaseException:  # Ctrl-C: nothing more starts, running notebooks stop (their kernels follow)
+                _stop_pool(pool)
+                raise
             finally:
                 for page in pages:
                     page.join()
@@ -358,21 +361,52 @@ def _run_side_by_side(pool, rest: list[Path], notebooks: list[Path], settings: d
     done: dict[Path, NotebookRun] = {}
     bar = tqdm(total=len(rest), desc=f"{len(rest)} notebooks, {jobs} at a time", unit="notebook",
                file=sys.stderr, disable=not progress, leave=False)
+    from concurrent.futures.process import BrokenProcessPool
+
     futures = {pool.submit(_execute_and_render, nb, settings[nb], dirs): nb for nb in rest}
+    broken: list[Path] = []
     for future in as_completed(futures):
         nb = futures[future]
         try:
             run = future.result()
-        except Exception as exc:  # the worker process died (out of memory, killed): still one line
-            run = NotebookRun(name=nb.stem, status="failed", seconds=0.0,
-                              ran_at=dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"),
-                              error=f"{_rel(nb)}: the process running it stopped: {type(exc).__name__}: "
-                                    f"{_first_line(str(exc))}", notebook=f"notebooks/{nb.name}")
+        except BrokenProcessPool:  # a worker died (out of memory, killed): it takes the pool's other work down
+            broken.append(nb)
+            continue
         done[nb] = run
         bar.update()
         (bar.write if progress else _say)(_line(run, labels[nb]))
+    # so each notebook the broken pool held is run again alone: only the one that kills its process fails
+    for nb in sorted(broken, key=notebooks.index):
+        done[nb] = _run_alone(nb, settings[nb], dirs)
+        bar.update()
+        (bar.write if progress else _say)(_line(done[nb], labels[nb]))
     bar.close()
     return done
+
+
+def _run_alone(nb: Path, params: dict[str, Any], dirs: dict[str, Path]) -> NotebookRun:
+    """`_execute_and_render` in a worker process of its own; a worker that dies fails this notebook only."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        try:
+            return pool.submit(_execute_and_render, nb, params, dirs).result()
+        except Exception as exc:  # noqa: BLE001 - the process died again: one line, the run goes on
+            return NotebookRun(name=nb.stem, status="failed", seconds=0.0,
+                               ran_at=dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"),
+                               error=f"{_rel(nb)}: the process running it stopped ({type(exc).__name__}: "
+                                     f"{_first_line(str(exc))}); if memory ran out, try --jobs 1",
+                               notebook=f"notebooks/{nb.name}")
+
+
+def _stop_pool(pool) -> None:
+    """Cancel what has not started and end the worker processes now (not after their notebooks)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() forgets them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        if proc.is_alive():
+            proc.terminate()
 
 
 def _execute_and_render(nb: Path, params: dict[str, Any], dirs: dict[str, Path]) -> NotebookRun:
