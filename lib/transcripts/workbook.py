@@ -270,20 +270,24 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
     rest = [nb for nb in notebooks if nb not in first]
     if jobs > 1 and len(rest) > 1:
         import multiprocessing
+        import signal
         from concurrent.futures import ProcessPoolExecutor
         from threading import Thread
 
-        # the worker processes start (and import papermill) while the first notebook runs
         workers = min(jobs, len(rest))
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            for _ in range(workers):
-                pool.submit(_ready)
-            done = {nb: _run_one(nb, notebooks.index(nb) + 1, len(notebooks), settings[nb], dirs, progress)
-                    for nb in first}
-            pages = [Thread(target=_render, args=(done[nb], nb, dirs)) for nb in first]  # while the others run
-            for page in pages:
-                page.start()
+        # the worker processes start (and import papermill) while the first notebook runs; Ctrl-C is the
+        # runner's to handle (it stops them), so they ignore it and print no tracebacks
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)) as pool:
+            pages: list[Thread] = []
             try:
+                for _ in range(workers):
+                    pool.submit(_ready)
+                done = {nb: _run_one(nb, notebooks.index(nb) + 1, len(notebooks), settings[nb], dirs, progress)
+                        for nb in first}
+                pages = [Thread(target=_render, args=(done[nb], nb, dirs)) for nb in first]  # while the rest run
+                for page in pages:
+                    page.start()
                 done.update(_run_side_by_side(pool, rest, notebooks, settings, dirs, workers, progress))
             except BaseException:  # Ctrl-C: nothing more starts, running notebooks stop (their kernels follow)
                 _stop_pool(pool)
