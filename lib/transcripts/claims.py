@@ -629,19 +629,20 @@ def numeric_checks(tables: dict[str, pd.DataFrame], quantities: pd.DataFrame | N
 
     rules = rules or load_rules()
     quantities = quantities_table(tables, progress=False) if quantities is None else quantities
+    sents = sentence_frame(tables)
     if cache_dir is None:
-        return _numeric_checks(tables, quantities, rules, tolerance, restatement_threshold)
-    key = percache.fingerprint(percache.frame_hash(sentence_frame(tables)), percache.frame_hash(quantities),
+        return _numeric_checks(sents, quantities, rules, tolerance, restatement_threshold)
+    key = percache.fingerprint(percache.frame_hash(sents), percache.frame_hash(quantities),
                                rules.source, repr((tolerance, restatement_threshold)), percache.code_fingerprint())
     return percache.memo("numeric_checks", key,
-                         lambda: _numeric_checks(tables, quantities, rules, tolerance, restatement_threshold), cache_dir)
+                         lambda: _numeric_checks(sents, quantities, rules, tolerance, restatement_threshold), cache_dir)
 
 
-def _numeric_checks(tables: dict[str, pd.DataFrame], quantities: pd.DataFrame, rules: Rules, tolerance: float,
+def _numeric_checks(sents: pd.DataFrame, quantities: pd.DataFrame, rules: Rules, tolerance: float,
                     restatement_threshold: float) -> pd.DataFrame:
+    """The checks of `numeric_checks` on a `sentence_frame`."""
     from .quantities import change_checks, comparison_checks, restatement_checks
 
-    sents = sentence_frame(tables)
     who = sents[["speaker", "role", "format"]].fillna("").astype(str)
     side_map = {k: speaker_side(*k, rules) for k in who.drop_duplicates().itertuples(index=False, name=None)}
     sents = sents.assign(side=[side_map[k] for k in who.itertuples(index=False, name=None)])

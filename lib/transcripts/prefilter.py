@@ -89,7 +89,6 @@ class SubstringIndex:
 
     def __init__(self, words) -> None:
         words = sorted(set(words))
-        self.words = tuple(words)
         self.short = tuple(w for w in words if len(w) < 3)
         index: dict[str, list[str]] = {}
         for w in words:

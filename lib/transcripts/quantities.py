@@ -164,7 +164,7 @@ def _may_hold_quantity(text: str) -> bool:
 
 # The same test on a whole column at once, in Arrow's regular-expression engine: a superset of the texts
 # `_may_hold_quantity` accepts (any digit, any number or ratio word in any case, and the four letters
-# outside ASCII that case-fold onto an ASCII letter: İ ı ſ K; tests/test_claims.py checks both sets
+# outside ASCII that case-fold onto an ASCII letter: İ ı ſ K; tests/test_prefilter.py checks both sets
 # against Python's own), after which `_may_hold_quantity` decides on those left.
 _ARROW_HINTS = r"[0-9]|\p{Nd}|(?i:" + "|".join(_HINT_ORDER) + r")|[\x{130}\x{131}\x{17f}\x{212a}]"
 

@@ -85,9 +85,7 @@ def compound(text: str) -> float:
             elif si > bi:
                 sentiments.pop(si)
                 sentiments.insert(si, sentiment * 1.5)
-    if not sentiments:
-        return 0.0
-    # SentimentIntensityAnalyzer.score_valence, the compound part
+    # SentimentIntensityAnalyzer.score_valence (sentiments is not empty: some word is in the lexicon), the compound part
     sum_s = float(sum(sentiments))
     ep = min(text.count("!"), 4) * 0.292
     qm_count = text.count("?")

@@ -15,11 +15,10 @@ for another corpus):
     tables/            CSV tables the notebooks write
     run.json           what ran, with which parameters, when, and how it went
 
-Notebooks that read the processed tables and write only their own outputs (every one but a notebook
-declaring `corpus_dir`, which builds the tables) run side by side, `jobs` at a time (default: one more than the machine's cores; each holds the tables in
-memory, about 1.5 GB for the 45 MB White House corpus), each in a worker process that also renders its
-page; a notebook that
-declares `corpus_dir` runs first, alone.
+A notebook that declares `corpus_dir` (it builds the tables) runs first, alone. The others only read
+the tables and write their own outputs, so they run side by side, `jobs` at a time (default: one more
+than the machine's cores; each holds the tables in memory, about 1.5 GB for the 45 MB White House
+corpus), each in a worker process that also renders its page.
 
 A notebook that fails does not stop the others: its executed copy and HTML page are still written
 (papermill marks the failing cell), the run ends with exit code 1 and one line naming notebook, cell
@@ -269,22 +268,15 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
     first = [nb for nb in notebooks if "corpus_dir" in declared[nb]]
     rest = [nb for nb in notebooks if nb not in first]
     if jobs > 1 and len(rest) > 1:
-        import multiprocessing
-        import signal
-        from concurrent.futures import ProcessPoolExecutor
         from threading import Thread
 
         workers = min(jobs, len(rest))
-        # the worker processes start (and import papermill) while the first notebook runs; Ctrl-C is the
-        # runner's to handle (it stops them), so they ignore it and print no tracebacks
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)) as pool:
+        with _worker_pool(workers) as pool:  # the workers start (and import papermill) while `first` runs
             pages: list[Thread] = []
             try:
                 for _ in range(workers):
                     pool.submit(_ready)
-                done = {nb: _run_one(nb, notebooks.index(nb) + 1, len(notebooks), settings[nb], dirs, progress)
-                        for nb in first}
+                done = {nb: _run_one(nb, notebooks, settings[nb], dirs, progress) for nb in first}
                 pages = [Thread(target=_render, args=(done[nb], nb, dirs)) for nb in first]  # while the rest run
                 for page in pages:
                     page.start()
@@ -335,13 +327,28 @@ def _run_in_order(notebooks: list[Path], declared: dict[Path, dict], settings: d
                 warmup = _start_warmup(processed_dir, settings[notebooks[claims_at - 1]])
             if i == claims_at:
                 warmup = _stop_warmup(warmup)
-            run = _run_one(nb, i, len(notebooks), settings[nb], dirs, progress)
+            run = _run_one(nb, notebooks, settings[nb], dirs, progress)
             runs.append(run)
             renderer.submit(_render, run, nb, dirs)
     finally:
         _stop_warmup(warmup)
         renderer.shutdown(wait=True)  # every page written before the index
     return runs
+
+
+def _worker_pool(workers: int):
+    """Fresh interpreters (papermill's kernels and event loops are not shared between threads). Ctrl-C is
+    the runner's to handle (it stops them), so they ignore it and print no tracebacks."""
+    import multiprocessing
+    import signal
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
+
+
+def _label(nb: Path, notebooks: list[Path]) -> str:
+    return f"[{notebooks.index(nb) + 1}/{len(notebooks)}] {nb.stem}"
 
 
 def _ready() -> None:
@@ -354,19 +361,15 @@ def _ready() -> None:
 
 def _run_side_by_side(pool, rest: list[Path], notebooks: list[Path], settings: dict[Path, dict[str, Any]],
                       dirs: dict[str, Path], jobs: int, progress: bool) -> dict[Path, NotebookRun]:
-    """Execute and render `rest` in `pool`'s worker processes, `jobs` at a time (fresh interpreters:
-    papermill's kernels and event loops are not shared between threads)."""
+    """Execute and render `rest` in `pool`'s worker processes, `jobs` at a time."""
     from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
     from .progress import tqdm
 
-    n = len(notebooks)
-    labels = {nb: f"[{notebooks.index(nb) + 1}/{n}] {nb.stem}" for nb in rest}
     done: dict[Path, NotebookRun] = {}
     bar = tqdm(total=len(rest), desc=f"{len(rest)} notebooks, {jobs} at a time", unit="notebook",
                file=sys.stderr, disable=not progress, leave=False)
-    from concurrent.futures.process import BrokenProcessPool
-
     futures = {pool.submit(_execute_and_render, nb, settings[nb], dirs): nb for nb in rest}
     broken: list[Path] = []
     for future in as_completed(futures):
@@ -378,22 +381,19 @@ def _run_side_by_side(pool, rest: list[Path], notebooks: list[Path], settings: d
             continue
         done[nb] = run
         bar.update()
-        (bar.write if progress else _say)(_line(run, labels[nb]))
+        (bar.write if progress else _say)(_line(run, _label(nb, notebooks)))
     # so each notebook the broken pool held is run again alone: only the one that kills its process fails
     for nb in sorted(broken, key=notebooks.index):
         done[nb] = _run_alone(nb, settings[nb], dirs)
         bar.update()
-        (bar.write if progress else _say)(_line(done[nb], labels[nb]))
+        (bar.write if progress else _say)(_line(done[nb], _label(nb, notebooks)))
     bar.close()
     return done
 
 
 def _run_alone(nb: Path, params: dict[str, Any], dirs: dict[str, Path]) -> NotebookRun:
     """`_execute_and_render` in a worker process of its own; a worker that dies fails this notebook only."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with _worker_pool(1) as pool:
         try:
             return pool.submit(_execute_and_render, nb, params, dirs).result()
         except Exception as exc:  # noqa: BLE001 - the process died again: one line, the run goes on
@@ -421,9 +421,10 @@ def _execute_and_render(nb: Path, params: dict[str, Any], dirs: dict[str, Path])
     return run
 
 
-def _run_one(nb: Path, i: int, n: int, params: dict[str, Any], dirs: dict[str, Path], progress: bool) -> NotebookRun:
-    """Execute one notebook (its page is rendered by `_render`)."""
-    label = f"[{i}/{n}] {nb.stem}"
+def _run_one(nb: Path, notebooks: list[Path], params: dict[str, Any], dirs: dict[str, Path],
+             progress: bool) -> NotebookRun:
+    """Execute one notebook in this process (its page is rendered by `_render`)."""
+    label = _label(nb, notebooks)
     run = execute_notebook(nb, dirs["notebooks"] / nb.name, params, progress=progress, label=label)
     run.notebook = f"notebooks/{nb.name}"
     _say(_line(run, label))
