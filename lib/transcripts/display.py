@@ -299,9 +299,11 @@ def _rows_note(shown: int, total: int, csv: str | None) -> str:
 
 def interactive(df: pd.DataFrame, *, rows: int = 10, max_rows: int = 500, csv: str | None = None,
                 columns: Iterable[str] | None = None, events: Any = None, percent: Iterable[str] = (),
-                labels: Mapping[str, str] | None = None, caption: str | None = None, max_chars: int = 300):
+                labels: Mapping[str, str] | None = None, caption: str | None = None, max_chars: int = 300,
+                align_right: Iterable[str] = ()):
     """A searchable, sortable table (itables, offline) showing `rows` rows a page, of at most `max_rows`
-    rows of `df` (the first ones: sort `df` first), with a link to the full CSV.
+    rows of `df` (the first ones: sort `df` first), with a link to the full CSV. Text columns named in
+    `align_right` are aligned right (the left context of keywords in context).
 
     The first call in a kernel also displays itables' JavaScript (offline mode), so the table works in
     JupyterLab; the rendered page drops that copy and loads one shared `itables.js` instead.
@@ -315,13 +317,16 @@ def interactive(df: pd.DataFrame, *, rows: int = 10, max_rows: int = 500, csv: s
                                   max_chars=max_chars)
     digest = hashlib.sha1(pd.util.hash_pandas_object(frame, index=False).values.tobytes()
                           + "|".join(frame.columns).encode()).hexdigest()[:12]
-    left = [i for i, num in enumerate(numeric) if not num]
-    right = [i for i, num in enumerate(numeric) if num]
-    column_defs = ([{"className": "dt-left", "targets": left}] if left else []) + (
-        [{"className": "dt-right", "targets": right}] if right else [])
+    align_right = set(align_right)
+    names = list(df.columns if columns is None else columns)
+    left = [i for i, (num, name) in enumerate(zip(numeric, names)) if not num and name not in align_right]
+    right = [i for i, (num, name) in enumerate(zip(numeric, names)) if not num and name in align_right]
+    nums = [i for i, num in enumerate(numeric) if num]
+    column_defs = [{"className": cls, "targets": targets} for cls, targets in
+                   (("dt-left", left), ("dt-right", right), ("dt-right wb-num", nums)) if targets]
     table_html = to_html_datatable(
         frame, connected=False, table_id=f"itable-{digest}", display_logo_when_loading=False, showIndex=False,
-        pageLength=rows, lengthMenu=[rows, 25, 50, 100], maxBytes=0, allow_html=False,
+        pageLength=rows, lengthMenu=[rows, 25, 50, 100], maxBytes=0, allow_html=False, autoWidth=False,
         classes="display compact", columnDefs=column_defs, style="width:100%;margin:0;caption-side:bottom")
     note = _rows_note(len(shown), len(df), csv)
     link = (f' <a href="{html.escape(TABLES_HREF + csv, quote=True)}">{html.escape(csv)}</a>' if csv else "")
