@@ -214,8 +214,19 @@ def _format_column(name: str, col: pd.Series, percent: set[str], max_chars: int)
             return [fmt_pct(v) for v in col], True
         if pd.api.types.is_integer_dtype(dtype) or _all_whole(col):
             return [fmt_int(v) for v in col], True
-        return [fmt_number(v) for v in col], True
+        digits = _decimals(col)
+        return ["" if _missing(v) else f"{float(v):,.{digits}f}" for v in col], True
     return [_text(v, max_chars, percent=name in percent) for v in col], False
+
+
+def _decimals(col: pd.Series) -> int:
+    """One precision for a column of measurements, from its largest value: 0 from 100, 1 from 10, else 2.
+
+    >>> _decimals(pd.Series([75.5, 32.9, 227.0])), _decimals(pd.Series([5.0, 12.37])), _decimals(pd.Series([0.13]))
+    (0, 1, 2)
+    """
+    top = col.abs().max()
+    return 0 if top >= 100 else 1 if top >= 10 else 2
 
 
 def _all_whole(col: pd.Series) -> bool:
