@@ -48,6 +48,10 @@ def test_topics_that_rose_and_fell_per_1000_words():
     assert topic_change(timeline, labels.get) == ("Between 2021 and 2023, Health and COVID-19 fell from 12 to 1 "
                                                   "per 1,000 words; Ukraine rose from 0.5 to 6.")
     assert topic_change(timeline[timeline.period == "2021-01"], labels.get) is None  # one period: no change
+    # a last year with 100 words against 2,000 and 1,000 (under a quarter of the median): left out
+    stub = pd.DataFrame({"period": ["2024-01"] * 2, "period_start": ["2024-01-01"] * 2, "topic": ["covid", "ukraine"],
+                         "n_matches": [0, 5], "period_words": [100, 100]})
+    assert topic_change(pd.concat([timeline, stub]), labels.get).startswith("Between 2021 and 2023, ")
 
 
 def test_numeric_check_that_does_not_add_up(tmp_path):

@@ -42,8 +42,10 @@ class Chart:
     """A thumbnail: horizontal bars (label, value, shown value) or a sparkline of values over periods."""
 
     title: str
-    kind: str  # "bars" | "line"
+    kind: str  # "bars" | "lines"
     items: list[tuple[str, float, str]] = field(default_factory=list)
+    series: list[tuple[str, list[float]]] = field(default_factory=list)  # "lines": (label, value per period)
+    periods: tuple[str, str] = ("", "")  # "lines": the first and last period
 
 
 @dataclass
@@ -274,7 +276,33 @@ def _card_03(metrics: dict[str, Any], tables_dir: Path, processed_dir: Path | No
     change = topic_change(timeline, name) if timeline is not None else None
     if change:
         card.findings.append(change)
+    lines = topic_lines(timeline, name, [t for t, _ in topics[:3]]) if timeline is not None else None
+    if lines is not None:
+        card.chart = lines
     return card
+
+
+def topic_lines(timeline: pd.DataFrame, name: Callable[[str], str], top: list[str]) -> Chart | None:
+    """The most frequent topics per 1,000 words, period by period (a sparkline each); None with fewer
+    than three periods.
+
+    >>> tl = pd.DataFrame({"period": ["2021-01", "2021-02", "2021-03"], "topic": "covid", "n_matches": [4, 2, 1],
+    ...                    "period_words": [1000, 1000, 2000]})
+    >>> topic_lines(tl, str.capitalize, ["covid"]).series
+    [('Covid', [4.0, 2.0, 0.5])]
+    """
+    if not {"period", "topic", "n_matches", "period_words"} <= set(timeline.columns) or not top:
+        return None
+    periods = sorted(timeline.period.astype(str).unique())
+    if len(periods) < 3:
+        return None
+    tl = timeline.assign(period=timeline.period.astype(str))
+    words = tl.drop_duplicates("period").set_index("period").period_words.reindex(periods)
+    matches = tl[tl.topic.isin(top)].pivot_table(index="period", columns="topic", values="n_matches",
+                                                 aggfunc="sum").reindex(periods).fillna(0)
+    rate = matches.div(words.where(words > 0), axis=0).fillna(0) * 1000
+    series = [(name(t), [round(float(v), 3) for v in rate[t]]) for t in top if t in rate]
+    return Chart("Per 1,000 words, by period", "lines", series=series, periods=(periods[0], periods[-1]))
 
 
 def topic_change(timeline: pd.DataFrame, name: Callable[[str], str]) -> str | None:
@@ -285,6 +313,8 @@ def topic_change(timeline: pd.DataFrame, name: Callable[[str], str]) -> str | No
     ...                    "topic": ["covid", "ukraine"] * 2, "n_matches": [12, 1, 1, 6], "period_words": [1000, 1000, 1000, 1000]})
     >>> topic_change(tl, str.capitalize)
     'Between 2021 and 2023, Covid fell from 12 to 1 per 1,000 words; Ukraine rose from 1 to 6.'
+
+    Years with under a quarter of the median year's words are left out (a corpus ending on 10 January).
     """
     need = {"period", "period_start", "topic", "n_matches", "period_words"}
     if not need <= set(timeline.columns) or timeline.empty:
@@ -293,8 +323,11 @@ def topic_change(timeline: pd.DataFrame, name: Callable[[str], str]) -> str | No
     by_year = tl.start.dt.year.nunique() >= 2
     tl = tl.assign(bucket=tl.start.dt.year.astype(str) if by_year else tl.period.astype(str))
     words = tl.drop_duplicates("period").groupby("bucket").period_words.sum()
+    if by_year:  # a year the corpus barely covers (ten days of January) says little: compare full ones
+        words = words[words >= 0.25 * words.median()]
     if len(words) < 2:
         return None
+    tl = tl[tl.bucket.isin(words.index)]
     matches = tl.groupby(["bucket", "topic"]).n_matches.sum().unstack(fill_value=0)
     rate = matches.div(words, axis=0) * 1000
     first, last = rate.index.min(), rate.index.max()

@@ -376,14 +376,40 @@ def _chart(chart) -> dict[str, Any] | None:
     >>> [(b["label"], b["width"], b["y"]) for b in c["bars"]], c["height"]
     ([('Lavrov', 110.0, 0), ('Press', 12.2, 18)], 36)
     """
+    if chart is not None and chart.kind == "lines" and chart.series:
+        return _lines(chart)
     if chart is None or not chart.items:
         return None
     top = max(v for _, v, _ in chart.items) or 1
     room = CHART_WIDTH - CHART_LABEL - CHART_VALUE
     bars = [{"label": _clip(label, 28), "full": label, "value": shown, "y": i * CHART_ROW,
              "width": round(max(v, 0) / top * room, 1)} for i, (label, v, shown) in enumerate(chart.items)]
-    return {"title": chart.title, "bars": bars, "height": len(bars) * CHART_ROW, "width": CHART_WIDTH,
-            "label_width": CHART_LABEL, "bar_room": room}
+    return {"kind": "bars", "title": chart.title, "bars": bars, "height": len(bars) * CHART_ROW,
+            "width": CHART_WIDTH, "label_width": CHART_LABEL, "bar_room": room}
+
+
+LINE_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c")
+LINE_HEIGHT = 70
+
+
+def _lines(chart) -> dict[str, Any]:
+    """Sparklines on one scale: an SVG polyline's points per series, with its colour and label.
+
+    >>> from transcripts.findings import Chart
+    >>> c = _lines(Chart("t", "lines", series=[("Covid", [4.0, 2.0, 0.0])], periods=("2021-01", "2021-03")))
+    >>> c["lines"][0]["points"], c["top"]
+    ('0.0,4.0 165.0,37.0 330.0,70.0', '4')
+    """
+    top = max((max(values) for _, values in chart.series if values), default=0) or 1
+    pad = 4
+    lines = []
+    for i, (label, values) in enumerate(chart.series):
+        step = CHART_WIDTH / max(len(values) - 1, 1)
+        points = " ".join(f"{round(j * step, 1)},{round(pad + (LINE_HEIGHT - pad) * (1 - v / top), 1)}"
+                          for j, v in enumerate(values))
+        lines.append({"label": _clip(label, 32), "points": points, "color": LINE_COLORS[i % len(LINE_COLORS)]})
+    return {"kind": "lines", "title": chart.title, "lines": lines, "width": CHART_WIDTH, "height": LINE_HEIGHT,
+            "top": f"{top:.3g}", "first": chart.periods[0], "last": chart.periods[1]}
 
 
 def _clip(text: str, n: int) -> str:
