@@ -199,3 +199,15 @@ def test_notebooks_02_and_03_carry_the_tags(name):
     assert celltags.is_tagged(nb)
     assert any("write_metrics(" in s for s in sources) and any(s.lstrip().startswith(("assert", "# NBVAL")) for s in sources)
     assert not any("show(" in s for s in sources), "a chart went to the Checks section"
+
+
+def test_a_failed_check_opens_the_section(tmp_path):
+    nb = executed(True)
+    nb.cells[9].outputs = [nbformat.v4.new_output("error", ename="AssertionError", evalue="no turns",
+                                                  traceback=["AssertionError: no turns"])]
+    path = tmp_path / "09.ipynb"
+    nbformat.write(nb, path)
+    page = report.write_notebook_html(path, tmp_path / "html" / "09.html").read_text(encoding="utf-8")
+    details = [a for a in _tags(page, "details") if a.get("class") == "wb-checks"]
+    assert len(details) == 1 and "open" in details[0]
+    assert "AssertionError: no turns" in _main_and_checks(page)[1]

@@ -76,7 +76,8 @@ def prepare_page(nb: nbformat.NotebookNode, *, drop_itables_init: bool = True
     - papermill's `injected-parameters` cell is dropped; the `parameters` cell shows the effective
       parameters as a small table (paths relative to the project root);
     - cells tagged `checks` (or, in an untagged notebook, those `celltags.suggest_checks` picks) move to
-      the end, the first and last marked for the template's closed "Checks" section;
+      the end, the first and last marked for the template's closed "Checks" section (open when one of
+      them failed);
     - `remove-cell` / `remove-input` / `remove-output` go through nbconvert's TagRemovePreprocessor;
     - itables' inline JavaScript (marked by `transcripts.display`) is dropped for the shared itables.js.
     """
@@ -109,6 +110,9 @@ def prepare_page(nb: nbformat.NotebookNode, *, drop_itables_init: bool = True
     if checks:
         checks[0].metadata["wb_checks_open"] = True
         checks[-1].metadata["wb_checks_close"] = True
+        # a check that failed is what the reader of a failed run must see: the section opens itself
+        checks[0].metadata["wb_checks_failed"] = any(o.get("output_type") == "error" for c in checks
+                                                     for o in c.get("outputs", []))
     nb.cells = main + checks
     title = _h1(nb)
     if title:
