@@ -1,15 +1,20 @@
 """The HTML report opened in a real browser: headless Chromium (Debian package `chromium`) driven by
 Playwright's Python package (its own browser download does not work here, so `executable_path`).
 
-Every page of the sample's report must draw each plotly chart (its SVG), log no console error and
-make no request outside `file://`; transcript text that looks like HTML (`<script>alert(1)</script>`)
-must show as text, in tables and in plotly hovers, and never run.
+Every page of the sample's report must draw each plotly chart (its SVG, with the one plotly.min.js
+shared beside the pages), log no console error and make no request outside `file://`; transcript text
+that looks like HTML (`<script>alert(1)</script>`) must show as text, in tables and in plotly hovers,
+and never run. Report mode: until the reader ticks "Show code", no page shows code, prompts, asserts,
+papermill's injected parameters, a metrics dict or a machine path; the toggle shows the code, and the
+closed Checks section holds the asserts. The index states findings in words, with no raw metric key.
+Page heights and the report folder's size are printed (`-s`) and bounded.
 
 Set-up: when /usr/bin/chromium is missing the fixture installs it with apt-get (as root); where it
 cannot, the tests skip and say why.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -19,7 +24,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from transcripts.paths import SAMPLE_FILE
+from transcripts.paths import PROJECT_ROOT, SAMPLE_FILE
 from transcripts.workbook import find_notebooks, run_workbook
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -214,3 +219,92 @@ def test_transcript_text_shows_as_text_in_tables_and_hovers(browser, xss_report)
             visit.close()
     assert in_text, "no page shows the transcript's `<script>` text as text"
     assert in_hover, "no plotly hover shows the transcript's `<script>` text"
+
+
+# ---------------------------------------------------------------- report mode
+
+#: What a reader must not see before asking for code: code, prompts, checks, papermill's cell, metrics.
+HIDDEN_UNTIL_ASKED = [
+    (re.compile(r"^\s*(import|from) \w+", re.M), "an import line"),
+    (re.compile(r"\bassert\b"), "an assert"),
+    (re.compile(r"# Parameters"), "papermill's injected parameters cell"),
+    (re.compile(r"NBVAL_CHECK_OUTPUT"), "an nbval marker"),
+    (re.compile(r"\b(In|Out)\s*\[\s*\d*\s*\]:"), "a prompt"),
+    (re.compile(r"write_metrics|to_csv\("), "a result write"),
+    (re.compile(r"\{'\w+': "), "a dict (metrics)"),
+]
+NOTEBOOK_PAGES = [p for p in PAGES if p != "index"]
+
+
+def _machine_paths(text: str, *roots: Path) -> list[str]:
+    """Absolute paths of these folders in `text` (a relative `../../tmp/x` is not one)."""
+    return [str(r) for r in roots if re.search(rf"(?<![\w.]){re.escape(str(r))}", text)]
+
+
+@pytest.mark.parametrize("page_name", NOTEBOOK_PAGES)
+def test_code_and_checks_only_when_the_reader_asks(browser, sample_workbook, page_name):
+    visit = PageVisit(browser, sample_workbook.out / "html" / f"{page_name}.html")
+    try:
+        page = visit.page
+        text = page.inner_text("body")
+        for pattern, what in HIDDEN_UNTIL_ASKED:
+            found = pattern.search(text)
+            assert found is None, f"{page_name} shows {what} before the reader asks: {found.group(0)!r}"
+        assert _machine_paths(text, sample_workbook.out, PROJECT_ROOT) == []
+        assert page.locator(".jp-InputArea-editor:visible").count() == 0
+        assert page.locator(".celltag_injected-parameters").count() == 0
+        assert page.locator("table.wb-params:visible").count() == 1, "the parameters table is shown once"
+        checks = page.locator("details.wb-checks")
+        assert checks.count() == 1 and checks.get_attribute("open") is None
+
+        page.locator("label.wb-code-toggle").click()  # "Show code"
+        assert page.locator(".jp-InputArea-editor:visible").count() > 0
+        shown = page.inner_text("body")
+        assert re.search(r"^\s*(import|from) \w+", shown, re.M) and "Hide code" in shown
+        assert "# Parameters" not in shown, "papermill's cell stays out even with the code shown"
+        page.locator("label.wb-code-toggle").click()  # "Hide code"
+        assert page.locator(".jp-InputArea-editor:visible").count() == 0
+
+        checks.locator("summary").click()  # the reader opens the Checks section
+        assert re.search(r"\bassert\b", page.inner_text("details.wb-checks"))
+        assert visit.errors == []
+    finally:
+        visit.close()
+
+
+def test_index_states_findings_in_words(browser, sample_workbook):
+    visit = PageVisit(browser, sample_workbook.out / "html" / "index.html")
+    try:
+        page = visit.page
+        findings = page.locator("li.finding").all_inner_texts()
+        assert len(findings) >= 10
+        assert any(re.search(r"Sergey Lavrov spoke 91\s%", f) for f in findings), findings
+        text = page.inner_text("main")
+        keys = {k for p in (sample_workbook.out / "metrics").glob("*.json")
+                for k in json.loads(p.read_text(encoding="utf-8")) if "_" in k}
+        assert [k for k in keys if k in text] == [], "raw metric keys on the index"
+        assert page.locator("figure.thumb svg rect").count() >= 4, "each card draws its thumbnail"
+        assert _machine_paths(page.inner_text("body"), sample_workbook.out, PROJECT_ROOT) == []
+    finally:
+        visit.close()
+
+
+def test_page_heights_and_report_size(browser, sample_workbook):
+    """Printed for the record (`pytest -s`); bounded so that a page cannot silently go back to a notebook
+    dump (the sample's pages were 4,800–13,800 px before report mode) or to inlining plotly.js per page."""
+    html_dir = sample_workbook.out / "html"
+    heights = {}
+    for name in PAGES:
+        visit = PageVisit(browser, html_dir / f"{name}.html")
+        try:
+            visit.page.set_viewport_size({"width": 1280, "height": 900})
+            heights[name] = visit.page.evaluate("document.documentElement.scrollHeight")
+        finally:
+            visit.close()
+    sizes = {p.name: p.stat().st_size for p in html_dir.iterdir()}
+    total = sum(sizes.values())
+    print("\npage heights at 1280 px wide: " + ", ".join(f"{n} {h:,} px" for n, h in heights.items()))
+    print(f"report folder: {total / 1e6:.1f} MB ({', '.join(f'{n} {s / 1e3:,.0f} kB' for n, s in sorted(sizes.items()))})")
+    assert all(h < 12_000 for h in heights.values()), heights
+    assert total < 10_000_000
+    assert all(s < 1_000_000 for n, s in sizes.items() if n.endswith(".html")), "a page embeds a library again"

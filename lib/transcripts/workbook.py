@@ -643,22 +643,8 @@ def _manifest(corpus: Path, processed_dir: Path, out_dir: Path, counts: dict[str
 
 
 def _write_index(manifest: dict[str, Any], out_dir: Path, notebooks_dir: str | Path) -> Path:
-    from .report import key_figures, read_metrics, title_and_summary, write_index
-    html_dir = out_dir / "html"
-    cards = []
-    sources = {p.stem: p for p in find_notebooks(None, notebooks_dir)}
-    for entry in manifest["notebooks"]:
-        title, summary = title_and_summary(sources[entry["name"]]) if entry["name"] in sources else (entry["name"], "")
-        html = entry.get("html") if entry.get("html") and (html_dir / entry["html"]).exists() else None
-        cards.append({**entry, "title": title, "summary": summary, "html": html,
-                      "figures": key_figures(read_metrics(out_dir / "metrics", entry["name"]))})
-    finished = dt.datetime.fromisoformat(manifest["finished"])
-    run = {**manifest,
-           "finished_display": finished.strftime("%d %b %Y %H:%M %Z").strip(),
-           "n_failed": sum(1 for c in cards if c["status"] == "failed"),
-           "parameters": [(k, json.dumps(v, default=str)) for k, v in sorted(manifest["parameters"].items())],
-           "versions": sorted(manifest["versions"].items())}
-    return write_index(run, cards, html_dir)
+    from .report import write_report_index
+    return write_report_index(manifest, out_dir, {p.stem: p for p in find_notebooks(None, notebooks_dir)})
 
 
 def package_versions() -> dict[str, str]:
