@@ -33,7 +33,10 @@ def test_csv_with_two_documents(tmp_path):
     # 3 rows -> 3 turns; the first has two paragraphs (a blank line inside the cell).
     assert [(t.speaker, t.role, len(t.pieces)) for t in talks.turns] == [
         ("Sergey Lavrov", "official", 2), ("Press", "press", 1), ("Sergey Lavrov", "official", 1)]
-    assert talks.text.startswith("Sergey Lavrov: Good afternoon.\n\nWe held talks.\n\nQuestion: ")
+    # Offsets index the file: each document's text is the header and its own rows, as they stand in the file.
+    head_end, split = CSV.index("talks_2019"), CSV.index("gaggle_2021")
+    assert talks.text == CSV[:split] and gaggle.text == CSV[:head_end] + CSV[split:]
+    assert [talks.text[a:b] for a, b in talks.turns[0].pieces] == ["Good afternoon.", "We held talks."]
     assert [(t.speaker, t.role) for t in gaggle.turns] == [("Moderator", "moderator"), ("Jen Psaki", "official")]
     assert covered(talks) == [] and covered(gaggle) == []
 

@@ -168,6 +168,8 @@ def doc_id_for(path: Path) -> str:
 
 def detect_format(text: str, path: Path) -> str:
     """The most likely format of `text`, from its content and its file extension."""
+    if path.suffix.lower() in turns_table.EXTENSIONS:
+        return turns_table.NAME  # a table is never read as plain text: wrong columns are an error naming them
     best, best_score = None, 0.0
     for name, reader in READERS.items():
         score = reader.sniff(text) + (0.2 if path.suffix.lower() in reader.EXTENSIONS else 0.0)
