@@ -123,9 +123,10 @@ class Table:
     head_parts: list[tuple[int, int, str]]
     columns: list[str]
     rows: list[Row]
+    delimiter: str = ""  # CSV: the one read from the header line
 
 
-_BLANK_LINES = re.compile(r"(?:[^\S\r\n]*(?:\r\n|\n|\r))*(?:[^\S\r\n]*\Z)?")
+_BLANK_LINES = re.compile(r"(?:[^\S\r\n]*(?>\r\n|\n|\r))*(?:[^\S\r\n]*\Z)?")
 _UNQUOTED = {d: re.compile(rf"[^{re.escape(d)}\r\n]*") for d in (",", ";", "\t")}
 
 
@@ -193,7 +194,7 @@ def _csv_table(text: str, path: str, *, tab: bool = False) -> Table:
     if blank_end > end:
         head_parts.append((end, blank_end, BLANK))
     head, pos = blank_end, blank_end
-    table = Table("csv", head, head_parts, columns, [])
+    table = Table("csv", head, head_parts, columns, [], delim)
     ragged: list[tuple[int, int]] = []
     while pos < n:
         line = _line_at(text, pos) if not table.rows else table.rows[-1].line + _breaks(
@@ -513,7 +514,8 @@ def _document(src: Document, table: Table, doc_id: str, rows: list[Row], *, whol
         turns.append((order, len(turns), Turn(speaker=_speaker(speaker, role), role=role, pieces=pieces,
                                               label=speaker, addressee=addressee or None)))
     if not turns:
-        raise TranscriptError(path, f"document {doc_id!r} has no text in any row", hint="Check the text column")
+        raise TranscriptError(path, f"document {doc_id!r} has no text in any row", line=rows[0].line,
+                              hint="Check the text column")
     if any(order is not None for order, _, _ in turns):
         turns.sort(key=lambda t: (t[0] if t[0] is not None else math.inf, t[1]))
     doc = Document(doc_id=id_slug(doc_id), source_path=path,
@@ -596,7 +598,8 @@ def _merged(log: list[LogEntry]) -> list[LogEntry]:
 
 # -- the text of a cell: paragraphs and escapes ------------------------------------------------------
 
-_PARAGRAPH = re.compile(r"\S(?:.*?\S)??(?=[^\S\r\n]*(?:\r\n|\r|\n)[^\S\r\n]*(?:\r\n|\r|\n)|\s*\Z)", re.S)
+# A blank line: two line breaks (\r\n counts as one: the group is atomic) with only spaces between.
+_PARAGRAPH = re.compile(r"\S(?:.*?\S)??(?=[^\S\r\n]*(?>\r\n|\r|\n)[^\S\r\n]*(?>\r\n|\r|\n)|\s*\Z)", re.S)
 _JSON_ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\.")
 
 
