@@ -222,6 +222,8 @@ def _mojibake(text: str) -> tuple[str, list[tuple[int, str, str]], list[tuple[in
     character of the file is inside such a stretch and there are at least two different ones. A lone
     `Â£` or `Ã©` in a file whose other non-ASCII text is sound is left as written (and reported).
     """
+    if text.isascii():
+        return text, [], []
     runs = []  # (start, end, repaired, strong)
     for m in _MOJIBAKE.finditer(text):
         run = m.group()

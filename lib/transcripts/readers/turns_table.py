@@ -195,6 +195,7 @@ def _csv_table(text: str, path: str, *, tab: bool = False) -> Table:
         head_parts.append((end, blank_end, BLANK))
     head, pos = blank_end, blank_end
     table = Table("csv", head, head_parts, columns, [], delim)
+    labels = [f"col:{c}" for c in columns]
     ragged: list[tuple[int, int]] = []
     while pos < n:
         line = _line_at(text, pos) if not table.rows else table.rows[-1].line + _breaks(
@@ -210,22 +211,13 @@ def _csv_table(text: str, path: str, *, tab: bool = False) -> Table:
         if len(fields) > len(columns) or any(c in REQUIRED for c in columns[len(fields):]):
             ragged.append((line, len(fields)))
         cells = {columns[i]: f for i, f in enumerate(fields[:len(columns)])}
-        labelled = [(a, b, _label(what, columns)) for a, b, what in parts]
+        labelled = [(a, b, labels[w] if w.__class__ is int and w < len(labels) else "col:(extra field)"
+                     if w.__class__ is int else "syntax" if w is None else w) for a, b, w in parts]
         table.rows.append(Row(line, pos, blank_end, cells, labelled))
         pos = blank_end
     if ragged:
         raise _ragged_error(text, path, table, ragged, delim)
     return table
-
-
-def _label(what: str | None, columns: list[str]) -> str:
-    """A part's label by column name ("col:3" -> "col:text"); quotes and delimiters are syntax."""
-    if what is None:
-        return "syntax"
-    if what.startswith("col:"):
-        i = int(what[4:])
-        return f"col:{columns[i]}" if i < len(columns) else "col:(extra field)"
-    return what
 
 
 def _extend_previous(table: Table, start: int, end: int, reason: str) -> None:
@@ -240,8 +232,8 @@ def _extend_previous(table: Table, start: int, end: int, reason: str) -> None:
 
 def _csv_record(text: str, pos: int, delim: str, path: str) -> tuple[list[Cell], list, int]:
     """The fields of the record starting at `pos`, the labelled parts of its stretch (a field's part
-    is labelled with its index; quotes and delimiters with None; the line ending with BLANK), and where
-    the next record starts."""
+    is labelled with the field's index, quotes and delimiters with None, the line ending with BLANK),
+    and where the next record starts."""
     n = len(text)
     unquoted = _UNQUOTED[delim]
     fields: list[Cell] = []
@@ -281,7 +273,7 @@ def _csv_record(text: str, pos: int, delim: str, path: str) -> tuple[list[Cell],
         end = pos + (2 if text.startswith("\r\n", pos) else 1 if pos < n else 0)
         if end > pos:
             parts.append((pos, end, BLANK))
-        return fields, [(a, b, f"col:{w}" if isinstance(w, int) else w) for a, b, w in parts], end
+        return fields, parts, end
 
 
 def _ragged_error(text: str, path: str, table: Table, ragged: list[tuple[int, int]], delim: str) -> TranscriptError:
@@ -333,50 +325,70 @@ def _json_object(text: str, start: int, end: int, line: int, path: str) -> tuple
     """The cells and labelled parts of one JSONL line, which must be one JSON object."""
     s = text[start:end]
     try:
-        pairs = json.loads(s, object_pairs_hook=lambda kv: kv)
+        return _scan_object(s, start)
+    except _DuplicateKey as exc:
+        raise TranscriptError(path, f"the key {exc.args[0]!r} appears twice in this object", line=line,
+                              hint="Give each key once per line") from None
+    except (ValueError, IndexError, StopIteration):
+        pass
+    try:  # not an object, or not JSON: let json say what is wrong
+        value = json.loads(s)
     except ValueError as exc:
         raise TranscriptError(path, f"not valid JSON ({exc.msg}, column {exc.colno})", line=line,
                               hint="Each line of a JSONL file must be one JSON object with speaker and text") from None
-    if not isinstance(pairs, list) or s.lstrip()[:1] != "{":
-        raise TranscriptError(path, f"this line is {_describe(pairs)}, not a JSON object", line=line,
-                              hint="Each line of a JSONL file must be one JSON object: "
-                                   "{\"speaker\": \"...\", \"text\": \"...\"}")
-    seen: set[str] = set()
-    for key, _ in pairs:
-        if key.lower() in seen:
-            raise TranscriptError(path, f"the key {key.lower()!r} appears twice in this object", line=line,
-                                  hint="Give each key once per line")
-        seen.add(key.lower())
-    # Walk the object again for the offsets of each key and value (the same scanner json.loads uses).
+    raise TranscriptError(path, f"this line is {_describe(value)}, not a JSON object", line=line,
+                          hint="Each line of a JSONL file must be one JSON object: "
+                               "{\"speaker\": \"...\", \"text\": \"...\"}")
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _scan_object(s: str, start: int) -> tuple[dict[str, Cell], list]:
+    """Walk one JSON object with the scanner json.loads uses, keeping the offsets of each key and value;
+    ValueError (or IndexError, StopIteration) for anything else."""
     cells: dict[str, Cell] = {}
     parts: list[tuple[int, int, str]] = []
-    i = _JSON_WS.match(s).end() + 1  # past "{"
+    i = _JSON_WS.match(s).end()
+    if s[i] != "{":
+        raise ValueError("not an object")
+    i = _JSON_WS.match(s, i + 1).end()
     mark = 0  # start of the syntax not yet labelled
-    while True:
-        i = _JSON_WS.match(s, i).end()
-        if s[i] == "}":
-            break
-        key, i = json.decoder.scanstring(s, i + 1)
-        i = _JSON_WS.match(s, i).end() + 1  # past ":"
-        i = _JSON_WS.match(s, i).end()
-        v_start = i
-        value, i = _DECODER.scan_once(s, i)
-        a, b = (v_start + 1, i - 1) if isinstance(value, str) else (v_start, i)
-        if a > mark:
-            parts.append((start + mark, start + a, "syntax"))
-        parts.append((start + a, start + b, f"col:{key.lower()}"))
-        cells[key.lower()] = Cell(value, start + a, start + b)
-        mark = b
-        i = _JSON_WS.match(s, i).end()
-        if s[i] == ",":
-            i += 1
-    if mark < len(s):
-        rest = s[mark:]
-        tail = len(rest) - len(rest.rstrip())
-        if len(rest) > tail:
-            parts.append((start + mark, end - tail, "syntax"))
-        if tail:
-            parts.append((end - tail, end, BLANK))
+    if s[i] != "}":
+        while True:
+            if s[i] != '"':
+                raise ValueError("key expected")
+            key, i = json.decoder.scanstring(s, i + 1)
+            key = key.lower()
+            if key in cells:
+                raise _DuplicateKey(key)
+            i = _JSON_WS.match(s, i).end()
+            if s[i] != ":":
+                raise ValueError("colon expected")
+            i = _JSON_WS.match(s, i + 1).end()
+            v_start = i
+            value, i = _DECODER.scan_once(s, i)
+            a, b = (v_start + 1, i - 1) if value.__class__ is str else (v_start, i)
+            if a > mark:
+                parts.append((start + mark, start + a, "syntax"))
+            parts.append((start + a, start + b, f"col:{key}"))
+            cells[key] = Cell(value, start + a, start + b)
+            mark = b
+            i = _JSON_WS.match(s, i).end()
+            if s[i] == "}":
+                break
+            if s[i] != ",":
+                raise ValueError("comma expected")
+            i = _JSON_WS.match(s, i + 1).end()
+    if _JSON_WS.match(s, i + 1).end() != len(s):
+        raise ValueError("extra data")
+    end = start + len(s)
+    rest = s[mark:]
+    tail = len(rest) - len(rest.rstrip())
+    parts.append((start + mark, end - tail, "syntax"))
+    if tail:
+        parts.append((end - tail, end, BLANK))
     return cells, parts
 
 
@@ -466,7 +478,18 @@ def _document(src: Document, table: Table, doc_id: str, rows: list[Row], *, whol
             shift[r.start] = pos - r.start
             pos += r.end - r.start
         text = "".join(chunks)
-    log: list[LogEntry] = [LogEntry(a, b, reason) for a, b, reason in table.head_parts if b > a]
+    log: list[list] = []  # [start, end, reason], in file order, adjacent spans of one reason made one
+
+    def add(a: int, b: int, reason: str) -> None:
+        if b > a:
+            if log and log[-1][1] == a and log[-1][2] == reason:
+                log[-1][1] = b
+            else:
+                log.append([a, b, reason])
+
+    for a, b, reason in table.head_parts:
+        add(a, b, reason)
+    reasons: dict[str, str] = {}
     turns: list[tuple[float, int, Turn]] = []
     empty: list[int] = []
     unread: dict[str, int] = {}
@@ -492,22 +515,19 @@ def _document(src: Document, table: Table, doc_id: str, rows: list[Row], *, whol
                 unread[name] = unread.get(name, 0) + 1
         if not body.strip():
             empty.append(row.line)
-            log.append(LogEntry(row.start + d, row.end + d, NO_TEXT))
+            add(row.start + d, row.end + d, NO_TEXT)
             continue
         if not speaker:
             raise TranscriptError(path, "a row has no speaker", line=row.line,
                                   hint="Fill the speaker column (use 'Unknown' when it is not known)")
         pieces = [(a + d, b + d) for a, b in _pieces(raw, body_cell, table.kind)]
         for a, b, what in row.parts:
-            if b <= a:
-                continue
             if what == "col:text":
-                if pieces[0][0] > a + d:
-                    log.append(LogEntry(a + d, pieces[0][0], BLANK))
-                if pieces[-1][1] < b + d:
-                    log.append(LogEntry(pieces[-1][1], b + d, BLANK))
+                add(a + d, pieces[0][0], BLANK)
+                add(pieces[-1][1], b + d, BLANK)
             else:
-                log.append(LogEntry(a + d, b + d, _reason(what)))
+                reason = reasons.get(what) or reasons.setdefault(what, _reason(what))
+                add(a + d, b + d, reason)
         role = _role(row, speaker, path)
         addressee = _meta_value(row.cells["addressee"], "addressee", row, path) if "addressee" in row.cells else ""
         order = _turn_index(row, path)
@@ -520,7 +540,7 @@ def _document(src: Document, table: Table, doc_id: str, rows: list[Row], *, whol
         turns.sort(key=lambda t: (t[0] if t[0] is not None else math.inf, t[1]))
     doc = Document(doc_id=id_slug(doc_id), source_path=path,
                    source_sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(), format=NAME,
-                   text=text, turns=[t for _, _, t in turns], log=_merged(log),
+                   text=text, turns=[t for _, _, t in turns], log=[LogEntry(a, b, r) for a, b, r in log],
                    clean_piece=_unescape_json if table.kind == "jsonl" else _unescape_csv)
     escaped = [r.line for r in rows if any(c.escaped for c in r.cells.values())]
     if escaped:
@@ -585,21 +605,10 @@ def _reason(what: str) -> str:
     return METADATA if name in _METADATA else UNREAD
 
 
-def _merged(log: list[LogEntry]) -> list[LogEntry]:
-    """Adjacent entries with the same reason made one (a row's quotes and delimiters, say)."""
-    out: list[LogEntry] = []
-    for e in sorted(log, key=lambda e: e.char_start):
-        if out and out[-1].char_end == e.char_start and out[-1].reason == e.reason:
-            out[-1] = LogEntry(out[-1].char_start, e.char_end, e.reason)
-        else:
-            out.append(e)
-    return out
-
-
 # -- the text of a cell: paragraphs and escapes ------------------------------------------------------
 
-# A blank line: two line breaks (\r\n counts as one: the group is atomic) with only spaces between.
-_PARAGRAPH = re.compile(r"\S(?:.*?\S)??(?=[^\S\r\n]*(?>\r\n|\r|\n)[^\S\r\n]*(?>\r\n|\r|\n)|\s*\Z)", re.S)
+# A blank line: two line breaks (\r\n counts as one: the groups are atomic) with only spaces between.
+_BLANK_LINE = re.compile(r"(?>\r\n|\r|\n)(?:[^\S\r\n]*(?>\r\n|\r|\n))+")
 _JSON_ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\.")
 
 
@@ -609,33 +618,53 @@ def paragraphs(value: str) -> list[tuple[int, int]]:
     >>> paragraphs("  Good afternoon.\\n\\n We held talks.\\nToday. ")
     [(2, 17), (20, 41)]
     """
-    return [m.span() for m in _PARAGRAPH.finditer(value)]
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in _BLANK_LINE.finditer(value):
+        _trimmed(value, pos, m.start(), spans)
+        pos = m.end()
+    _trimmed(value, pos, len(value), spans)
+    return spans
+
+
+def _trimmed(value: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    part = value[start:end]
+    body = part.strip()
+    if body:
+        lead = len(part) - len(part.lstrip())
+        spans.append((start + lead, start + lead + len(body)))
 
 
 def _pieces(raw: str, cell: Cell, kind: str) -> list[tuple[int, int]]:
     """The raw spans of a text cell's paragraphs: found in the value, mapped back to the file."""
     value = cell.value
     spans = paragraphs(value)
-    content = raw[cell.start:cell.end]
-    if content == value:
+    if cell.end - cell.start == len(value):  # nothing escaped: the value is the raw text
         return [(cell.start + a, cell.start + b) for a, b in spans]
-    starts = _raw_starts(content, kind)
-    if len(starts) != len(value) + 1:  # cannot happen for values the scanners produced; stay whole if it does
-        return [(cell.start, cell.end)]
-    return [(cell.start + starts[a], cell.start + starts[b]) for a, b in spans]
+    to_raw = _raw_offsets(raw, cell, kind)
+    return [(to_raw(a), to_raw(b)) for a, b in spans]
 
 
-def _raw_starts(content: str, kind: str) -> list[int]:
-    """For each character of the value (and its end), where it starts in the raw content."""
-    escape = _JSON_ESCAPE if kind == "jsonl" else re.compile('""')
-    starts: list[int] = []
-    pos = 0
-    for m in escape.finditer(content):
-        starts.extend(range(pos, m.start()))
-        starts.append(m.start())
-        pos = m.end()
-    starts.extend(range(pos, len(content) + 1))
-    return starts
+def _raw_offsets(raw: str, cell: Cell, kind: str):
+    """Offset in the value -> offset in the file, for a cell whose escapes (`""`, `\\n`, `\\u00e9`) take
+    more characters in the file than in the value."""
+    escape = _JSON_ESCAPE if kind == "jsonl" else _DOUBLED_QUOTE
+    at: list[int] = []  # value offset just past each escape
+    extra: list[int] = []  # raw characters beyond the value's, up to and including that escape
+    skipped = 0
+    for m in escape.finditer(raw, cell.start, cell.end):
+        skipped += m.end() - m.start() - 1
+        at.append(m.end() - cell.start - skipped)
+        extra.append(skipped)
+
+    def to_raw(offset: int) -> int:
+        k = bisect.bisect_right(at, offset)
+        return cell.start + offset + (extra[k - 1] if k else 0)
+
+    return to_raw
+
+
+_DOUBLED_QUOTE = re.compile('""')
 
 
 def _unescape_csv(raw: str) -> str:
