@@ -33,32 +33,41 @@ def supported_formats() -> list[str]:
 _MAGIC = {b"\x89PNG": "a PNG image", b"%PDF": "a PDF document", b"PK\x03\x04": "a ZIP archive (or .docx/.xlsx)",
           b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image", b"\x1f\x8b": "a gzip archive",
           b"\xd0\xcf\x11\xe0": "an old Microsoft Office document", b"{\\rtf": "an RTF document"}
-#: Legacy encodings accepted when charset detection is sure of them.
 _CONT = ("\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e"
          "\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122")
-#: UTF-8 bytes shown as cp1252/latin-1 characters: a lead byte (Â..ô) and one to three continuation bytes.
-_MOJIBAKE = re.compile(rf"(?:[\u00c2-\u00f4][{_CONT}]{{1,3}})+")
+#: UTF-8 bytes shown as cp1252/latin-1 characters: runs of a lead byte (Â..ô) with as many continuation
+#: bytes as it announces (one for Â..ß, two for à..ï, three for ð..ô).
+_MOJIBAKE = re.compile(rf"(?:[\u00c2-\u00df][{_CONT}]|[\u00e0-\u00ef][{_CONT}]{{2}}|[\u00f0-\u00f4][{_CONT}]{{3}})+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
-
+#: Legacy encodings accepted when charset detection is sure of them.
 _COMMON_ENCODINGS = {"cp1252", "latin_1", "iso8859_1", "iso8859_15", "cp1251", "koi8_r"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+#: Byte-order marks, UTF-32's first: its little-endian mark begins with UTF-16's.
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32", "UTF-32"), (b"\x00\x00\xfe\xff", "utf-32", "UTF-32"),
+         (b"\xff\xfe", "utf-16", "UTF-16"), (b"\xfe\xff", "utf-16", "UTF-16"))
 
 
 def decode(data: bytes, path: str | Path) -> str:
     """Decode raw bytes to text, or raise a `TranscriptError` saying what is wrong with them.
 
-    UTF-8 (with or without a byte-order mark) is the expected encoding; UTF-16 with a byte-order mark,
-    and legacy encodings (cp1251, latin-1, ...) that charset detection is sure of, are decoded too;
-    see `decode_text` for the notes on what was done.
+    UTF-8 (with or without a byte-order mark) is the expected encoding; UTF-16 (with a byte-order mark,
+    or without one when its zero bytes show it), UTF-32 with a byte-order mark, and legacy encodings
+    (cp1251, latin-1, ...) that charset detection is sure of, are decoded too; see `decode_text` for
+    the notes on what was done.
 
-    >>> decode("Лавров: да".encode("utf-16"), "x.txt")
-    'Лавров: да'
+    >>> decode("Лавров: да".encode("utf-16"), "x.txt"), decode("Lavrov: yes".encode("utf-16-le"), "x.txt")
+    ('Лавров: да', 'Lavrov: yes')
     """
     return decode_text(data, path)[0]
 
 
 def decode_text(data: bytes, path: str | Path) -> tuple[str, list[str]]:
-    """The decoded text, and notes (warnings) on anything other than plain UTF-8."""
+    """The decoded text, and notes (warnings) on anything other than plain UTF-8.
+
+    >>> decode_text("Lavrov: yes".encode("utf-16-be"), "x.txt")
+    ('Lavrov: yes', ['decoded from UTF-16BE (no byte-order mark: told by its zero bytes)'])
+    """
     if not data.strip():
         what = "empty" if not data else "blank (whitespace only)"
         raise TranscriptError(path, f"the file is {what}", line=1,
@@ -67,33 +76,88 @@ def decode_text(data: bytes, path: str | Path) -> tuple[str, list[str]]:
         if data.startswith(magic):
             raise TranscriptError(path, f"the file is {what}, not a text transcript", line=1,
                                   hint="Export the transcript as text, HTML, Markdown, CSV or JSONL")
-    notes: list[str] = []
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise TranscriptError(path, f"the file starts with a UTF-16 byte-order mark but is not valid UTF-16 "
-                                        f"(at byte {exc.start})", hint="Re-save it as UTF-8") from None
-        notes.append("decoded from UTF-16 (byte-order mark)")
-        return _checked(text.lstrip("\ufeff"), path), notes
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise TranscriptError(path, f"the file starts with a {name} byte-order mark but is not valid {name} "
+                                            f"(at byte {exc.start})", hint="Re-save it as UTF-8") from None
+            return _checked(text.lstrip("\ufeff"), path), [f"decoded from {name} (byte-order mark)"]
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise TranscriptError(path, "the file looks binary (it contains NUL bytes), not a text transcript",
-                              line=data.count(b"\n", 0, nul) + 1,
-                              hint="Point the workbook at text, HTML, Markdown, CSV or JSONL transcripts")
+        return _without_bom(data, path, nul)
+    notes: list[str] = []
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         text, note = _legacy(data, path, exc)
         notes.append(note)
-    text, fixed = repair_mojibake(text)
-    if fixed:
-        notes.append(f"repaired {fixed} stretch(es) of mojibake (UTF-8 read as cp1252/latin-1)")
-    elif _MOJIBAKE.search(text):
-        notes.append("the text looks like it holds mojibake (UTF-8 read as cp1252) that could not be repaired")
+    text, repaired, left = _mojibake(text)
+    if repaired:
+        (line, before, after), more = repaired[0], len(repaired) - 1
+        notes.append(f"repaired {len(repaired)} stretch(es) of mojibake (UTF-8 read as cp1252/latin-1): line {line} "
+                     f"{before!r} -> {after!r}" + (f" and {more} more" if more else ""))
+    if left:
+        (line, run), more = left[0], len(left) - 1
+        notes.append(f"left {len(left)} stretch(es) that look like mojibake (UTF-8 read as cp1252) as written, "
+                     f"too few to be sure the file is double-encoded: line {line} {run!r}"
+                     + (f" and {more} more" if more else "") + "; re-save the file as UTF-8 if they are")
     return _checked(text, path), notes
+
+
+def _without_bom(data: bytes, path: str | Path, nul: int) -> tuple[str, list[str]]:
+    """Bytes holding NULs: UTF-16 without a byte-order mark (decoded), UTF-32 without one (named), or binary."""
+    encoding = _zero_byte_pattern(data)
+    if encoding and encoding.startswith("UTF-32"):
+        raise TranscriptError(path, f"the file looks like {encoding} text without a byte-order mark (three zero bytes "
+                                    "in every four)",
+                              hint=f"Re-save it as UTF-8 (e.g. `iconv -f {encoding} -t UTF-8 file > file.utf8`)")
+    if encoding:
+        try:
+            text = data.decode(encoding.lower())
+        except UnicodeDecodeError as exc:
+            raise TranscriptError(path, f"the file looks like {encoding} text without a byte-order mark, but is not "
+                                        f"valid {encoding} (at byte {exc.start})", hint="Re-save it as UTF-8") from None
+        return _checked(text, path), [f"decoded from {encoding} (no byte-order mark: told by its zero bytes)"]
+    raise TranscriptError(path, "the file looks binary (it contains NUL bytes), not a text transcript",
+                          line=data.count(b"\n", 0, nul) + 1,
+                          hint="Point the workbook at text, HTML, Markdown, CSV or JSONL transcripts")
+
+
+def _zero_byte_pattern(data: bytes) -> str | None:
+    """The UTF-16/32 byte order whose zero bytes `data` shows, or None (binary, or too short to tell).
+
+    Mostly-ASCII text in UTF-16LE has a zero in every odd byte, in UTF-16BE in every even byte; in
+    UTF-32 three bytes of four are zero. Text in another script has zeros only where it has ASCII
+    (spaces, digits, punctuation), but still on one side only; binary data has them on both.
+
+    >>> [_zero_byte_pattern(s.encode(e)) for s, e in [("Hello there", "utf-16-le"), ("Hello there", "utf-16-be"),
+    ...  ("Привет, как дела? Хорошо.", "utf-16-le"), ("Hi", "utf-32-le"), ("Hello", "utf-32-be")]]
+    ['UTF-16LE', 'UTF-16BE', 'UTF-16LE', 'UTF-32LE', 'UTF-32BE']
+    >>> _zero_byte_pattern(bytes(range(256)) * 4) is None
+    True
+    """
+    sample = data[:1 << 16]
+    if len(sample) < 4:
+        return None
+    quads = len(sample) // 4
+    zeros = [sample[:quads * 4][k::4].count(0) for k in range(4)]
+    if min(zeros[2], zeros[3]) >= 0.95 * quads and zeros[0] <= 0.05 * quads:
+        return "UTF-32LE"
+    if min(zeros[0], zeros[1]) >= 0.95 * quads and zeros[3] <= 0.05 * quads:
+        return "UTF-32BE"
+    sample = sample[:len(sample) - len(sample) % 2]  # an odd last byte: UTF-16 cut short, said when decoding
+    zeros = [sample[k::4].count(0) for k in range(4)]
+    odd, even = zeros[1] + zeros[3], zeros[0] + zeros[2]
+    pairs = len(sample) // 2
+    if odd >= max(2, 0.05 * pairs) and even <= 0.1 * odd:
+        return "UTF-16LE"
+    if even >= max(2, 0.05 * pairs) and odd <= 0.1 * even:
+        return "UTF-16BE"
+    return None
 
 
 def _checked(text: str, path: str | Path) -> str:
@@ -136,25 +200,55 @@ def _legacy(data: bytes, path: str | Path, exc: UnicodeDecodeError) -> tuple[str
 def repair_mojibake(text: str) -> tuple[str, int]:
     """Undo UTF-8 text that was decoded as cp1252 (or latin-1) and saved again; return the count fixed.
 
+    Only where the text really is mojibake (see `_mojibake`): a stretch whose repair is far more
+    plausible than the stretch (`â€œ` for `“`, `Ð¡ÐµÑ€` for `Сер`), and short ones like `Ã©` only in a
+    file that shows it was double-encoded throughout.
+
     >>> repair_mojibake("Lavrov said: â€œWe agree.â€\x9d CafÃ© ok")
     ('Lavrov said: “We agree.” Café ok', 3)
-    >>> repair_mojibake("Ménage à trois")
-    ('Ménage à trois', 0)
+    >>> repair_mojibake("Ménage à trois"), repair_mojibake("In Latin-1, é shows as Ã©.")
+    (('Ménage à trois', 0), ('In Latin-1, é shows as Ã©.', 0))
     """
-    fixed = 0
+    fixed, repaired, _left = _mojibake(text)
+    return fixed, len(repaired)
 
-    def fix(m: re.Match) -> str:
-        nonlocal fixed
+
+def _mojibake(text: str) -> tuple[str, list[tuple[int, str, str]], list[tuple[int, str]]]:
+    """The text with its mojibake repaired, what was repaired (line, before, after) and what was left.
+
+    A stretch is repaired when its characters, taken back to cp1252 bytes, decode as UTF-8, and:
+    it is *strong* evidence (a three- or four-byte sequence such as `â€™`, or several sequences in a
+    row such as `Ð¡ÐµÑ€`), or the file shows it was double-encoded throughout: every non-ASCII
+    character of the file is inside such a stretch and there are at least two different ones. A lone
+    `Â£` or `Ã©` in a file whose other non-ASCII text is sound is left as written (and reported).
+    """
+    if text.isascii():
+        return text, [], []
+    runs = []  # (start, end, repaired, strong)
+    for m in _MOJIBAKE.finditer(text):
         run = m.group()
         try:
-            raw = bytes(ord(ch) if ord(ch) < 256 else ch.encode("cp1252")[0] for ch in run)
-            out = raw.decode("utf-8")
+            out = bytes(ord(ch) if ord(ch) < 256 else ch.encode("cp1252")[0] for ch in run).decode("utf-8")
         except (UnicodeEncodeError, UnicodeDecodeError):
-            return run
-        fixed += 1
-        return out
-
-    return _MOJIBAKE.sub(fix, text), fixed
+            continue
+        runs.append((m.start(), m.end(), out, len(out) > 1 or ord(out) >= 0x800))
+    if not runs:
+        return text, [], []
+    inside = sum(len(_NON_ASCII.findall(text, a, b)) for a, b, _, _ in runs)
+    throughout = inside == len(_NON_ASCII.findall(text)) and len({text[a:b] for a, b, _, _ in runs}) >= 2
+    parts, repaired, left, pos = [], [], [], 0
+    for a, b, out, strong in runs:
+        parts.append(text[pos:a])
+        line = text.count("\n", 0, a) + 1
+        if strong or throughout:
+            parts.append(out)
+            repaired.append((line, text[a:b], out))
+        else:
+            parts.append(text[a:b])
+            left.append((line, text[a:b]))
+        pos = b
+    parts.append(text[pos:])
+    return "".join(parts), repaired, left
 
 
 def doc_id_for(path: Path) -> str:
@@ -168,6 +262,8 @@ def doc_id_for(path: Path) -> str:
 
 def detect_format(text: str, path: Path) -> str:
     """The most likely format of `text`, from its content and its file extension."""
+    if path.suffix.lower() in turns_table.EXTENSIONS:
+        return turns_table.NAME  # a table is never read as plain text: wrong columns are an error naming them
     best, best_score = None, 0.0
     for name, reader in READERS.items():
         score = reader.sniff(text) + (0.2 if path.suffix.lower() in reader.EXTENSIONS else 0.0)
