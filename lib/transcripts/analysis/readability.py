@@ -34,14 +34,16 @@ _HIATUS_U = re.compile(r"(?<=[^aeiouyqg])u(?=a)")  # actual, situation, January 
 def syllables(word: str) -> int:
     """Syllables in an English word, by rule: vowel groups (y a vowel except before a vowel at the
     start), less a silent final e / -es / -ed, plus the hiatuses vowel groups hide (me-di-a, ac-tu-al,
-    be-ing, i-de-a, ter-ror-is-m). Hyphenated words are the sum of their parts; a word with no letters
-    has none; any other word at least one.
+    be-ing, i-de-a, ter-ror-is-m). Hyphenated words are the sum of their parts; words of two or three
+    capitals are spelled out (US, FBI); a word with no letters has none; any other word at least one.
 
     >>> [syllables(w) for w in ["the", "table", "agreed", "wanted", "jumped", "Russia's", "co-chair", "2019"]]
     [1, 2, 2, 2, 1, 2, 2, 0]
     """
     if "-" in word:
         return sum(syllables(part) for part in word.split("-"))
+    if 2 <= len(word) <= 3 and word.isascii() and word.isalpha() and word.isupper():
+        return sum(3 if c == "W" else 1 for c in word)  # spelled out: US, UN, FBI
     w = "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if c.isalpha() and c.isascii())
     if not w:
         return 1 if _LETTERS.search(word) else 0
@@ -56,8 +58,8 @@ def syllables(word: str) -> int:
     if count > 1:
         if re.search(r"[^aeiouy]e$", w) and not re.search(r"[^aeiouy]le$", w):
             count -= 1  # make, whole, there (not table, agree)
-        elif re.search(r"[^aeiouysxzcgl]es$", w):
-            count -= 1  # makes, states (not boxes, places, changes, issues, tables)
+        elif re.search(r"[^aeiouysxzcg]es$", w) and not re.search(r"[^aeiouy]les$", w):
+            count -= 1  # makes, states, missiles (not boxes, places, changes, issues, tables)
         elif re.search(r"[^aeiouytd]ed$", w):
             count -= 1  # jumped, called (not wanted, needed, agreed)
         elif re.search(r"[^aeiouy]e(?:ly|ment|ful|ness)$", w):
