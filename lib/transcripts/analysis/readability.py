@@ -44,6 +44,7 @@ def syllables(word: str) -> int:
         return sum(syllables(part) for part in word.split("-"))
     if 2 <= len(word) <= 3 and word.isascii() and word.isalpha() and word.isupper():
         return sum(3 if c == "W" else 1 for c in word)  # spelled out: US, UN, FBI
+    accented_e = word.lower().endswith("é")  # café, résumé: the final e is spoken
     w = "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if c.isalpha() and c.isascii())
     if not w:
         return 1 if _LETTERS.search(word) else 0
@@ -56,7 +57,7 @@ def syllables(word: str) -> int:
     if re.search(r"[^aeiouy]ea$", w) or re.search(r"[^aeiouy]ism$", w):
         count += 1  # i-de-a, Ko-re-a; ter-ror-is-m
     if count > 1:
-        if re.search(r"[^aeiouy]e$", w) and not re.search(r"[^aeiouy]le$", w):
+        if re.search(r"[^aeiouy]e$", w) and not re.search(r"[^aeiouy]le$", w) and not accented_e:
             count -= 1  # make, whole, there (not table, agree)
         elif re.search(r"[^aeiouysxzcg]es$", w) and not re.search(r"[^aeiouy]les$", w):
             count -= 1  # makes, states, missiles (not boxes, places, changes, issues, tables)
