@@ -585,7 +585,7 @@ class Corpus:
         >>> import transcripts as T
         >>> r = T.load("data/raw").readability()
         >>> r[["speaker", "n_sentences", "words_per_sentence", "flesch_reading_ease"]].round(1).values.tolist()
-        [['Sergey Lavrov', 169, 19.8, 44.3], ['Press', 17, 18.6, 50.7]]
+        [['Sergey Lavrov', 169, 19.8, 43.5], ['Press', 17, 18.6, 48.3]]
         """
         from .analysis.readability import flesch_kincaid_grade, flesch_reading_ease, sentence_counts
         from .speakers import mattr, terms
