@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import threading
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .build import TABLES
@@ -207,7 +208,6 @@ class _Source:
     con: Any
     known: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     schemas: dict[str, Any] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def open(cls, processed_dir: Path) -> _Source:
@@ -236,9 +236,7 @@ class _Source:
 
     def query(self, sql: str):
         """A DuckDB relation for `sql` on a cursor of its own (streams may run side by side)."""
-        with self.lock:
-            cursor = self.con.cursor()
-        return cursor.sql(sql)
+        return self.con.cursor().sql(sql)
 
 
 # ------------------------------------------------------------------------------------- the corpus
@@ -482,9 +480,9 @@ class Corpus:
                 FROM {src.scan('sentences')} SEMI JOIN m USING (doc_id, turn_index)
                 GROUP BY doc_id, turn_index)
             SELECT m.*, s.sentence_index, s.sentence_start, s.sentence_end
-            FROM m JOIN s USING (doc_id, turn_index)
-            ORDER BY m.date NULLS LAST, m.doc_id, m.turn_index"""
-        return k.find(self._stream(sql), compiled, window=window)
+            FROM m JOIN s USING (doc_id, turn_index)"""
+        found = k.find(self._stream(sql), compiled, window=window)  # sorted here: DuckDB need not hold the text
+        return found.sort_values(["date", "doc_id", "char_start"], na_position="last", kind="stable", ignore_index=True)
 
     # ---------------------------------------------------------------------------- vocabulary
 
@@ -606,19 +604,21 @@ class Corpus:
             c[0] += 1
             c[1] += words
             c[2] += syl
-        diversity: dict[tuple, list[str]] = {}
+        vocab: dict[str, int] = {}  # terms as integer ids: 8 bytes a word, not a string object each
+        diversity: dict[tuple, array] = {}
         text_sql = (f"SELECT {', '.join(keys)}, text FROM ({self.sql('turns', ['doc_id', 'turn_index', 'speaker', 'role', 'text'])}) "
                     f"ORDER BY doc_id, turn_index")
         for rec in self._stream(text_sql):
-            diversity.setdefault(tuple(rec[k] for k in keys), []).extend(terms(rec["text"] or ""))
+            ids = diversity.setdefault(tuple(rec[k] for k in keys), array("q"))
+            ids.extend(vocab.setdefault(w, len(vocab)) for w in terms(rec["text"] or ""))
         rows = []
         for key in dict.fromkeys([*counts, *diversity]):
             n_s, n_w, n_syl = counts.get(key, [0, 0, 0])
-            toks = diversity.get(key, [])
+            toks = np.frombuffer(diversity.get(key, array("q")), dtype=np.int64)
             rows.append((*key, n_s, n_w, n_syl, n_w / n_s if n_s else float("nan"),
                          n_syl / n_w if n_w else float("nan"), flesch_reading_ease(n_w, n_s, n_syl),
                          flesch_kincaid_grade(n_w, n_s, n_syl), len(toks),
-                         len(set(toks)) / len(toks) if toks else float("nan"), mattr(toks, window)))
+                         len(np.unique(toks)) / len(toks) if len(toks) else float("nan"), mattr(toks, window)))
         cols = [*keys, "n_sentences", "n_words", "n_syllables", "words_per_sentence", "syllables_per_word",
                 "flesch_reading_ease", "flesch_kincaid_grade", "n_terms", "ttr", "mattr"]
         out = pd.DataFrame(rows, columns=cols).astype({"n_sentences": "int64", "n_words": "int64",
