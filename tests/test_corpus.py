@@ -323,6 +323,8 @@ def test_to_parquet_round_trips(small, tmp_path):
     for name in TABLES:
         pd.testing.assert_frame_equal(again.table(name), part.table(name), obj=name)
     pd.testing.assert_frame_equal(load_tables(out)["turns"], part.turns)
+    with pytest.raises(TranscriptError, match="the folder the corpus reads its tables from"):
+        again.to_parquet(out)
 
 
 def test_to_csv_writes_every_table(small, tmp_path):

@@ -694,6 +694,9 @@ class Corpus:
 
     def to_parquet(self, folder: str | Path) -> Path:
         """Write the subset's tables as `<folder>/<table>.parquet` (a processed folder `load` opens)."""
+        if Path(folder).expanduser().resolve() == self.processed_dir:
+            raise TranscriptError(folder, "this is the folder the corpus reads its tables from",
+                                  hint="Write the subset to another folder")
         out = _out_dir(folder)
         for name in TABLES:
             self.table(name).to_parquet(out / f"{name}.parquet", index=False)

@@ -5,7 +5,9 @@ Matching runs over the raw text of each sentence (`texts.text[char_start:char_en
 index the decoded file exactly, and a phrase never spans two sentences. Literal words match whole
 words as `clean.count_words` sees them: "chain" does not match inside "chains", "co-chair" or
 "chain's"; curly and straight apostrophes match each other; the words of a phrase may be separated by
-any run of white space (a line break of hard-wrapped text included).
+any run of white space (a line break of hard-wrapped text included). The raw text is what the file
+holds: in White House Markdown a word may carry markup (`\\[`, `<s>…</s>`, `*`) that a literal pattern
+does not look past, and `keyword` keeps a line break where the text has one.
 """
 from __future__ import annotations
 
