@@ -171,6 +171,11 @@ def test_subset_by_hand_on_the_fixture(small):
     assert small.subset(speakers=["Jen Psaki"], roles=["press"]).counts() == {"documents": 0, "turns": 0, "sentences": 0}
 
 
+def test_empty_arguments_set_no_condition(small):
+    same = small.subset(speakers=[], roles="", doc_ids=None, date_from="", date_to=None, event_types=[])
+    assert same.filter == small.filter and same.counts() == small.counts()
+
+
 def test_chained_subsets_and_together(small):
     chained = small.subset(speakers=["Jen Psaki", "Brian Deese"]).subset(date_from="2021-06-01").subset(
         speakers=["Brian Deese", "Press"])

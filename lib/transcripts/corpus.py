@@ -280,6 +280,8 @@ class Corpus:
                doc_ids: str | Sequence[str] | None = None, event_types: str | Sequence[str] | None = None) -> Corpus:
         """A narrower corpus: this one's conditions AND these (nothing is copied).
 
+        Every argument left as None, "" or [] sets no condition (so empty notebook parameters mean "all").
+
         Args:
             date_from, date_to: first and last day, inclusive ("2021-06-01", a date or a Timestamp).
             speakers: speaker names as in the `turns` table ("Jen Psaki"); a single name may be a string.
@@ -311,9 +313,9 @@ class Corpus:
         return Corpus(self._source, self.filter.narrow(new), build_errors=self.build_errors)
 
     def _names(self, given, table: str, column: str, what: str) -> tuple[str, ...] | None:
-        if given is None:
-            return None
-        names = [given] if isinstance(given, str) else list(given)
+        names = [given] if isinstance(given, str) else list(given or [])
+        if not any(str(n).strip() for n in names):
+            return None  # None, "" or []: no condition (a notebook parameter left empty)
         known = self._source.values(table, column)
         known_set = set(known)
         for name in names:
@@ -782,7 +784,7 @@ def _turn_conditions(f: Filter) -> list[str]:
 
 
 def _date(value, name: str) -> dt.date | None:
-    if value is None:
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
         stamp = pd.Timestamp(value)
