@@ -643,7 +643,12 @@ class Corpus:
 
     def topics(self, lexicon: str | Path | Any = None, *, summary: bool = False) -> pd.DataFrame:
         """Topic tags of the subset's sentences (`topics.tag_sentences`), or with `summary=True` one
-        row per topic (`topics.topic_summary`). `lexicon`: a lexicon file (default: the shipped one)."""
+        row per topic (`topics.topic_summary`). `lexicon`: a lexicon file (default: the shipped one).
+
+        >>> import transcripts as T
+        >>> T.load("data/raw").topics(summary=True).topic.iloc[0]  # the topic of most sentences
+        'arms_control'
+        """
         from . import topics as tp
 
         lex = tp.load_lexicon(lexicon) if isinstance(lexicon, (str, Path)) else lexicon
@@ -725,6 +730,11 @@ class Corpus:
             docvars <- read.csv("docvars.csv", encoding = "UTF-8")
             corp    <- corpus(merge(texts, docvars, by = "unit_id", sort = FALSE),
                               docid_field = "unit_id", text_field = "text")
+
+        >>> import tempfile, transcripts as T
+        >>> out = T.load("data/raw").subset(speakers=["Sergey Lavrov"]).to_quanteda(tempfile.mkdtemp())
+        >>> pd.read_csv(out / "docvars.csv")[["unit_id", "speaker"]].head(2).values.tolist()
+        [['mid_ru_en_2019-12-10_lavrov_pompeo_press_conference#0', 'Sergey Lavrov'], ['mid_ru_en_2019-12-10_lavrov_pompeo_press_conference#2', 'Sergey Lavrov']]
         """
         from .analysis.exports import quanteda_frames
 
