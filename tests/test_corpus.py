@@ -163,7 +163,10 @@ def test_subset_by_hand_on_the_fixture(small):
     deese = small.subset(speakers=["Brian Deese"])
     assert deese.counts() == {"documents": 1, "turns": 1, "sentences": 2}
     assert deese.cleaning_log.doc_id.unique().tolist() == ["brief_b"]  # the whole log of its document
-    assert len(deese.cleaning_log) == 5 and deese.texts.doc_id.tolist() == ["brief_b"]
+    # brief_b's text is the header line and its 3 rows; the log holds the header (1) and, per row, its
+    # document id, speaker, 3 metadata cells (role, date, title), 5 commas and the line break: 1 + 3 * 11
+    assert len(deese.cleaning_log) == 34 and deese.texts.doc_id.tolist() == ["brief_b"]
+    assert (deese.cleaning_log.reason == "table header").sum() == 1
     psaki_june = small.subset(speakers=["Jen Psaki"], date_from="2021-06-01")
     assert psaki_june.turns[["doc_id", "turn_index"]].values.tolist() == [["brief_b", 0]]
     assert small.subset(date_from="2021-06-15", date_to="2021-06-15").documents.doc_id.tolist() == ["brief_b"]

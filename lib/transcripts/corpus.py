@@ -709,13 +709,15 @@ class Corpus:
             self.table(name).to_parquet(out / f"{name}.parquet", index=False)
         return out
 
-    def to_csv(self, folder: str | Path) -> Path:
-        """Write the subset's tables as `<folder>/<table>.csv` (`transcripts.csvout.write_csv`)."""
+    def to_csv(self, folder: str | Path, *, xlsx: bool = False) -> Path:
+        """Write the subset's tables as `<folder>/<table>.csv` (`transcripts.csvout.write_csv`: formula-safe,
+        read back with `transcripts.csvout.read_csv`); with `xlsx`, also an `.xlsx` copy of each table
+        short enough for a spreadsheet."""
         from .csvout import write_csv
 
         out = _out_dir(folder)
         for name in TABLES:
-            write_csv(self.table(name), out / f"{name}.csv")
+            write_csv(self.table(name), out / f"{name}.csv", xlsx=xlsx)
         return out
 
     def to_quanteda(self, folder: str | Path, *, unit: str = "turn") -> Path:
@@ -723,11 +725,16 @@ class Corpus:
 
         `unit` is "turn" (one quanteda document per turn, id `<doc_id>#<turn_index>`, docvars doc_id,
         turn_index, speaker, role, addressee, is_question, n_words, date, title, event_type, place) or
-        "document" (one per event, its turns joined). Texts are written verbatim (UTF-8). In R:
+        "document" (one per event, its turns joined). Texts are written verbatim (UTF-8), except that, as in
+        every CSV the workbook writes, a cell a spreadsheet would run as a formula (starting with = + - @,
+        a tab or CR) has a single quote in front; the `sub` lines take it off again. In R:
 
             library(quanteda)
+            unguard <- function(x) sub("^'(?='*[-=+@\\t\\r])", "", x, perl = TRUE)
             texts   <- read.csv("texts.csv", encoding = "UTF-8")
+            texts$text <- unguard(texts$text)
             docvars <- read.csv("docvars.csv", encoding = "UTF-8")
+            docvars[] <- lapply(docvars, function(v) if (is.character(v)) unguard(v) else v)
             corp    <- corpus(merge(texts, docvars, by = "unit_id", sort = FALSE),
                               docid_field = "unit_id", text_field = "text")
 
@@ -737,13 +744,14 @@ class Corpus:
         [['mid_ru_en_2019-12-10_lavrov_pompeo_press_conference#0', 'Sergey Lavrov'], ['mid_ru_en_2019-12-10_lavrov_pompeo_press_conference#2', 'Sergey Lavrov']]
         """
         from .analysis.exports import quanteda_frames
+        from .csvout import write_csv
 
         turns = self.table("turns", ["doc_id", "turn_index", "speaker", "role", "addressee", "is_question", "n_words",
                                      "text"])
         texts, docvars = quanteda_frames(turns, self.documents, unit=unit)
         out = _out_dir(folder)
-        texts.to_csv(out / "texts.csv", index=False, encoding="utf-8")
-        docvars.to_csv(out / "docvars.csv", index=False, encoding="utf-8")
+        write_csv(texts, out / "texts.csv", xlsx=False)
+        write_csv(docvars, out / "docvars.csv", xlsx=False)
         return out
 
     def to_convokit(self, folder: str | Path | None = None, *, reply_to: str = "previous"):
