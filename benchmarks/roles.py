@@ -40,6 +40,8 @@ def build_pages(census: pd.DataFrame):
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--detail", action="store_true", help="list every turn whose role is wrong")
+    ap.add_argument("--part", choices=("tuning", "heldout"), default=None,
+                    help="only this part (while tuning rules, look at the tuning part only)")
     args = ap.parse_args(argv)
 
     from transcripts.devset import load_census, score_turns, summary_table
@@ -48,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     census = load_census()
     tables = build_pages(census)
     scored = score_turns(tables, census)
+    if args.part:
+        scored = scored[scored.part == args.part]
     table = summary_table(scored)
     pd.set_option("display.width", 200)
     print(table.to_string(index=False, float_format=lambda x: f"{x:.3f}", na_rep="–"))

@@ -97,7 +97,7 @@ class Registry:
             if turn.speaker == doc.principal:
                 doc.principal = entry.canonical
             turn.speaker = entry.canonical
-            if entry.role and turn.role not in ("narration", "press"):
+            if entry.role and turn.role not in ("narration", "press", "moderator"):
                 turn.role = entry.role
         if doc.principal and (entry := self.lookup(doc.principal)):
             doc.principal = entry.canonical
@@ -215,7 +215,7 @@ def harmonise(doc: Document) -> None:
     roles: dict[str, str] = {}
     for t in doc.turns:
         t.speaker = rename.get(t.speaker, t.speaker)
-        if t.role in ("official", "moderator"):
+        if t.role in ("official", "moderator", "press"):
             roles.setdefault(t.speaker, t.role)
     for t in doc.turns:
         if t.role == "other" and t.speaker in roles:
