@@ -396,8 +396,8 @@ def _settings_key(fmt: str | None, max_bytes: int, registry_files: list[str]) ->
     h = hashlib.sha256(f"{fmt}|{max_bytes}|{CACHE_VERSION}".encode())
     sources = sorted((PACKAGE_DIR / "readers").glob("*.py")) + [PACKAGE_DIR / f"{m}.py" for m in
                                                               ("build", "clean", "segment", "labels", "registry",
-                                                               "model", "errors")]
-    sources += [RESOURCES_DIR / "abbreviations.txt", RESOURCES_DIR / "speakers.csv"]
+                                                               "model", "errors", "roles", "dedup")]
+    sources += [RESOURCES_DIR / "abbreviations.txt", RESOURCES_DIR / "speakers.csv", RESOURCES_DIR / "outlets.txt"]
     for path in sources + [Path(p) for p in registry_files]:
         try:
             h.update(path.read_bytes())
