@@ -327,6 +327,7 @@ _TRANSLIT = [("yo", "e"), ("ye", "e"), ("jo", "e"), ("ë", "e"), ("iy", "i"), ("
              ("tz", "c"), ("ph", "f"), ("w", "v"), ("y", "i"), ("ck", "k"), ("’", ""), ("'", ""), ("-", ""), (".", "")]
 
 
+@lru_cache(maxsize=65536)
 def _compact(name: str) -> str:
     return re.sub(r"[\s.\-’']", "", name.lower())
 
@@ -343,7 +344,6 @@ def _translit(name: str) -> str:
     key = name.lower()
     for a, b in _TRANSLIT:
         key = key.replace(a, b)
-    key = re.sub(r"(.)\1+", r"\1", key)  # doubled letters: "Aksyonov"/"Aksionov", "Allexei"
     return " ".join(key.split())
 
 
@@ -383,7 +383,7 @@ def variant_map(counts: dict[str, int]) -> dict[str, str]:
     # 1. one key for spelling variants: spaces, dots, transliteration
     by_key: dict[str, list[str]] = defaultdict(list)
     for n in names:
-        if not _HONORIFIC.match(n):
+        if not _HONORIFIC.match(n) and len(_compact(n)) >= 6:
             by_key[_translit(_compact(n))].append(n)
     for group in by_key.values():
         if len(group) > 1:
@@ -418,9 +418,9 @@ def variant_map(counts: dict[str, int]) -> dict[str, str]:
     for n in names:
         if n in rename or counts[n] > 2 or _HONORIFIC.match(n) or len(_compact(n)) < 8:
             continue
-        cands = {c for d in _deletions(_compact(n)) for c in neighbours.get(d, ()) if c != n}
-        cands = [c for c in cands if _edit1(_compact(n), _compact(c)) and order[c] < order[n]
-                 and c.split()[0][:1].lower() == n.split()[0][:1].lower()]
+        cands = {c for d in _deletions(_compact(n)) for c in neighbours.get(d, ()) if counts[c] > counts[n]}
+        cands = [c for c in cands if c.split()[0][:1].lower() == n.split()[0][:1].lower()
+                 and _edit1(_compact(n), _compact(c))]
         if cands:
             rename[n] = rename.get(min(cands, key=order.get), min(cands, key=order.get))
     # 4. a misspelt honorific label ("Mr. Sullvian", once or twice) joins the speaker it is a typo of
