@@ -68,6 +68,12 @@ TITLE_WORDS = {
     "reporter", "correspondent", "journalist", "presenter", "host", "anchor", "editor", "editor-in-chief",
     "moderator", "interviewer", "commentator", "columnist", "blogger", "news", "tv", "radio",
 }
+#: Words naming an organisation: the person's name never reaches back over them ("China Media Group Shen Haixiong").
+ORG_WORDS = {"commission", "council", "ministry", "committee", "union", "organisation", "organization", "agency",
+             "bank", "fund", "group", "company", "corporation", "forum", "party", "parliament", "assembly", "office",
+             "service", "centre", "center", "institute", "university", "foundation", "association", "club",
+             "chamber", "court", "department", "administration", "board", "concern", "holding", "academy"}
+_CAP_PARTICLE = re.compile(r"^(?:al|el|ad|as|ash|at|az|ibn|bin|abu|ben|d|l|de|da|di|du)[-’'][A-Z]")
 #: Zero-width spaces and joiners, byte-order marks, direction marks and embeddings, soft hyphens.
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad\u180e"
 _INVISIBLE = re.compile(f"[{INVISIBLE}]")
@@ -222,14 +228,14 @@ def is_name_like(name: str) -> bool:
     tokens = name.split()
     if not 2 <= len(tokens) <= 14 or "," in name or name.lower() in NOT_SPEAKER_PHRASES:
         return False
-    if not (tokens[0][:1].isupper() and tokens[-1][:1].isupper()):
+    if not (tokens[0][:1].isupper() and (tokens[-1][:1].isupper() or _CAP_PARTICLE.match(tokens[-1]))):
         return False
     caps = 0
     lower_inside = False
     for tok in tokens:
         if any(ch.isdigit() for ch in tok) and not re.fullmatch(r"\d+(?:st|nd|rd|th)?|[A-Z]+\d+|\d+[A-Z]+", tok):
             return False
-        if tok[:1].isupper() or tok[:1].isdigit():
+        if tok[:1].isupper() or tok[:1].isdigit() or _CAP_PARTICLE.match(tok):
             caps += 1
         elif tok.lower() in CONNECTORS or tok.lower().rstrip("-") in PARTICLES or tok.lower() in TITLE_WORDS:
             lower_inside = True  # "of", "von", "news presenter": allowed before a person's name
@@ -399,17 +405,25 @@ def person_in(phrase: str) -> str | None:
     'Michael Pompeo'
     >>> person_in("Commission President Ursula von der Leyen")
     'Ursula von der Leyen'
+
+    >>> person_in("Minister of Foreign Affairs of China Wang Yi"), person_in("President of Turkey Recep Tayyip Erdogan")
+    ('Wang Yi', 'Recep Tayyip Erdogan')
+    >>> person_in("Saudi Foreign Minister Adel al-Jubeir")
+    'Adel al-Jubeir'
     """
     tokens = phrase.replace("’s", "").replace("'s", "").split()
     name: list[str] = []
     held: list[str] = []  # particles waiting for a capitalised word before them
-    for tok in reversed(tokens):
+    for k in range(len(tokens) - 1, -1, -1):
+        tok = tokens[k]
         low = tok.lower()
         if name and low.rstrip("-") in PARTICLES and not tok[:1].isupper():
             held.insert(0, tok)
             continue
-        if not tok[:1].isupper() or low in TITLE_WORDS:
+        if not (tok[:1].isupper() or _CAP_PARTICLE.match(tok)) or low in TITLE_WORDS or low.strip(",") in ORG_WORDS:
             break
+        if len(name) >= 2 and k and tokens[k - 1] in ("of", "the", "for", "and"):
+            break  # "… of China Wang Yi": China belongs to the office
         name[:0] = [tok] + held
         held = []
     return " ".join(name) if name else None

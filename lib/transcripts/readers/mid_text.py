@@ -250,9 +250,9 @@ def _furniture(para: str) -> str | None:
         return "language links"
     if para in BOILERPLATE:
         return "page boilerplate"
-    words = para[skip_symbols(para):].strip()
-    if _HASHTAGS.match(words):
+    if _HASHTAGS.match(para.strip()):
         return "hashtags"
+    words = para[skip_symbols(para):].strip()
     if _LINK_LINE.match(words) and len(words.split()) <= 8:
         return "link"
     return None

@@ -45,9 +45,9 @@ _END_LINE = re.compile(rf"^{_SP}*\**END\**\.?{_SP}*(?:{_TIME})?{_SP}*$")
 _STAGE = re.compile(rf"^{_SP}*[*_]*\((?P<inner>[^()]*(?:\([^()]*\)[^()]*)*)\)[*_.]*{_SP}*$")
 #: An upper-case speaker label at the start of a line, maybe after a time stamp ("5:19 P.M. EDT MODERATOR:").
 _CAPS_LABEL = re.compile(
-    rf"^(?P<lead>{_SP}*(?:(?P<time>{_TIME}){_SP}+)?)(?P<label>[A-Z][A-Z\u00c0-\u00de.,'’\-]*(?:{_SP}{{1,2}}[A-Z\u00c0-\u00de.,'’\-]+){{0,7}})"
-    rf"{_SP}*:(?:{_SP}+|(?=\r?\n|$))", re.M)
-_Q_LABEL = re.compile(rf"^(?P<lead>{_SP}*)(?P<label>Q)(?::{_SP}*|(?P<nbsp>{_SP}*\u00a0{_SP}*)|{_SP}+)(?=\S)", re.M)
+    rf"(?P<lead>{_SP}*(?:(?P<time>{_TIME}){_SP}+)?)(?P<label>[A-Z][A-Z\u00c0-\u00de.,'’\-]*(?:{_SP}{{1,2}}[A-Z\u00c0-\u00de.,'’\-]+){{0,7}})"
+    rf"{_SP}*:(?:{_SP}+|(?=[\r\n\u2028\u2029]|$))", re.M)
+_Q_LABEL = re.compile(rf"(?P<lead>{_SP}*)(?P<label>Q)(?::{_SP}*|(?P<nbsp>{_SP}*\u00a0{_SP}*)|{_SP}+)(?=\S)", re.M)
 #: Upper-case words before a colon that are not speakers.
 NOT_SPEAKERS = {"END", "NOTE", "NOTES", "UPDATE", "CORRECTION", "EMBARGOED", "EDITOR'S NOTE", "EDITOR’S NOTE",
                 "PS", "P.S.", "AM", "PM", "A.M.", "P.M.", "Q", "A", "OK", "ET", "EST", "EDT", "FACT SHEET"}
