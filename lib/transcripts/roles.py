@@ -13,7 +13,7 @@ the event and at who speaks after whom, and corrects what the label cannot tell:
   secretary giving the floor at a news conference;
 - in a call-in show, people who mostly talk to others than the principal and pass the floor are the
   broadcast's correspondents (`press`); callers stay `other`;
-- at a media forum, the participants who ask are journalists (`press`);
+- at a news conference or a media forum, the named people who ask the principal are journalists (`press`);
 - a named person answering journalists' questions is an `official`;
 - `is_question` comes from the text as well as the role.
 
@@ -201,14 +201,14 @@ def settle_roles(doc: Document) -> None:
             if s["f_pr"] <= 0.25 and s["dfol"] >= 1 and (s["q"] > 0 or s["dfol"] >= 2 or s["floor"]):
                 for t in s["turns"]:
                     guess(t, "press", "a correspondent of the broadcast (hands over to callers)")
-    # 4. media forums: participants who ask are journalists
-    if media and kind in ("forum", "meeting", None):
+    # 4. news conferences and media forums: the named people who ask the principal are journalists
+    if kind == "press conference" or media and kind in ("forum", "meeting", None):
         for who, s in stats.items():
             if who == principal or who in _ROLE_SPEAKERS or s["turns"][0].role != "other":
                 continue
-            if s["q"] > 0 or s["f_pr"] >= 0.5:
+            if (s["q"] > 0 or s["f_pr"] >= 0.5) and not s["answers"]:  # who answers journalists is no journalist
                 for t in s["turns"]:
-                    guess(t, "press", "a participant of a media forum who asks")
+                    guess(t, "press", "asks the principal at a news conference or media forum")
     # 5. a named person answering journalists is an official
     if press_event:
         for i, turn in enumerate(turns[1:], 1):
