@@ -11,7 +11,6 @@
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter, defaultdict
 from difflib import SequenceMatcher
@@ -28,7 +27,6 @@ NEAR_DUPLICATE = 0.98
 MIN_WORDS = 60
 _SHINGLE = 5
 _SKETCH = 24
-_WORD = re.compile(r"\w+")
 #: File names or titles that mark the better copy of two ("…_corrected.txt", "(updated)").
 _NEWER = re.compile(r"correct|updat|revis|amend|final|\bv(?:er)?\d", re.I)
 
@@ -66,6 +64,7 @@ def _kind(warning: str) -> str:
                       ("label-like", "label-like line read as text"), ("name variants", "speaker names joined"),
                       ("narration", "opening read as narration"), ("front matter", "front matter"),
                       ("no speaker labels", "no speaker labels"), ("decoded from", "encoding"),
+                      ("to match the other documents", "speaker renamed across documents"),
                       ("mojibake", "encoding")):
         if key in low:
             return name
@@ -88,11 +87,19 @@ def _speech(turns: pd.DataFrame) -> dict[str, str]:
             .groupby("doc_id", sort=False)}
 
 
-def _shingles(words: list[str]) -> set[int]:
-    if len(words) < _SHINGLE:
-        return {int.from_bytes(hashlib.blake2b(" ".join(words).encode(), digest_size=8).digest(), "big")}
-    return {int.from_bytes(hashlib.blake2b(" ".join(words[i:i + _SHINGLE]).encode(), digest_size=8).digest(), "big")
-            for i in range(len(words) - _SHINGLE + 1)}
+def _shingles(words: list[str]):
+    """The distinct hashes of a text's word 5-grams (a sorted NumPy array): each word hashed once, the
+    5-grams combined arithmetically (hashes are only compared within one run)."""
+    import numpy as np
+
+    ids = np.fromiter(map(hash, words), dtype=np.int64, count=len(words)).view(np.uint64)
+    if len(ids) < _SHINGLE:
+        return np.unique(ids)
+    with np.errstate(over="ignore"):
+        h = np.zeros(len(ids) - _SHINGLE + 1, dtype=np.uint64)
+        for k in range(_SHINGLE):
+            h = h * np.uint64(1_000_003) + ids[k:len(ids) - _SHINGLE + 1 + k]
+    return np.unique(h)
 
 
 def find_near_duplicates(documents: pd.DataFrame, turns: pd.DataFrame, *,
@@ -104,13 +111,15 @@ def find_near_duplicates(documents: pd.DataFrame, turns: pd.DataFrame, *,
     (difflib) and kept when at least `threshold` of its words match. Of two copies, the one whose file
     name or title says "corrected", "updated", "revised" is kept, else the first in the corpus.
     """
+    import numpy as np
+
     speech = _speech(turns)
-    words = {d: _WORD.findall(t.lower()) for d, t in speech.items()}
+    words = {d: t.lower().split() for d, t in speech.items()}
     docs = [d for d in documents.doc_id if len(words.get(d, ())) >= MIN_WORDS]
     shingles = {d: _shingles(words[d]) for d in docs}
     index: dict[int, list[str]] = defaultdict(list)
     for d in docs:
-        for h in sorted(shingles[d])[:_SKETCH]:
+        for h in shingles[d][:_SKETCH].tolist():  # sorted already: the smallest hashes are the sketch
             index[h].append(d)
     pairs: Counter = Counter()
     for ids in index.values():
@@ -125,9 +134,10 @@ def find_near_duplicates(documents: pd.DataFrame, turns: pd.DataFrame, *,
         if a in dropped or b in dropped or shared < _SKETCH // 4:
             continue
         sa, sb = shingles[a], shingles[b]
-        if len(sa & sb) / len(sa | sb) < 0.8:
+        common = len(np.intersect1d(sa, sb, assume_unique=True))
+        if common / (len(sa) + len(sb) - common) < 0.8:
             continue
-        ratio = SequenceMatcher(None, words[a], words[b], autojunk=False).ratio()
+        ratio = 1.0 if words[a] == words[b] else SequenceMatcher(None, words[a], words[b], autojunk=False).ratio()
         if ratio < threshold:
             continue
         keep, drop = (a, b) if order[a] < order[b] else (b, a)
