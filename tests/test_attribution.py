@@ -141,6 +141,20 @@ def test_telegram_posts_metadata_and_log(attribution):
     assert any("narration" in w for w in warning_list(r_doc.warnings))
 
 
+def test_reply_is_by_the_person_the_question_was_put_to(tmp_path):
+    # By hand: Lavrov opens, Wang Yi comments, a question to Wang Yi, a "Reply:" (Wang Yi's), a question to
+    # nobody, a "Reply:" (the principal's: no title here, so the official who speaks most, Lavrov).
+    path = tmp_path / "reply.txt"
+    path.write_text("Sergey Lavrov: Good afternoon. We held talks.\n\nWang Yi: We agree with this assessment.\n\n"
+                    "Question (to Wang Yi): Will China attend?\n\nReply: China supports any such conference.\n\n"
+                    "Question: And Russia?\n\nReply: We are not invited.\n", encoding="utf-8")
+    doc = read_document(path)
+    assert [(t.speaker, t.role) for t in doc.turns] == [
+        ("Sergey Lavrov", "official"), ("Wang Yi", "official"), ("Press", "press"), ("Wang Yi", "official"),
+        ("Press", "press"), ("Sergey Lavrov", "official")]
+    assert any("Wang Yi → official" in w for w in doc.warnings)
+
+
 # --- other ministries' plain text ------------------------------------------------------------------
 def test_one_off_outlet_labels_are_journalists(attribution):
     doc, turns = _doc(attribution, "china_mfa_press_conference")

@@ -163,7 +163,13 @@ def settle_roles(doc: Document) -> None:
         prev = turns[i - 1] if i else None
         if word in ("reply", "answer") and prev is not None and prev.role in ("press", "other") \
                 and "?" in _text(doc, prev):
-            continue  # an answer to a question: the reader gave it to the principal
+            # an answer to a question: the principal's (as the reader has it), or the one person it was put to
+            if prev.addressee and "; " not in prev.addressee and prev.addressee in {t.speaker for t in turns}:
+                guess(turn, "official", f"a “{turn.label}” to a question put to {prev.addressee}")
+                turn.speaker = prev.addressee
+            elif turn.speaker == "Answer" and principal:
+                turn.speaker = principal
+            continue
         if word in ("question", "q") and kind != "call-in show":
             continue  # a question is a journalist's, except from the callers of a call-in show
         role = "press" if press_event or media else "other"
@@ -218,6 +224,14 @@ def settle_roles(doc: Document) -> None:
                 for t in stats.get(turn.speaker, {"turns": [turn]})["turns"]:
                     if t.role == "other":
                         guess(t, "official", "answers journalists' questions")
+    # 6. one role per person in the event: a person's `other` turns take the role the rest of them has
+    for who, s in _speaker_stats(doc, principal).items():
+        kinds = Counter(t.role for t in s["turns"] if t.role not in ("other", "narration"))
+        if kinds and who not in _ROLE_SPEAKERS and any(t.role == "other" for t in s["turns"]):
+            role = kinds.most_common(1)[0][0]
+            for t in s["turns"]:
+                if t.role == "other":
+                    guess(t, role, "the role the same person has in the rest of the event")
     _set_questions(doc)
     if guesses:
         shown = [f"{who} → {role} ({why})" for (who, role), why in list(guesses.items())[:8]]
