@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .labels import GENERIC_WORDS, TITLE_WORDS, mentions_outlet, person_in
+from .labels import GENERIC_WORDS, mentions_outlet, person_in
 from .model import Document, Turn
 
 #: Kinds of event, from the words of the title or event type (first match wins).
@@ -291,11 +291,6 @@ def _set_questions(doc: Document) -> None:
             t.is_question = asks and nxt is not None and nxt.role == "official"
         else:
             t.is_question = False
-
-
-def official_words(name: str) -> bool:
-    """True when a name carries words of office ("Foreign Minister Sergey Lavrov")."""
-    return bool({w.lower().strip(".,") for w in name.split()} & TITLE_WORDS)
 
 
 def guess_table_roles(doc: Document) -> None:
