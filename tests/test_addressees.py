@@ -35,9 +35,16 @@ def test_addressee_becomes_the_speaker_who_answers(tmp_path, to):
 
 
 def test_addressee_who_does_not_speak_stays_as_written(tmp_path):
-    # "Mr Pompeo" names nobody who speaks here: no surname to match, the honorific form is kept.
+    # "Mr Smith" names nobody who speaks here and nobody in the registry: the honorific form is kept.
+    turns = _build(tmp_path, LAVROV_SPEAKS.format(to="to Mr Smith"), fmt="mid_text")
+    assert turns.addressee.iloc[1] == "Mr Smith"
+    assert qa_pairs(turns).status.tolist() == ["addressee's answer not in transcript"]
+
+
+def test_addressee_known_to_the_registry_by_surname(tmp_path):
+    # "Mr Pompeo" does not speak, but the shipped registry has one Pompeo: Michael Pompeo (issue 12).
     turns = _build(tmp_path, LAVROV_SPEAKS.format(to="to Mr Pompeo"), fmt="mid_text")
-    assert turns.addressee.iloc[1] == "Mr Pompeo"
+    assert turns.addressee.iloc[1] == "Michael Pompeo"
     assert qa_pairs(turns).status.tolist() == ["addressee's answer not in transcript"]
 
 
@@ -53,13 +60,15 @@ def test_registry_maps_an_addressee(tmp_path):
     ("Mr Lavrov", ["Sergey Lavrov", "Jen Psaki"], "Sergey Lavrov"),    # the one Lavrov of the event
     ("Ms. Psaki", ["Sergey Lavrov", "Jen Psaki"], "Jen Psaki"),
     ("Mr Smith", ["Anna Smith", "John Smith"], "Mr Smith"),            # two Smiths: ambiguous, as written
-    ("Sergei Lavrov", ["Sergey Lavrov"], "Sergei Lavrov"),             # full names never merged on likeness
-    ("Sergey Lavrov and Michael Pompeo", ["Sergey Lavrov"], "Sergey Lavrov and Michael Pompeo"),
+    ("Sergei Lavrov", ["Sergey Lavrov"], "Sergey Lavrov"),             # a transliteration variant
+    ("Sergei Novak", ["Sergey Nosov"], "Sergei Novak"),                # full names never merged on likeness
+    ("Sergey Lavrov and Michael Pompeo", ["Sergey Lavrov"], "Sergey Lavrov; Michael Pompeo"),  # two people
     ("both ministers", ["Sergey Lavrov"], "both ministers"),           # nobody by name
     ("  Michael   Pompeo ", [], "Michael Pompeo"),                     # spaces normalised only
 ])
 def test_addressee_name_cases(written, known, expected):
-    assert addressee_name(written, known) == expected
+    from transcripts.registry import addressees_of
+    assert addressees_of(written, known) == expected
 
 
 def test_counterpart_named_in_title_resolves_a_surname():

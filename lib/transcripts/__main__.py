@@ -32,10 +32,18 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                    help="a notebook parameter for every notebook that declares it, e.g. -p top_n 20 (value read as YAML)")
 
+    sp = sub.add_parser("speakers", help="speaker names: a draft registry of likely duplicates and guessed roles")
+    sp.add_argument("--suggest", metavar="CORPUS", required=True, help="folder of transcripts to read")
+    sp.add_argument("--out", default=None, help="where to write the draft CSV (default: outputs/speakers_suggested.csv)")
+    sp.add_argument("--speakers", default=None, help="your speaker registry CSV, applied as in `build`")
+
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
             return _build(args)
+        if args.command == "speakers":
+            from .quality import suggest_command
+            return suggest_command(args.suggest, out=args.out, speakers=args.speakers)
         from .workbook import run_workbook
         import yaml
         params = {name: yaml.safe_load(value) for name, value in args.param}
@@ -68,6 +76,8 @@ def _build(args: argparse.Namespace) -> int:
         print(f"coverage problem in {row.doc_id}: {row.problems}", file=sys.stderr)
     for dup, original in result.duplicates:
         print(f"skipped duplicate: {dup} has the same content as {original}", file=sys.stderr)
+    for dup, kept, share in result.near_duplicates:
+        print(f"skipped near-duplicate: {dup} repeats {kept} ({share:.1%} of the words the same)", file=sys.stderr)
     for warn in docs.dropna(subset=["warnings"]).itertuples():
         print(f"warning: {warn.doc_id}: {warn.warnings}", file=sys.stderr)
     for err in result.errors:

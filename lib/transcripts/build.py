@@ -26,6 +26,7 @@ from .errors import TranscriptError
 from .model import Document
 from .paths import PROCESSED_DIR, RAW_DIR, display_path, resolve
 from .percache import atomic_write
+from .quality import check_documents, join_warnings
 from .readers import MAX_BYTES, read_documents
 
 TABLES = ("documents", "turns", "sentences", "cleaning_log", "texts")
@@ -35,7 +36,7 @@ TEXT_DTYPE = "string[pyarrow]"
 CACHE_VERSION = 1
 #: Files in a corpus folder that are documentation, not transcripts.
 SKIP_NAMES = {"readme", "readme.md", "readme.txt", "license", "license.md", "license.txt", "index.csv",
-              ".gitkeep", ".ds_store", "notice", "notice.md"}
+              ".gitkeep", ".ds_store", "notice", "notice.md", "metadata.csv"}  # metadata.csv: read with its files
 
 
 @dataclass
@@ -45,6 +46,8 @@ class BuildResult:
     tables: dict[str, pd.DataFrame]
     errors: list[TranscriptError] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (skipped file, file it duplicates)
+    # (file left out, file kept, share of words the same): the same event twice (quality.drop_near_duplicates)
+    near_duplicates: list[tuple[str, str, float]] = field(default_factory=list)
     key: str | None = None  # hash of the corpus files' contents and the build settings
 
     @property
@@ -120,7 +123,7 @@ def document_rows(doc: Document) -> dict[str, list[dict]]:
                       place=doc.place, principal=doc.principal, counterpart=doc.counterpart,
                       source_url=doc.source_url, n_chars=len(text), n_turns=len(turns),
                       n_words=sum(t["n_words"] for t in turns), n_sentences=len(sentences),
-                      warnings="; ".join(doc.warnings) or None)]
+                      warnings=join_warnings(doc.warnings))]
     return dict(documents=documents, turns=turns, sentences=sentences, cleaning_log=log,
                 texts=[dict(doc_id=doc.doc_id, text=text)])
 
@@ -324,7 +327,8 @@ class _Assembler:
             docs["principal"] = [renamed.get((d, p), p) for d, p in zip(docs.doc_id, docs.principal)]
             turns["addressee"] = [renamed.get((d, a), a) for d, a in zip(turns.doc_id, turns.addressee)]
         tables["turns"] = turns
-        return BuildResult(tables, self.errors, self.duplicates)
+        tables, near = check_documents(tables, renamed if changed.any() else None)  # w12: near-duplicates, warnings
+        return BuildResult(tables, self.errors, self.duplicates, near_duplicates=near)
 
 
 def _affiliations(registry, speakers) -> dict[str, str | None]:
@@ -396,8 +400,8 @@ def _settings_key(fmt: str | None, max_bytes: int, registry_files: list[str]) ->
     h = hashlib.sha256(f"{fmt}|{max_bytes}|{CACHE_VERSION}".encode())
     sources = sorted((PACKAGE_DIR / "readers").glob("*.py")) + [PACKAGE_DIR / f"{m}.py" for m in
                                                               ("build", "clean", "segment", "labels", "registry",
-                                                               "model", "errors")]
-    sources += [RESOURCES_DIR / "abbreviations.txt", RESOURCES_DIR / "speakers.csv"]
+                                                               "model", "errors", "roles", "quality")]
+    sources += [RESOURCES_DIR / "abbreviations.txt", RESOURCES_DIR / "speakers.csv", RESOURCES_DIR / "outlets.txt"]
     for path in sources + [Path(p) for p in registry_files]:
         try:
             h.update(path.read_bytes())
@@ -460,7 +464,8 @@ def _load_corpus_cache(cache: Path, key: str) -> BuildResult | None:
     except Exception:  # noqa: BLE001 - a damaged cache entry is just a miss
         return None
     errors = [TranscriptError(p, m, hint=h, line=ln) for p, m, h, ln in info["errors"]]
-    return BuildResult(tables, errors, [tuple(d) for d in info["duplicates"]])
+    return BuildResult(tables, errors, [tuple(d) for d in info["duplicates"]],
+                       near_duplicates=[tuple(d) for d in info.get("near_duplicates", [])])
 
 
 def _save_corpus_cache(cache: Path, key: str, result: BuildResult) -> None:
@@ -471,7 +476,7 @@ def _save_corpus_cache(cache: Path, key: str, result: BuildResult) -> None:
         _write_table(df, tmp / f"{name}.arrow")
     (tmp / "result.json").write_text(json.dumps({
         "errors": [(e.path, e.message, e.hint, e.line) for e in result.errors],
-        "duplicates": result.duplicates}), encoding="utf-8")
+        "duplicates": result.duplicates, "near_duplicates": result.near_duplicates}), encoding="utf-8")
     if folder.exists():
         import shutil
         shutil.rmtree(tmp, ignore_errors=True)

@@ -12,6 +12,7 @@ from .model import Document, LogEntry
 
 _WHITESPACE = re.compile(r"\s+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+_ZERO_WIDTH_ALL = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad\u180e]")
 _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 
 
@@ -77,7 +78,9 @@ def fill_gaps(doc: Document) -> None:
 
 
 def _gap(text: str, start: int, end: int) -> LogEntry:
-    reason = "blank" if not text[start:end].strip() else "unattributed text"
+    """A gap of whitespace (or of invisible characters: zero-width spaces, byte-order marks, direction
+    marks) is "blank"; anything else is "unattributed text"."""
+    reason = "blank" if not _ZERO_WIDTH_ALL.sub("", text[start:end]).strip() else "unattributed text"
     return LogEntry(start, end, reason)
 
 

@@ -174,7 +174,8 @@ def qa_pairs(turns: pd.DataFrame) -> pd.DataFrame:
     before the next question. A question addressed to someone whose answer is not in the transcript
     (in the sample, questions to Michael Pompeo, whose words the Russian transcript leaves out) is
     never given that person's answer: `answered_by` is whoever actually speaks next, and
-    `status` says "addressee's answer not in transcript".
+    `status` says "addressee's answer not in transcript". A question to several people (`addressee`
+    "Vladimir Putin; Recep Tayyip Erdogan") is answered by the addressee when any of them speaks next.
 
     Returns:
         doc_id, question_turn, asker, addressee, question_words, question_text, answer_turn (Int64,
@@ -195,7 +196,7 @@ def qa_pairs(turns: pd.DataFrame) -> pd.DataFrame:
                 answered = pd.NA
                 status = "answered" if answer else "no answer in transcript"
             else:
-                answered = by == addressee
+                answered = by in addressee.split("; ")  # several addressees: any of them answering counts
                 status = ("answered by addressee" if answered
                           else "addressee's answer not in transcript")
             rows.append(dict(doc_id=doc_id, question_turn=q["turn_index"], asker=q["speaker"],

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .quality import warning_list
+
 
 def preview(text: str, n: int = 90) -> str:
     """The first `n` characters of a text, on one line.
@@ -61,4 +63,5 @@ def build_metrics(tables: dict[str, pd.DataFrame], cov: pd.DataFrame) -> dict:
         "top_speakers": {s: {"n_turns": int(r.n_turns), "n_words": int(r.n_words)}
                          for s, r in totals.sort_values("n_words", ascending=False).head(10).iterrows()},
         "log_reasons": sorted(tables["cleaning_log"].reason.unique().tolist()),
+        "n_warnings": int(sum(len(warning_list(v)) for v in tables["documents"].warnings)),
     }

@@ -301,7 +301,10 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
     failed = [r for r in runs if r.status == "failed"]
     if not notebooks:
         _say(f"No numbered notebooks in {_rel(resolve(notebooks_dir))}; wrote the tables and an empty index.")
-    _say(f"Report: {_rel(index)}  ({len(runs) - len(failed)} of {len(runs)} notebook(s) ran, {seconds:.1f} s)")
+    from .quality import count_warnings  # w12: the documents' warnings, counted on the last line
+    n_warn = count_warnings(processed_dir)
+    warned = f", {n_warn} warning(s) in documents.warnings" if n_warn is not None else ""
+    _say(f"Report: {_rel(index)}  ({len(runs) - len(failed)} of {len(runs)} notebook(s) ran, {seconds:.1f} s{warned})")
     for r in failed:
         _say(f"error: {r.error}", err=True)
     for err in unreadable:

@@ -15,8 +15,11 @@ from types import ModuleType
 from ..clean import fill_gaps, id_slug
 from ..errors import TranscriptError, line_of
 from ..model import Document
+from ..labels import speaker_key_text
 from ..registry import Registry, harmonise, load_registry
+from ..roles import guess_table_roles, settle_roles
 from . import kremlin_html, mid_text, turns_table, whitehouse_md
+from .metadata import apply_sidecar, date_in_name, sidecar_row
 
 #: Formats in the order they are tried; later issues add theirs here.
 READERS: dict[str, ModuleType] = {mid_text.NAME: mid_text, whitehouse_md.NAME: whitehouse_md,
@@ -261,9 +264,13 @@ def doc_id_for(path: Path) -> str:
 
 
 def detect_format(text: str, path: Path) -> str:
-    """The most likely format of `text`, from its content and its file extension."""
+    """The most likely format of `text`, from its content and its file extension.
+
+    A `.csv`, `.tsv`, `.jsonl` or `.ndjson` file is always a table of turns (a table with other columns
+    gets that reader's clear error, never a reading as plain text).
+    """
     if path.suffix.lower() in turns_table.EXTENSIONS:
-        return turns_table.NAME  # a table is never read as plain text: wrong columns are an error naming them
+        return turns_table.NAME
     best, best_score = None, 0.0
     for name, reader in READERS.items():
         score = reader.sniff(text) + (0.2 if path.suffix.lower() in reader.EXTENSIONS else 0.0)
@@ -315,14 +322,45 @@ def read_documents(path: str | Path, *, fmt: str | None = None, doc_id: str | No
     if not hasattr(reader, "parse_many"):
         reader.parse(doc)
     registry = registry if registry is not None else load_registry()
+    sidecar = sidecar_row(path)
     for d in docs:
         d.warnings[:0] = notes
         fill_gaps(d)
-        harmonise(d)
-        registry.apply(d)
+        attribute(d, registry, sidecar=sidecar, path=path)
     return docs
 
 
-__all__ = ["READERS", "MAX_BYTES", "decode", "decode_text", "detect_format", "doc_id_for", "read_document",
+def attribute(doc: Document, registry: Registry, *, sidecar: dict | None = None, path: str | Path | None = None) -> None:
+    """Who speaks, in what role, about which event: the steps after a reader, in order.
+
+    Speaker names cleaned of invisible characters; the `metadata.csv` row's fields (title, date, event
+    type, ... win over what the reader found); typo and transliteration variants joined and one role
+    per person (`registry.harmonise`); the speaker registry (canonical names, each person's usual
+    role); roles settled by what people do in this event (`roles.settle_roles`, which says what it
+    guessed); the `metadata.csv` roles (they win); the date from the file name when nothing else gave
+    one (with a warning).
+    """
+    for turn in doc.turns:
+        turn.speaker = speaker_key_text(turn.speaker) or turn.speaker
+    if doc.principal:
+        doc.principal = speaker_key_text(doc.principal)
+    if sidecar:
+        apply_sidecar(doc, sidecar, roles=False)
+    harmonise(doc)
+    if doc.format == turns_table.NAME:
+        guess_table_roles(doc)
+    registry.apply(doc)
+    settle_roles(doc)
+    if sidecar:
+        apply_sidecar(doc, sidecar, roles=True)
+    if doc.event_date is None and path is not None and (from_name := date_in_name(path)):
+        doc.event_date = from_name
+        doc.warnings.append(f"event date {from_name} taken from the file name")
+    unknown = sum(t.speaker == "Unknown speaker" for t in doc.turns)
+    if unknown and not any("unknown speaker" in w.lower() for w in doc.warnings):
+        doc.warnings.append(f"{unknown} turn(s) by “Unknown speaker”")
+
+
+__all__ = ["READERS", "MAX_BYTES", "attribute", "decode", "decode_text", "detect_format", "doc_id_for", "read_document",
            "read_documents", "repair_mojibake",
            "supported_formats", "line_of"]

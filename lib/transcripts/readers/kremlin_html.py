@@ -26,9 +26,11 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from ..labels import ROLE_LABELS, TITLE_WORDS, paren_parts, person_in
 from ..errors import TranscriptError
+from ..labels import (ROLE_LABELS, TITLE_WORDS, is_name_like, is_outlet, is_single_name, paren_parts, person_in,
+                      skip_symbols, speaker_key_text)
 from ..model import Document, LogEntry, Turn
+from ..roles import label_role
 
 NAME = "kremlin_html"
 EXTENSIONS = (".html", ".htm", ".xhtml")
@@ -49,7 +51,9 @@ _OFFICE = {"president", "minister", "governor", "head", "chairman", "chair", "di
            "ambassador", "mayor", "deputy", "commissioner", "presidential", "prime", "spokesman", "spokesperson",
            "aide", "press"}
 _PRESS_LABELS = {"response": "press", "remark": "press", "reply": "press", "voice": "press",
-                 "remark from the audience": "press", "question from the audience": "press"}
+                 "remark from the audience": "press", "question from the audience": "press",
+                 "voice from the audience": "press", "comment": "press", "speaker": "other", "announcer": "other",
+                 "participant": "other", "audience": "other"}
 
 
 def sniff(text: str) -> float:
@@ -218,10 +222,24 @@ def parse(doc: Document) -> None:
     has_body = any(b.region == "body" for b in blocks)
     body_p = [i for i, b in enumerate(blocks) if _is_speech_block(b, has_body)]
     labels = {i: _label(blocks[i]) for i in body_p}
+    # A bold one-word name ("Zakharova:") is a label when it recurs: a one-off bold "Note:" is not.
+    singles = {i: _label(blocks[i], single_word=True) for i in body_p if labels[i] is None}
+    recurring = {}
+    for lab in singles.values():
+        if lab:
+            recurring[lab.name] = recurring.get(lab.name, 0) + 1
+    labels.update({i: lab for i, lab in singles.items() if lab and recurring[lab.name] >= 2})
     known = {lab.name for lab in labels.values() if lab and not lab.role_word and _bare_name(lab.name)}
     if doc.principal is None:
         lead = " ".join(b.text for b in blocks if "read__lead" in b.classes)
-        doc.principal = _principal(doc, [lab for lab in labels.values() if lab], lead, known)
+        sizes: dict[str, int] = {}  # characters spoken under each named label, up to the next label
+        who = None
+        for i in body_p:
+            if labels[i] is not None:
+                who = None if labels[i].role_word else _name_of(labels[i].name, known)
+            if who:
+                sizes[who] = sizes.get(who, 0) + len(blocks[i].text)
+        doc.principal = _principal(doc, [lab for lab in labels.values() if lab], lead, known, sizes)
     any_label = any(labels.values())
     first_label = min((i for i, lab in labels.items() if lab), default=None)
     # With no labels at all, a page whose text never says "I" or "we" is a news item: all narration.
@@ -327,15 +345,18 @@ class HtmlLabel:
     speech_start: int  # where the speech starts in the block's text
 
 
-_LABEL_NAME = re.compile(r"^(?P<name>[^()]*?)\s*(?:\((?P<paren>[^()]*)\))?\s*$")
+_LABEL_NAME = re.compile(r"^(?P<name>(?:[^()]|\([^()]*\))*?)\s*(?:\((?P<paren>[^()]*)\))?\s*$")
 
 
-def _label(b: Block) -> HtmlLabel | None:
-    """The speaker label opening a paragraph: bold text (maybe a link, maybe an italic note) and a colon."""
+def _label(b: Block, *, single_word: bool = False) -> HtmlLabel | None:
+    """The speaker label opening a paragraph: bold text (maybe a link, maybe an italic note) and a colon.
+    Emoji, symbols and invisible characters before it are skipped; with `single_word`, a bold one-word
+    name counts too (callers accept it only when it recurs)."""
     text = b.text
     start = 0
     if sep := _SEPARATOR.match(text):
         start = sep.end()
+    start = skip_symbols(text, start)
     colon = text.find(":", start, start + 260)
     if colon < 0:
         return None
@@ -350,13 +371,15 @@ def _label(b: Block) -> HtmlLabel | None:
             return None
     if not (any_strong or b.flags(colon) & STRONG):
         return None
-    m = _LABEL_NAME.match(" ".join(head.split()))
+    m = _LABEL_NAME.match(speaker_key_text(head))
     if not m or not any(ch.isalpha() for ch in m.group("name")):
         return None
     name = m.group("name").strip(" .,;-–—")
     low = name.lower()
     role_word = ROLE_LABELS.get(low) or _PRESS_LABELS.get(low)
-    if role_word is None and not _person_like(name):
+    if role_word is None and is_outlet(name):
+        role_word = "press"
+    if role_word is None and not _person_like(name) and not (single_word and is_single_name(name)):
         return None
     addressee, stage_note = paren_parts(m.group("paren"))
     speech = colon + 1
@@ -366,10 +389,15 @@ def _label(b: Block) -> HtmlLabel | None:
 
 
 def _person_like(name: str) -> bool:
-    """A label naming a person, maybe after an office ("Research Director of ..., moderator Fyodor Lukyanov")."""
-    if any(ch.isdigit() for ch in name) or len(name) > 220:
+    """A label naming a person, maybe after an office ("Research Director of ..., moderator Fyodor Lukyanov",
+    "Commander of the 58th Army ... Anatoly Khrulyov") or with a trailing note ("Alisa Shmelyova, engineer")."""
+    if len(name) > 220:
         return False
-    who = person_in(name)
+    if "," in name and _bare_name(name.split(",")[0].strip()):
+        return True
+    if any(ch.isdigit() for ch in name):
+        return is_name_like(name)
+    who = person_in(re.sub(r"\([^()]*\)", " ", name))
     return bool(who) and (len(who.split()) >= 2 or name.split()[-1][:1].isupper() and len(name.split()) >= 2)
 
 
@@ -382,12 +410,16 @@ def _speaker(lab: HtmlLabel, doc: Document, known: set[str] = frozenset()) -> tu
         role = lab.role_word if lab.role_word in ("press", "moderator", "other") else "official"
         if lab.name.lower() in ("interpreter", "translator"):
             speaker = "Interpreter"
+        elif lab.role_word == "press" and is_outlet(lab.name):
+            speaker = lab.name
+        elif lab.role_word == "other" and lab.name.lower() in ("speaker", "announcer"):
+            speaker = "Announcer"
         return speaker, role
     speaker = _name_of(lab.name, known)
-    low = lab.name.lower()
-    if re.search(r"\b(moderator|presenter|host|anchor)\b", low):
-        return speaker, "moderator"
-    if speaker == doc.principal or set(re.findall(r"[a-z]+", low)) & _OFFICE:
+    by_label = label_role(re.sub(r"\s*\([^()]*\)", "", lab.name))
+    if by_label in ("moderator", "press"):
+        return speaker, by_label
+    if speaker == doc.principal or by_label == "official":
         return speaker, "official"
     if doc.title and speaker in doc.title:
         return speaker, "official"
@@ -445,12 +477,20 @@ def _shout(name: str) -> str:
     return name.title() if name.isupper() else name
 
 
-def _principal(doc: Document, labels: list[HtmlLabel], lead: str = "", known: set[str] = frozenset()) -> str | None:
+def _principal(doc: Document, labels: list[HtmlLabel], lead: str = "", known: set[str] = frozenset(),
+               sizes: dict[str, int] | None = None) -> str | None:
     """The event's main speaker: the President of Russia when labelled so, else the person the title or
-    the lead names first, else the most frequent labelled speaker."""
+    the lead names first, else the labelled speaker who says most (`sizes`), or is labelled most often."""
     named = [lab for lab in labels if not lab.role_word]
     for lab in named:
         if re.match(r"president of russia\b", lab.name.lower()):
+            return _name_of(lab.name, known)
+    # an interviewer or a moderator named in the lead is not the event's principal
+    journalists = {_name_of(lab.name, known) for lab in named if label_role(lab.name) in ("press", "moderator")}
+    named = [lab for lab in named if _name_of(lab.name, known) not in journalists]
+    sizes = {k: v for k, v in (sizes or {}).items() if k not in journalists}
+    for lab in named:
+        if False:
             return _name_of(lab.name, known)
     speakers = {_name_of(lab.name, known) for lab in named}
     for text in (doc.title or "", lead):
@@ -460,6 +500,8 @@ def _principal(doc: Document, labels: list[HtmlLabel], lead: str = "", known: se
     if doc.title and (m := re.match(r"(?P<who>[A-Z][\w’'-]+(?: [A-Z][\w’'-]+){1,2})(?:’s|'s| met| answered| held| "
                                     r"took| spoke| visited| gave| made| had| chaired| attended)", doc.title)):
         return m.group("who")
+    if sizes:
+        return max(sizes, key=sizes.get)
     counts: dict[str, int] = {}
     for lab in named:
         who = _name_of(lab.name, known)

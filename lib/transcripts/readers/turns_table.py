@@ -702,10 +702,7 @@ def _role(row: Row, speaker: str, path: str) -> str:
         if role not in ROLES:
             raise TranscriptError(path, f"unknown role {role!r}", line=row.line, hint=f"Roles: {', '.join(ROLES)}")
         return role
-    word = ROLE_LABELS.get(speaker.lower())
-    if word in ("press", "moderator", "other"):
-        return word
-    return "narration" if speaker.lower() == "narration" else "official"
+    return None  # no role given: guessed from the name and the turns (roles.guess_table_roles), with a warning
 
 
 def _speaker(speaker: str, role: str) -> str:

@@ -30,23 +30,24 @@ import re
 from datetime import date, datetime
 from functools import lru_cache
 
-from ..labels import person_in
+from ..labels import INVISIBLE, LINE_BREAKS, person_in
 from ..model import Document, LogEntry, Turn
+from .metadata import FRONT, read_front_matter
 
 NAME = "whitehouse_md"
 EXTENSIONS = (".md", ".markdown")
 
-_FRONT = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(?P<yaml>.*?)(?:\r?\n)---[ \t]*(?=\r?\n|\Z)", re.S)
-_SP = r"[ \t\u00a0]"
+_FRONT = FRONT
+_SP = rf"[ \t\u00a0{INVISIBLE}]"  # spaces, and invisible characters that must not hide a label
 _TIME = rf"\d{{1,2}}:\d{{2}}{_SP}*[AaPp]\.?{_SP}*[Mm]\.?(?:{_SP}*[A-Z]{{2,4}})?"
 _TIME_LINE = re.compile(rf"^{_SP}*\**{_TIME}\**{_SP}*$")
 _END_LINE = re.compile(rf"^{_SP}*\**END\**\.?{_SP}*(?:{_TIME})?{_SP}*$")
 _STAGE = re.compile(rf"^{_SP}*[*_]*\((?P<inner>[^()]*(?:\([^()]*\)[^()]*)*)\)[*_.]*{_SP}*$")
 #: An upper-case speaker label at the start of a line, maybe after a time stamp ("5:19 P.M. EDT MODERATOR:").
 _CAPS_LABEL = re.compile(
-    rf"^(?P<lead>{_SP}*(?:(?P<time>{_TIME}){_SP}+)?)(?P<label>[A-Z][A-Z\u00c0-\u00de.,'’\-]*(?:{_SP}{{1,2}}[A-Z\u00c0-\u00de.,'’\-]+){{0,7}})"
-    rf"{_SP}*:(?:{_SP}+|(?=\r?\n|$))", re.M)
-_Q_LABEL = re.compile(rf"^(?P<lead>{_SP}*)(?P<label>Q)(?::{_SP}*|(?P<nbsp>{_SP}*\u00a0{_SP}*)|{_SP}+)(?=\S)", re.M)
+    rf"(?P<lead>{_SP}*(?:(?P<time>{_TIME}){_SP}+)?)(?P<label>[A-Z][A-Z\u00c0-\u00de.,'’\-]*(?:{_SP}{{1,2}}[A-Z\u00c0-\u00de.,'’\-]+){{0,7}})"
+    rf"{_SP}*:(?:{_SP}+|(?=[\r\n\u2028\u2029]|$))", re.M)
+_Q_LABEL = re.compile(rf"(?P<lead>{_SP}*)(?P<label>Q)(?::{_SP}*|(?P<nbsp>{_SP}*\u00a0{_SP}*)|{_SP}+)(?=\S)", re.M)
 #: Upper-case words before a colon that are not speakers.
 NOT_SPEAKERS = {"END", "NOTE", "NOTES", "UPDATE", "CORRECTION", "EMBARGOED", "EDITOR'S NOTE", "EDITOR’S NOTE",
                 "PS", "P.S.", "AM", "PM", "A.M.", "P.M.", "Q", "A", "OK", "ET", "EST", "EDT", "FACT SHEET"}
@@ -56,7 +57,17 @@ ROLE_LABELS = {
     "INTERPRETER": ("Interpreter", "other"), "TRANSLATOR": ("Interpreter", "other"),
     "AUDIENCE MEMBER": ("Audience member", "other"), "PARTICIPANT": ("Participant", "other"),
     "PHOTOJOURNALIST": ("Press", "press"), "REPORTER": ("Press", "press"), "JOURNALIST": ("Press", "press"),
-    "QUESTION": ("Press", "press"),
+    "QUESTION": ("Press", "press"), "AIDE": ("Aide", "moderator"), "WHITE HOUSE AIDE": ("Aide", "moderator"),
+    "STAFF": ("Aide", "moderator"), "PRESS AIDE": ("Aide", "moderator"), "PRESS STAFF": ("Aide", "moderator"),
+}
+#: Who held an office from a date on: "THE PRESIDENT" in a briefing of 2022 is Joe Biden.
+OFFICE_HOLDERS = {
+    "The President": (("2009-01-20", "Barack Obama"), ("2017-01-20", "Donald Trump"), ("2021-01-20", "Joe Biden"),
+                      ("2025-01-20", "Donald Trump")),
+    "The Vice President": (("2009-01-20", "Joe Biden"), ("2017-01-20", "Mike Pence"), ("2021-01-20", "Kamala Harris"),
+                           ("2025-01-20", "JD Vance")),
+    "The First Lady": (("2009-01-20", "Michelle Obama"), ("2017-01-20", "Melania Trump"), ("2021-01-20", "Jill Biden"),
+                       ("2025-01-20", "Melania Trump")),
 }
 HONORIFICS = {"MS.": "Ms.", "MR.": "Mr.", "MRS.": "Mrs.", "DR.": "Dr.", "MS": "Ms.", "MR": "Mr.", "DR": "Dr.",
               "MISS": "Miss"}
@@ -65,14 +76,21 @@ _HEADER_MAX = 160  # a short paragraph before the first label is a venue/date li
 
 
 def sniff(text: str) -> float:
-    """Front matter with a title, or upper-case `NAME:` labels and `Q` lines.
+    """Front matter with a title over upper-case `NAME:` labels or `Q` lines (or a White House source),
+    or such labels alone. Front matter over `Name: text` labels is plain text (`mid_text`).
 
-    >>> sniff("---\\ntitle: Press Briefing\\n---\\nMS. PSAKI:  Hi.\\n")
-    0.95
+    >>> sniff("---\\ntitle: Press Briefing\\n---\\nMS. PSAKI:  Hi.\\n"), sniff("---\\ntitle: Briefing\\n---\\nAnna Li: Hi.\\n")
+    (0.95, 0.1)
     """
     head = text[:4000]
-    if _FRONT.match(head) and re.search(r"^title:", head, re.M):
-        return 0.95
+    front = _FRONT.match(text[:70000])
+    if front and re.search(r"^title:", front.group("yaml"), re.M):
+        if "whitehouse" in front.group("yaml") or re.search(r"^(?:published|modified)_time:", front.group("yaml"), re.M):
+            return 0.95  # the archive's own front matter
+        lines = text[front.end():front.end() + 200_000].splitlines()
+        caps = sum(1 for ln in lines if (m := _CAPS_LABEL.match(ln)) and _label_ok(m))
+        qs = sum(1 for ln in lines if ln.startswith("Q\u00a0"))
+        return 0.95 if caps + qs >= 1 else 0.1
     caps = sum(1 for ln in head.splitlines() if _CAPS_LABEL.match(ln) and _label_ok(_CAPS_LABEL.match(ln)))
     qs = sum(1 for ln in head.splitlines() if ln.startswith("Q\u00a0"))
     return 0.6 if caps >= 2 and qs else (0.3 if caps >= 3 else 0.0)
@@ -104,6 +122,7 @@ def parse(doc: Document) -> None:
         prev_blank = False
         prev_end_char = line.rstrip(" \t\u00a0*_")[-1:]
     state.finish()
+    _office_holders(doc)
     _settle_principal_and_place(doc)
     if not has_labels and doc.turns:
         doc.warnings.append(f"no speaker labels found: all text is one turn by {doc.turns[0].speaker}")
@@ -120,6 +139,22 @@ def _settle_principal_and_place(doc: Document) -> None:
         if venue is not None:
             last = doc.text[venue.char_start:venue.char_end].splitlines()[-1]
             doc.place = " ".join(markdown_to_text(last).replace("*", "").split()) or None
+
+
+def _office_holders(doc: Document) -> None:
+    """"The President" (label `THE PRESIDENT`) becomes who held the office on the briefing's date."""
+    if not doc.event_date:
+        return
+    names = {}
+    for office, terms in OFFICE_HOLDERS.items():
+        held = [who for since, who in terms if since <= doc.event_date]
+        if held and doc.event_date >= terms[0][0]:
+            names[office] = held[-1]
+    for turn in doc.turns:
+        if turn.speaker in names:
+            turn.speaker = names[turn.speaker]
+    if doc.principal in names:
+        doc.principal = names[doc.principal]
 
 
 def markdown_to_text(piece: str) -> str:
@@ -141,19 +176,8 @@ def markdown_to_text(piece: str) -> str:
 # -- front matter ----------------------------------------------------------------------------------
 
 def _front_matter(doc: Document) -> int:
-    """Read and log the YAML front matter; return where the body starts."""
-    m = _FRONT.match(doc.text)
-    if not m:
-        return 0
-    doc.log.append(LogEntry(0, m.end(), "front matter (YAML)"))
-    try:
-        import yaml
-        meta = yaml.safe_load(m.group("yaml")) or {}
-    except Exception as exc:  # noqa: BLE001 - any YAML problem: keep the text, report it
-        doc.warnings.append(f"front matter is not valid YAML ({type(exc).__name__}); metadata not read")
-        return m.end()
-    if not isinstance(meta, dict):
-        return m.end()
+    """Read and log the YAML front matter (bounded, no aliases: `readers.metadata`); return where the body starts."""
+    end, meta = read_front_matter(doc)
     if meta.get("title"):
         doc.title = " ".join(str(meta["title"]).replace("\u2060", "").split())
         _title_facts(doc)
@@ -161,7 +185,7 @@ def _front_matter(doc: Document) -> int:
     doc.published_at = _iso_datetime(meta.get("published_time") or meta.get("published"))
     if meta.get("source_url"):
         doc.source_url = str(meta["source_url"]).strip()
-    return m.end()
+    return end
 
 
 def _title_facts(doc: Document) -> None:
@@ -197,19 +221,23 @@ def _iso_datetime(value: object) -> str | None:
 
 # -- lines and labels ------------------------------------------------------------------------------
 
+_BREAK = re.compile(rf"\r\n|[\n{LINE_BREAKS}]")
+
+
 def _lines(text: str, pos: int) -> list[tuple[int, int]]:
-    """(start, end) of every line after `pos`, without the line break."""
+    """(start, end) of every line after `pos`, without the line break (`\\n`, `\\r\\n`, a lone `\\r`, U+2028).
+
+    >>> t = "a\\r\\nb\\rc\\u2028d\\n\\ne\\n"
+    >>> [t[a:b] for a, b in _lines(t, 0)]
+    ['a', 'b', 'c', 'd', '', 'e']
+    """
     out = []
     start = pos
-    while start <= len(text):
-        nl = text.find("\n", start)
-        end = len(text) if nl < 0 else nl
-        stop = end - 1 if end > start and text[end - 1] == "\r" else end
-        if stop > start or nl >= 0:
-            out.append((start, stop))
-        if nl < 0:
-            break
-        start = nl + 1
+    for m in _BREAK.finditer(text, pos):
+        out.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        out.append((start, len(text)))
     return out
 
 
@@ -308,6 +336,7 @@ class _State:
         self.log_reason = ""
         self.pending: list[LogEntry] = []  # log entries after the current turn's last piece
         self.seen_label = False
+        self.after_end = False  # an END line was read and no label since: what follows is no one's speech
 
     def paragraph_break(self) -> None:
         self._close()
@@ -317,6 +346,7 @@ class _State:
         self._close()
         self._flush_pending()
         self.seen_label = True
+        self.after_end = False
         if time:
             self.doc.log.append(LogEntry(line_start, label_start, "time stamp"))
             self.doc.log.append(LogEntry(label_start, speech_start, "speaker label"))
@@ -336,6 +366,9 @@ class _State:
         end = a + len(line.rstrip())
         if _END_LINE.match(line):
             self.kind, self.log_reason = "log", "END line"
+            self.after_end = self.seen_label
+        elif self.after_end:
+            self.kind, self.log_reason = "log", "text after the END line (no speaker label)"
         elif _TIME_LINE.match(line):
             self.kind, self.log_reason = "log", "time stamp"
         elif _STAGE.match(line):
@@ -348,6 +381,10 @@ class _State:
 
     def extend_paragraph(self, a: int, b: int) -> None:
         self.para[1] = a + len(self.doc.text[a:b].rstrip())
+        if self.after_end:  # "END" and lines under it: the record of the event is over
+            if self.log_reason == "END line":
+                self.log_reason = "END line and the text after it (no speaker label)"
+            return
         if self.kind == "log":  # a time stamp or stage direction followed by text: it is speech after all
             self.kind = "piece" if self.seen_label else "header"
 
@@ -396,6 +433,6 @@ class _State:
 
 def _line_end(text: str, i: int) -> int:
     """End of the line holding `i`, trailing spaces excluded."""
-    nl = text.find("\n", i)
-    end = len(text) if nl < 0 else nl
+    nl = _BREAK.search(text, i)
+    end = len(text) if nl is None else nl.start()
     return i + len(text[i:end].rstrip())
