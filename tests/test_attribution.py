@@ -340,6 +340,11 @@ def test_name_variants_within_an_event_are_joined_and_reported():
     assert any(w.startswith("speaker name variants joined") for w in doc.warnings)
 
 
+def test_names_with_a_leading_dot_or_no_letters_leave_the_variants_alone():
+    # found by the property test of tests/test_bad_input.py: ".speaker" has no initial to compare
+    assert variant_map({".speaker": 1, "Vladimir Putin": 3, ". .": 1}) == {}
+
+
 def test_registry_surname_for_honorific_and_office(tmp_path):
     path = tmp_path / "b.md"
     path.write_text('---\ntitle: "Press Gaggle Aboard Air Force One"\ndate: 2023-06-01\n---\n'

@@ -401,6 +401,8 @@ def variant_map(counts: dict[str, int]) -> dict[str, str]:
         if len(parts) < 2:
             continue
         first, last = parts[0].rstrip("."), parts[-1]
+        if not first:  # a name starting with a dot (".speaker"): no initial to match
+            continue
         cands = [c for c in full.get((first[0].lower(), _translit(last)), []) if c != n and rename.get(c, c) != n]
         if len(first) == 1 or len(parts) == 2:  # "A. Voronin"; "Adnan Amin" vs "Adnan Z. Amin"
             fits = [c for c in cands if len(first) == 1 and c.split()[0][0].lower() == first.lower()
