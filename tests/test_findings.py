@@ -73,7 +73,7 @@ def test_corpus_span_roles_and_warnings(tmp_path):
     processed.mkdir()
     pd.DataFrame({"doc_id": ["a", "b", "c"], "title": ["Briefing A", "Briefing B", None],
                   "event_date": pd.to_datetime(["2021-03-02", "2024-12-19", None]),
-                  "warnings": ["speaker guessed from the title: MS. PSAKI → Jen Psaki; no date", None, "no date"]}
+                  "warnings": ["speaker guessed from the title: MS. PSAKI → Jen Psaki | no date", None, "no date"]}
                  ).to_parquet(processed / "documents.parquet")
     card = notebook_card("01_load_and_clean", {"n_documents": 3, "n_turns": 1200, "n_words": 45000,
                                                "n_questions": 300, "coverage_min": 1.0,

@@ -413,7 +413,7 @@ def _short(text: Any, n: int = 120) -> str:
 # ---------------------------------------------------------------- warnings
 
 def run_warnings(processed_dir: Path | None, *, limit: int = MAX_WARNINGS) -> tuple[list[tuple[str, str]], int]:
-    """The build's warnings (`documents.warnings`, "; "-separated per event), as (event, warning) pairs
+    """The build's warnings (`documents.warnings`, see `transcripts.quality.warning_list`), as (event, warning) pairs
     (at most `limit`) and their total count; nothing when the column is absent or empty."""
     docs = read_table(processed_dir, "documents", ["doc_id", "event_date", "title", "warnings"])
     if docs is None or "warnings" not in docs or docs.warnings.isna().all():
@@ -421,7 +421,7 @@ def run_warnings(processed_dir: Path | None, *, limit: int = MAX_WARNINGS) -> tu
     from .speakers import event_labels
     labels = event_labels(docs.assign(event_date=pd.to_datetime(docs.get("event_date"), errors="coerce"),
                                       title=docs.get("title")))
-    pairs = [(labels.get(d, d), w.strip()) for d, ws in zip(docs.doc_id, docs.warnings)
-             if isinstance(ws, str) for w in ws.split("; ") if w.strip()]
+    from .quality import warning_list
+    pairs = [(labels.get(d, d), w) for d, ws in zip(docs.doc_id, docs.warnings) for w in warning_list(ws)]
     return pairs[:limit], len(pairs)
 
