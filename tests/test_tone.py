@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import WHITEHOUSE_DIR, needs_whitehouse
-from transcripts.tone import compound
+from transcripts.analysis.speakers.vader import compound
 
 
 @pytest.fixture(scope="module")
