@@ -1,4 +1,5 @@
-"""transcripts.tone.compound gives exactly VADER's own compound score (vaderSentiment's polarity_scores)."""
+"""`compound` (`transcripts.analysis.speakers.vader`, also importable as `transcripts.tone.compound`) gives
+exactly VADER's own compound score (vaderSentiment's polarity_scores)."""
 from __future__ import annotations
 
 import pytest
