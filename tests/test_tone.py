@@ -1,4 +1,5 @@
-"""transcripts.tone.compound gives exactly VADER's own compound score (vaderSentiment's polarity_scores)."""
+"""`compound` (`transcripts.analysis.speakers.vader`, also importable as `transcripts.tone.compound`) gives
+exactly VADER's own compound score (vaderSentiment's polarity_scores)."""
 from __future__ import annotations
 
 import pytest
@@ -7,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import WHITEHOUSE_DIR, needs_whitehouse
-from transcripts.tone import compound
+from transcripts.analysis.speakers.vader import compound
 
 
 @pytest.fixture(scope="module")

@@ -563,7 +563,7 @@ class Corpus:
         """
         from .analysis.collocations import collocations
         from .analysis.terms import load_stopwords
-        from .speakers import terms
+        from .analysis.speakers.tokens import terms
 
         tokens = (terms(t) for t in self._sentence_texts())
         return collocations(tokens, n=n, min_count=min_count, stopwords=load_stopwords(stopwords), measure=measure,
@@ -588,7 +588,8 @@ class Corpus:
         [['Sergey Lavrov', 169, 19.8, 43.5], ['Press', 17, 18.6, 48.3]]
         """
         from .analysis.readability import flesch_kincaid_grade, flesch_reading_ease, sentence_counts
-        from .speakers import mattr, terms
+        from .analysis.speakers.diversity import mattr
+        from .analysis.speakers.tokens import terms
 
         keys = [by] if isinstance(by, str) else list(by)
         bad = [k for k in keys if k not in ("speaker", "role", "doc_id")]
@@ -636,7 +637,7 @@ class Corpus:
         >>> T.load("data/raw").speaker_stats()[["speaker", "n_turns", "n_words"]].values.tolist()
         [['Sergey Lavrov', 9, 3370], ['Press', 8, 319]]
         """
-        from .speakers import speaker_stats
+        from .analysis.speakers.floor import speaker_stats
 
         cols = ["doc_id", "turn_index", "speaker", "role", "addressee", "n_words", "n_sentences", "is_question"]
         return speaker_stats(self.table("turns", cols), per_event=per_event)
@@ -649,12 +650,13 @@ class Corpus:
         >>> T.load("data/raw").topics(summary=True).topic.iloc[0]  # the topic of most sentences
         'arms_control'
         """
-        from . import topics as tp
+        from .analysis.topics.lexicon import load_lexicon
+        from .analysis.topics.tagging import tag_sentences, topic_summary
 
-        lex = tp.load_lexicon(lexicon) if isinstance(lexicon, (str, Path)) else lexicon
+        lex = load_lexicon(lexicon) if isinstance(lexicon, (str, Path)) else lexicon
         sentences = self.table("sentences", ["doc_id", "turn_index", "sentence_index", "text", "n_words"])
-        tags = tp.tag_sentences(sentences, lex)
-        return tp.topic_summary(tags, sentences, lex) if summary else tags
+        tags = tag_sentences(sentences, lex)
+        return topic_summary(tags, sentences, lex) if summary else tags
 
     def claims(self, rules: str | Path | Any = None) -> pd.DataFrame:
         """Claims in the subset's sentences (`claims.extract_claims`, kept per document in the build's

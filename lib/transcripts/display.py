@@ -198,7 +198,7 @@ def _event_names(events: Any) -> dict[str, str] | None:
     if events is None:
         return None
     if isinstance(events, pd.DataFrame):
-        from .speakers import event_labels
+        from .analysis.speakers.floor import event_labels
         return event_labels(events)
     return dict(events)
 

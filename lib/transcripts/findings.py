@@ -418,7 +418,7 @@ def run_warnings(processed_dir: Path | None, *, limit: int = MAX_WARNINGS) -> tu
     docs = read_table(processed_dir, "documents", ["doc_id", "event_date", "title", "warnings"])
     if docs is None or "warnings" not in docs or docs.warnings.isna().all():
         return [], 0
-    from .speakers import event_labels
+    from .analysis.speakers.floor import event_labels
     labels = event_labels(docs.assign(event_date=pd.to_datetime(docs.get("event_date"), errors="coerce"),
                                       title=docs.get("title")))
     from .quality import warning_list

@@ -7,4 +7,11 @@ plain Python values or DataFrames, so they can be tested (and reused) without a 
 - `collocations` NLTK's bigram and trigram collocation finders and association measures
 - `readability`  a syllable counter, Flesch reading ease, Flesch–Kincaid grade, TTR and MATTR
 - `exports`      quanteda's texts + docvars pair and ConvoKit's corpus
+
+The workbook's own analyses (notebooks 02 and 03) live one per module in two subpackages, re-exported
+by the facades `transcripts.speakers` and `transcripts.topics`:
+
+- `speakers/`    `floor`, `qa`, `mentions`, `diversity`, `markers`, `tone` (and `vader`), `distinctive`,
+                 `profile`, and `tokens` (the terms every one of them counts)
+- `topics/`      `lexicon`, `tagging`, `flow`, `timeline`, `themes`
 """

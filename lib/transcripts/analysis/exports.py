@@ -62,7 +62,7 @@ def quanteda_frames(turns: pd.DataFrame, documents: pd.DataFrame, *, unit: str =
 
 def document_dates(documents: pd.DataFrame) -> pd.Series:
     """Each document's date: the event date, else the day it was published (as `topics.document_dates`)."""
-    from ..topics import document_dates as dates
+    from .topics.timeline import document_dates as dates
     return dates(documents)
 
 
@@ -79,7 +79,7 @@ def reply_targets(turns: pd.DataFrame, *, reply_to: str = "previous") -> list[in
     >>> reply_targets(t), reply_targets(t, reply_to="question")
     ([None, 0, 1, 2], [None, 0, 0, 0])
     """
-    from ..speakers import answers_after
+    from .speakers.qa import answers_after
 
     if reply_to not in REPLY_TO:
         raise TranscriptError(None, f"unknown reply_to {reply_to!r}", hint=f"Use one of: {', '.join(REPLY_TO)}")

@@ -93,7 +93,7 @@ def keyness_table(target: dict[int, Counter], reference: dict[int, Counter], *, 
     """
     from scipy.stats import chi2 as chi2_dist
 
-    from ..speakers import log_odds
+    from .speakers.distinctive import log_odds
 
     if sort not in SORTS:
         raise TranscriptError(None, f"cannot sort keyness by {sort!r}", hint=f"Use one of: {', '.join(SORTS)}")

@@ -35,7 +35,7 @@ def load_stopwords(spec: bool | str | Path | Iterable[str] | None) -> frozenset[
     if spec is None or spec is False:
         return frozenset()
     if spec is True or (isinstance(spec, str) and spec == DEFAULT):
-        from ..topics import stop_words
+        from .topics.themes import stop_words
         words: Iterable[str] = stop_words()
     elif isinstance(spec, (str, Path)):
         from ..paths import resolve
@@ -90,7 +90,7 @@ def count_ngrams(sentences: Iterable[str], sizes: Sequence[int],
     >>> count_ngrams(["We agree.", "We do not agree."], [1, 2])[2]
     Counter({'we agree': 1, 'we do': 1, 'do not': 1, 'not agree': 1})
     """
-    from ..speakers import terms
+    from .speakers.tokens import terms
 
     counts = {n: Counter() for n in sizes}
     for text in sentences:

@@ -1,0 +1,90 @@
+"""Theme discovery: TF-IDF + NMF themes (fixed random state) with top terms, example sentences and
+their overlap with the lexicon, so an analyst can see what the lexicon lacks.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ...paths import RESOURCES_DIR
+from .lexicon import Lexicon, default_lexicon
+
+STOPWORDS_FILE = RESOURCES_DIR / "topic_stopwords.txt"
+
+
+def stop_words() -> list[str]:
+    """scikit-learn's English stop words plus the shipped transcript fillers (`resources/topic_stopwords.txt`)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    extra = {ln.strip().lower() for ln in STOPWORDS_FILE.read_text(encoding="utf-8").splitlines()
+             if ln.strip() and not ln.lstrip().startswith("#")}
+    return sorted(set(ENGLISH_STOP_WORDS) | extra)
+
+
+def discover_themes(sentences: pd.DataFrame, sentence_topics: pd.DataFrame, *, n_themes: int = 8,
+                    n_terms: int = 10, n_examples: int = 3, max_sentences: int = 20_000, min_words: int = 6,
+                    min_df: int = 2, max_df: float = 0.5, random_state: int = 0, lexicon: Lexicon | None = None
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Themes found by TF-IDF + NMF over sentences, to show what the lexicon lacks.
+
+    Sentences of at least `min_words` words are used (a fixed-seed sample of `max_sentences` when
+    there are more). Words are letters only; stop words are scikit-learn's English list plus the
+    shipped `resources/topic_stopwords.txt`; words in fewer than `min_df` sentences or in more than
+    a `max_df` share of them are left out. NMF starts from NNDSVD, so results are deterministic.
+    Each theme gets its top terms, example sentences (the highest-weighted), and its overlap with
+    the lexicon: the share of its top sentences that carry each lexicon topic.
+
+    Returns:
+        (themes, examples): themes has theme, top_terms, n_sentences (sentences whose strongest
+        theme it is; sentences with none of the kept words belong to no theme), best_topic, best_overlap, lexicon_overlap ("topic share; ..."), is_new (the
+        lexicon covers under a quarter of its top sentences); examples has theme, rank, doc_id,
+        turn_index, sentence_index, weight, topics, text.
+    """
+    from sklearn.decomposition import NMF
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    lexicon = lexicon or default_lexicon()
+    pool = (sentences[sentences.n_words >= min_words].sort_values(["doc_id", "turn_index", "sentence_index"])
+            .reset_index(drop=True))  # the index is now event order, so the sample below keeps it
+    if len(pool) > max_sentences:
+        pool = pool.sample(n=max_sentences, random_state=random_state).sort_index().reset_index(drop=True)
+    theme_cols = ["theme", "top_terms", "n_sentences", "best_topic", "best_overlap", "lexicon_overlap", "is_new"]
+    example_cols = ["theme", "rank", "doc_id", "turn_index", "sentence_index", "weight", "topics", "text"]
+    if len(pool) < max(n_themes, 2) * 2:
+        return pd.DataFrame(columns=theme_cols), pd.DataFrame(columns=example_cols)
+    vec = TfidfVectorizer(stop_words=stop_words(), min_df=min(min_df, len(pool)), max_df=max_df, sublinear_tf=True,
+                          token_pattern=r"(?u)\b[^\W\d_]{2,}\b")  # words of letters only
+    try:
+        X = vec.fit_transform(pool.text.str.replace("’", "'", regex=False))
+    except ValueError:  # no terms left after stop words and min_df
+        return pd.DataFrame(columns=theme_cols), pd.DataFrame(columns=example_cols)
+    k = min(n_themes, X.shape[1], X.shape[0])
+    model = NMF(n_components=k, init="nndsvd", random_state=random_state, max_iter=400)
+    W = model.fit_transform(X)
+    vocab = np.asarray(vec.get_feature_names_out())
+    tags = sentence_topics.groupby(["doc_id", "turn_index", "sentence_index"]).topic.agg(lambda s: "; ".join(sorted(s)))
+    pool_topics = [tags.get((d, t, s), "") for d, t, s in zip(pool.doc_id, pool.turn_index, pool.sentence_index)]
+    strongest = np.where(W.max(axis=1) > 0, W.argmax(axis=1), -1)  # no kept word: no theme
+    n_top = max(n_examples, min(50, len(pool) // k))
+    themes, examples = [], []
+    for j in range(k):
+        order = np.argsort(-model.components_[j], kind="stable")[:n_terms]
+        terms = [vocab[i] for i in order if model.components_[j][i] > 0]
+        top = [i for i in np.argsort(-W[:, j], kind="stable")[:n_top] if W[i, j] > 0]
+        counts: dict[str, int] = {}
+        for i in top:
+            for t in filter(None, pool_topics[i].split("; ")):
+                counts[t] = counts.get(t, 0) + 1
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        share = {t: c / len(top) for t, c in ranked} if top else {}
+        best, best_share = (ranked[0][0], share[ranked[0][0]]) if ranked else (None, 0.0)
+        themes.append(dict(theme=j + 1, top_terms=", ".join(terms), n_sentences=int((strongest == j).sum()),
+                           best_topic=best, best_overlap=best_share,
+                           lexicon_overlap="; ".join(f"{t} {share[t]:.0%}" for t, _ in ranked[:3]),
+                           is_new=best_share < 0.25))
+        for rank, i in enumerate(top[:n_examples], start=1):
+            r = pool.iloc[i]
+            examples.append(dict(theme=j + 1, rank=rank, doc_id=r.doc_id, turn_index=int(r.turn_index),
+                                 sentence_index=int(r.sentence_index), weight=float(W[i, j]), topics=pool_topics[i],
+                                 text=r.text))
+    return pd.DataFrame(themes, columns=theme_cols), pd.DataFrame(examples, columns=example_cols)
