@@ -36,8 +36,13 @@ def small(small_processed):
 
 
 @pytest.fixture(scope="session")
-def sample(sample_processed):
-    return T.load(sample_processed)
+def sample(sample_processed, tmp_path_factory):
+    """The sample's tables in a folder of this module's own: the Corpus's verbs write their analysis cache
+    beside the tables, and the session's shared folder must stay as other tests expect it."""
+    import shutil
+    own = tmp_path_factory.mktemp("corpus_sample") / "processed"
+    shutil.copytree(sample_processed, own)
+    return T.load(own)
 
 
 def expected(tables, *, doc_ids=None, event_types=None, date_from=None, date_to=None, speakers=None, roles=None):
