@@ -28,6 +28,8 @@ from .paths import RESOURCES_DIR, resolve
 from .quantities import parse_quantities
 
 CLAIM_TYPES = ("numeric", "factual", "position", "proposal", "commitment", "denial", "accusation", "agreement")
+# what a hand label may name: the claim types and `procedural` (the conduct of the event, not a claim)
+LABEL_TYPES = CLAIM_TYPES + ("procedural",)
 RULES_FILE = RESOURCES_DIR / "claim_rules.yaml"
 LEDGER_TYPES = ("proposal", "commitment", "denial")
 
@@ -390,7 +392,8 @@ def checkworthiness(features: dict[str, bool], rules: Rules | None = None) -> tu
     return round(score, 2), "; ".join(f"{name} {w:+.2f}" for name, w in parts)
 
 
-def speaker_side(speaker: str | None, role: str | None, fmt: str | None, rules: Rules | None = None) -> str:
+def speaker_side(speaker: str | None, role: str | None, fmt: str | None, rules: Rules | None = None, *,
+                 affiliation: str | None = None, label: str | None = None, title: str | None = None) -> str:
     """The side "we" refers to for a speaker: from the name patterns, else (officials) from the format.
 
     >>> speaker_side("Sergey Lavrov", "official", "mid_text"), speaker_side("Press", "press", "mid_text")
@@ -495,6 +498,14 @@ def _document_claims(sents: pd.DataFrame, rules_path: str, rules_source: str) ->
                              checkworthiness=score, checkworthiness_features=feats, event_date=s.event_date,
                              title=s.title))
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+
+
+def side_table(tables: dict[str, pd.DataFrame], rules: Rules | None = None) -> pd.DataFrame:
+    """The side "we" refers to for every turn: doc_id, turn_index, side."""
+    rules = rules or load_rules()
+    turns = tables["turns"].merge(tables["documents"][["doc_id", "format"]], on="doc_id", how="left")
+    sides = [speaker_side(sp, ro, fm, rules) for sp, ro, fm in zip(turns.speaker, turns.role, turns.format)]
+    return pd.DataFrame(dict(doc_id=turns.doc_id, turn_index=turns.turn_index, side=sides))
 
 
 def sentence_frame(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
