@@ -59,6 +59,13 @@ def labelling_sheet(tables: dict[str, pd.DataFrame], *, n: int = 300, corpus: st
     rules = rules or load_rules()
     rng = np.random.default_rng(seed)
     sents = sentence_frame(tables)
+    extra_doc = [c for c in ("source_path",) if c in tables["documents"]]
+    extra_turn = [c for c in ("label", "affiliation") if c in tables["turns"]]
+    if extra_doc:
+        sents = sents.merge(tables["documents"][["doc_id", *extra_doc]], on="doc_id", how="left")
+    if extra_turn:
+        sents = sents.merge(tables["turns"][["doc_id", "turn_index", *extra_turn]], on=["doc_id", "turn_index"],
+                            how="left")
     if exclude is not None and len(exclude):
         key = ["doc_id", "turn_index", "sentence_index"]
         drop = sents[key].merge(exclude[key].drop_duplicates(), on=key, how="left", indicator=True)._merge == "both"
