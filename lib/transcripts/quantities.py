@@ -71,7 +71,7 @@ _URL_RE = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
 _QUANT_RE = re.compile(
     rf"""(?P<qual>\b(?:{_QUAL})\s+(?:an?\s+)?)?
         (?P<cur>US\$|\$|€|£|¥|₽)?\s?
-        (?P<num>{_NUM}|(?<!-)\b(?:{_WORDNUM})\b(?!-))
+        (?P<num>{_NUM}|(?<!-)\b(?:{_WORDNUM})\b(?!-)|\b(?:a|one)(?=\s+(?:trillion|billion|million|thousand)\b))
         (?:\s*(?:-|–|—|to)\s*(?P<cur2>US\$|\$|€|£)?(?P<num2>{_NUM}))?
         (?:\s*(?P<scale>{_SCALE})\b)?
         (?:\s*(?P<unit>%|per\s?cent\b|percentage\s+points?\b|percent\b|{_DUR}\b|dollars?\b|euros?\b|pounds\b|
@@ -79,6 +79,31 @@ _QUANT_RE = re.compile(
     re.VERBOSE | re.IGNORECASE)
 _BETWEEN_RE = re.compile(rf"\bbetween\s+(?P<num>{_NUM})\s+and\s+(?P<num2>{_NUM})\s*(?P<unit>%|per\s?cent|percent|{_DUR})?",
                          re.IGNORECASE)
+_VAGUE = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "millions": 2e6, "billions": 2e9,
+          "trillions": 2e12, "tens of thousands": 2e4, "hundreds of thousands": 2e5, "tens of millions": 2e7,
+          "hundreds of millions": 2e8, "tens of billions": 2e10, "hundreds of billions": 2e11}
+_VAGUE_RE = re.compile(r"\b(?P<n>(?:(?:tens|hundreds)\s+of\s+)?(?:dozens|scores|hundreds|thousands|millions|billions|"
+                       r"trillions))\s+of\s+(?:(?:the|our|these|those|their|new|more)\s+)?(?P<noun>[a-z][a-z\-]+)", re.I)
+_FRACTIONS = {"a third": 100 / 3, "one third": 100 / 3, "two thirds": 200 / 3, "a quarter": 25.0,
+              "one quarter": 25.0, "three quarters": 75.0, "half": 50.0, "one half": 50.0,
+              "a fifth": 20.0, "one fifth": 20.0, "a tenth": 10.0, "one tenth": 10.0}
+_FRACTION_RE = re.compile(r"\b(?:(?P<qual>about|nearly|almost|more\s+than|over|roughly|around|some|at\s+least|"
+                          r"less\s+than|under|well\s+over|just\s+over)\s+)?(?P<f>a\s+third|one\s+third|two[\s-]thirds|"
+                          r"a\s+quarter|one\s+quarter|three[\s-]quarters|(?<!a\s)half|one\s+half|a\s+fifth|one\s+fifth|"
+                          r"a\s+tenth|one\s+tenth)\s+of\b", re.I)
+# a duration that only places something in time ("two years ago", "in the next three months",
+# "over the past four years", "100 days from January 20th") is a time reference, not a quantity
+_TIME_BEFORE = re.compile(r"(?:\b(?:in|within|after|before|during|by|over|for)\s+(?:the\s+|a\s+)?(?:(?:past|last|next|first|"
+                          r"coming|previous|following|recent|final|latter)\s+)?|\b(?:the|past|last|next|first|coming|"
+                          r"previous|following|recent|final)\s+|\bin\s+)(?:(?:about|around|some|approximately|roughly|"
+                          r"another|nearly|almost|just)\s+)?(?:\d+\s*(?:,|or|to|-)\s*)?$", re.I)
+_TIME_AFTER = re.compile(r"^\s*(?:ago|later|earlier|from\s+now|from\b|before\b|after\b|old\b|prior\b|since\b|"
+                         r"hence|back\b|into\b)", re.I)
+_FOR_DURATION = re.compile(r"\bfor\s+(?:(?:about|around|some|approximately|roughly|nearly|almost|over|more\s+than|"
+                           r"at\s+least|up\s+to)\s+)?$", re.I)
+# "100 percent focused": an idiom, not a figure
+_IDIOM_AFTER = re.compile(r"^\s*(?:focused|committed|sure|certain|confident|behind|clear|right|correct|wrong|on\s+board|"
+                          r"supportive|honest|true|aligned|convinced|accurate|responsible|agree)\b", re.I)
 _RATIO_RE = re.compile(r"\b(?P<n>several|many|a few|two|three|four|five|ten|\d+(?:\.\d+)?)\s+times\s+"
                        r"(?P<dir>more|less|fewer|lower|higher|bigger|smaller|larger|greater)\b"
                        r"|\b(?P<w>twice|half)\s+as\s+(?:much|many|large|high|big)\b", re.IGNORECASE)
@@ -143,7 +168,9 @@ _LETTERS_RE = re.compile(r"[a-z]+")
 # whole words: number words, and the words of ratios ("several times", "twice as", "half as")
 _NUMBER_HINTS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
                            "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-                           "hundred", "dozen", "times", "twice", "half"})
+                           "hundred", "dozen", "times", "twice", "half", "thousand", "million", "billion", "trillion",
+                           "dozens", "scores", "hundreds", "thousands", "millions", "billions", "trillions", "third",
+                           "thirds", "quarter", "quarters", "fifth", "tenth"})
 _HINT_ORDER = tuple(sorted(_NUMBER_HINTS))
 
 
@@ -225,6 +252,24 @@ def _parse_cached(text: str) -> tuple[Quantity, ...]:
         kind, nunit, factor = _unit_kind(unit, "")
         add(Quantity(kind, m.group(0), m.start(), m.end(), value=(lo + hi) / 2, value_low=lo, value_high=hi,
                      unit=nunit, normalized_value=(lo + hi) / 2 * factor, normalized_unit=_norm_unit(kind, nunit)))
+    for m in _VAGUE_RE.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        n = re.sub(r"\s+", " ", m.group("n").lower())
+        noun = m.group("noun").lower()
+        low = float(_VAGUE[n])
+        kind, nunit = ("money", CURRENCY_WORDS[noun]) if noun in CURRENCY_WORDS else ("count", noun)
+        add(Quantity(kind, text[m.start():m.end("n")], m.start(), m.end("n"), value=low, value_low=low,
+                     value_high=low * 5 - 1, unit=nunit, normalized_value=low, normalized_unit=_norm_unit(kind, nunit),
+                     qualifier="at least"))
+    for m in _FRACTION_RE.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        value = _FRACTIONS[re.sub(r"[\s-]+", " ", m.group("f").lower())]
+        qual = QUALIFIERS.get(re.sub(r"\s+", " ", (m.group("qual") or "").lower()), "")
+        end = m.end("f")
+        add(Quantity("percent", text[m.start():end], m.start(), end, value=round(value, 2), unit="%",
+                     normalized_value=round(value, 2), normalized_unit="%", qualifier=qual))
     for m in _QUANT_RE.finditer(text):
         start = m.start("qual") if m.group("qual") else m.start("cur") if m.group("cur") else m.start("num")
         end = m.end()
@@ -233,10 +278,29 @@ def _parse_cached(text: str) -> tuple[Quantity, ...]:
         q = _from_match(text, m, start, end)
         if q is not None:
             add(q)
+    for q in found:
+        if q.kind == "duration" and _is_time_reference(text, q):
+            q.kind, q.unit, q.normalized_value, q.normalized_unit = "date", "time reference", None, ""
     found = _carry_units(text, found)
     for q in found:
         q.text = " ".join(q.text.split())
     return tuple(sorted(found, key=lambda q: q.start))
+
+
+def _is_time_reference(text: str, q: "Quantity") -> bool:
+    """A duration that places something in time rather than measures it.
+
+    >>> [(q.kind, q.unit) for q in parse_quantities("That happened over 75 years ago.")]
+    [('date', 'time reference')]
+    >>> [(q.kind, q.unit) for q in parse_quantities("Citizens wait for 300 days.")]
+    [('duration', 'days')]
+    """
+    before = text[max(0, q.start - 45):q.start]
+    if _TIME_AFTER.match(text[q.end:q.end + 12]):
+        return True
+    if _FOR_DURATION.search(before):  # "wait for 300 days", "for 70 years": a measured span
+        return False
+    return bool(_TIME_BEFORE.search(before))
 
 
 def _unit_kind(unit: str, cur: str) -> tuple[str, str, float]:
@@ -271,8 +335,11 @@ def _from_match(text: str, m: re.Match, start: int, end: int) -> Quantity | None
         return Quantity("date", text[m.start("num"):end], m.start("num"), end, value=_number(num), unit="year")
     if scale and len(scale) == 1 and not cur and not unit:  # a lone "m"/"b"/"k" after a plain number is not a scale
         scale, end = "", m.end("num")
-    if is_word and not (unit or scale or cur):
-        return None  # "two countries", "one another": number words count only with a unit or a scale
+    if unit.lower().replace(" ", "") in {"%", "percent", "percent"} and _IDIOM_AFTER.match(text[end:end + 20]):
+        return None  # "100 percent focused"
+    if is_word and not (unit or scale or cur) and not (m.group("qual") and _NOUN_RE.match(text[end:end + 40])
+                                                      and num.lower() not in {"a", "one"}):
+        return None  # "two countries", "one another": number words count only with a unit, a scale or a qualifier
     if is_word and unit.lower().startswith("per") and num.lower() == "a":
         return None
     kind, nunit, factor = _unit_kind(unit, cur)
