@@ -471,6 +471,16 @@ def extract_claims(tables: dict[str, pd.DataFrame], rules: Rules | None = None, 
     return df.sort_values(["doc_id", "turn_index", "sentence_index", "claim_type"], kind="stable").reset_index(drop=True)
 
 
+def score_sentences(tables: dict[str, pd.DataFrame], *, claims: pd.DataFrame | None = None, rules: Rules | None = None,
+                    cache_dir: str | Path | None = None, workers: int | None = None,
+                    progress: bool = False) -> pd.DataFrame:
+    """The check-worthiness of every sentence: DataFrame[doc_id, turn_index, sentence_index, checkworthiness],
+    one row per sentence, scores in [0, 1] from the trained ranker (see `transcripts.checkworthiness`)."""
+    from .checkworthiness import score_sentences as _score
+
+    return _score(tables, claims=claims, rules=rules, cache_dir=cache_dir, workers=workers, progress=progress)
+
+
 def substantive(claims: pd.DataFrame) -> pd.DataFrame:
     """The claims without the procedural sentences (what the headline counts and the ledger use)."""
     return claims[claims.claim_type.astype(str) != "procedural"]
@@ -478,6 +488,8 @@ def substantive(claims: pd.DataFrame) -> pd.DataFrame:
 
 def _document_claims(sents: pd.DataFrame, rules_path: str, rules_source: str) -> pd.DataFrame:
     """The claims of one document's sentences (`sentence_frame` rows with `side`); run in worker processes."""
+    from .checkworthiness import score_frame
+
     rules = compile_rules(rules_path, rules_source)
     rows = []
     typed = []
@@ -490,7 +502,9 @@ def _document_claims(sents: pd.DataFrame, rules_path: str, rules_source: str) ->
         typed.append((s, text, side, hits))
     if not typed:
         return pd.DataFrame(columns=CLAIM_COLUMNS)
-    scores = [float("nan")] * len(typed)  # the trained ranker fills this in (transcripts.checkworthiness)
+    scores = score_frame(pd.DataFrame(dict(text=[t for _, t, _, _ in typed], role=[str(s.role) for s, *_ in typed],
+                                           types=[";".join(sorted({h.claim_type for h in hits}))
+                                                  for *_, hits in typed])), rules=rules)
     for (s, text, side, hits), score in zip(typed, scores):
         parties = mentions(text, rules, side)
         hedges, boosters = markers(text, rules)
@@ -505,7 +519,7 @@ def _document_claims(sents: pd.DataFrame, rules_path: str, rules_source: str) ->
                              cue_end=h.end, actor=actor, actor_mention=mention, actor_side=a_side, target=target,
                              hedges="; ".join(hedges), boosters="; ".join(boosters),
                              certainty=certainty(hedges, boosters), has_quantity=has_quantity,
-                             checkworthiness=round(float(score), 4), event_date=s.event_date, title=s.title))
+                             checkworthiness=round(float(score), 6), event_date=s.event_date, title=s.title))
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
 
 
