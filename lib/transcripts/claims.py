@@ -155,7 +155,7 @@ def clause_span(text: str, pos: int) -> tuple[int, int]:
 
     >>> t = "Trade grew, but we think it will fall."
     >>> t[slice(*clause_span(t, 20))]
-    ' but we think it will fall.'
+    'but we think it will fall.'
     """
     start, end = 0, len(text)
     for m in _CLAUSE_BREAK.finditer(text):
@@ -643,7 +643,10 @@ def numeric_checks(tables: dict[str, pd.DataFrame], quantities: pd.DataFrame | N
                    cache_dir: str | Path | None = None) -> pd.DataFrame:
     """All numeric consistency checks, one row each (quantities.CHECK_COLUMNS):
 
-    - `change`: a stated percentage change recomputed from the two amounts it refers to;
+    - `change`: a stated percentage change recomputed from the two amounts it refers to, in any order
+      ("from A to B, an increase of Z %", "grew by Z %, from A to B", "Z % (in 2011 the figure was A)") or
+      from an increment ("an increase of X, which is Z %");
+    - `multiple`: "doubled", "tripled", "halved" ("almost doubled from A to B") recomputed as B / A;
     - `difference`: the same difference stated twice in an event must point the same way;
     - `restatement`: what reads as the same quantity stated with different values.
 
@@ -667,7 +670,7 @@ def numeric_checks(tables: dict[str, pd.DataFrame], quantities: pd.DataFrame | N
 def _numeric_checks(sents: pd.DataFrame, quantities: pd.DataFrame, rules: Rules, tolerance: float,
                     restatement_threshold: float) -> pd.DataFrame:
     """The checks of `numeric_checks` on a `sentence_frame`."""
-    from .quantities import change_checks, comparison_checks, restatement_checks
+    from .quantities import change_checks, comparison_checks, multiple_checks, restatement_checks
 
     if "side" not in sents:
         sents = sents.assign(side="")
@@ -680,7 +683,7 @@ def _numeric_checks(sents: pd.DataFrame, quantities: pd.DataFrame, rules: Rules,
             return None
         return subj[0].side, comp[0].side
 
-    parts = [change_checks(sents, tolerance=tolerance), comparison_checks(sents, side_of),
+    parts = [change_checks(sents, tolerance=tolerance), multiple_checks(sents), comparison_checks(sents, side_of),
              restatement_checks(quantities, threshold=restatement_threshold)]
     parts = [p for p in parts if len(p)]
     from .quantities import CHECK_COLUMNS
