@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from transcripts import TranscriptError, build_corpus
 from transcripts.clean import normalize_text
@@ -383,3 +385,19 @@ def test_lowest_recall_type(n_labelled, expected):
     scores = pd.DataFrame(dict(claim_type=["numeric", "factual", "denial"], n_labelled=n_labelled,
                                recall=[0.5, 0.4, 0.1]))
     assert lowest_recall_type(scores) == expected
+
+
+_NUMBER_WORDS = ["a", "one", "two", "about", "nearly", "more", "than", "dozens", "hundreds", "tens", "thousands", "of",
+                 "millions", "billion", "third", "thirds", "half", "quarter", "percent", "%", "$", "5", "1,000", "years",
+                 "ago", "in", "the", "next", "doubled", "from", "to", "people", "dollars", "times", "(", ")"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_NUMBER_WORDS), min_size=1, max_size=10))
+def test_number_words_never_break_the_parser(words):
+    # any mix of number words, scales, fractions and vague amounts parses (no exception), and every
+    # quantity's span points into the text
+    text = " ".join(words)
+    for q in parse_quantities(text):
+        assert 0 <= q.start < q.end <= len(text)
+        assert q.kind in {"money", "percent", "count", "duration", "ratio", "date"}

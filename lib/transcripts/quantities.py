@@ -79,9 +79,9 @@ _QUANT_RE = re.compile(
     re.VERBOSE | re.IGNORECASE)
 _BETWEEN_RE = re.compile(rf"\bbetween\s+(?P<num>{_NUM})\s+and\s+(?P<num2>{_NUM})\s*(?P<unit>%|per\s?cent|percent|{_DUR})?",
                          re.IGNORECASE)
-_VAGUE = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "millions": 2e6, "billions": 2e9,
-          "trillions": 2e12, "tens of thousands": 2e4, "hundreds of thousands": 2e5, "tens of millions": 2e7,
-          "hundreds of millions": 2e8, "tens of billions": 2e10, "hundreds of billions": 2e11}
+# vague amounts: "dozens of", "hundreds of thousands of" read as their lower bound (two of the unit)
+_VAGUE_UNITS = {"dozens": 12, "scores": 20, "tens": 10, "hundreds": 100, "thousands": 1e3, "millions": 1e6,
+                "billions": 1e9, "trillions": 1e12}
 _VAGUE_RE = re.compile(r"\b(?P<n>(?:(?:tens|hundreds)\s+of\s+)?(?:dozens|scores|hundreds|thousands|millions|billions|"
                        r"trillions))\s+of\s+(?:(?:the|our|these|those|their|new|more)\s+)?(?P<noun>[a-z][a-z\-]+)", re.I)
 _FRACTIONS = {"a third": 100 / 3, "one third": 100 / 3, "two thirds": 200 / 3, "a quarter": 25.0,
@@ -257,7 +257,7 @@ def _parse_cached(text: str) -> tuple[Quantity, ...]:
             continue
         n = re.sub(r"\s+", " ", m.group("n").lower())
         noun = m.group("noun").lower()
-        low = float(_VAGUE[n])
+        low = 2.0 * float(np.prod([_VAGUE_UNITS[w] for w in n.split() if w != "of"]))
         kind, nunit = ("money", CURRENCY_WORDS[noun]) if noun in CURRENCY_WORDS else ("count", noun)
         add(Quantity(kind, text[m.start():m.end("n")], m.start(), m.end("n"), value=low, value_low=low,
                      value_high=low * 5 - 1, unit=nunit, normalized_value=low, normalized_unit=_norm_unit(kind, nunit),

@@ -300,3 +300,62 @@ def errors(sheet: pd.DataFrame, predicted: list[set[str]], claim_type: str) -> p
         out.append(dict(sheet_id=getattr(r, "sheet_id", ""), error=kind, speaker=getattr(r, "speaker", ""),
                         labelled=";".join(sorted(g)), predicted=";".join(sorted(p)), text=r.text))
     return pd.DataFrame(out, columns=["sheet_id", "error", "speaker", "labelled", "predicted", "text"])
+
+
+# --------------------------------------------------------------------------- the development set and numeric phrasings
+
+DEVSET = "tests/fixtures/claim_devset.csv"
+PHRASINGS = "tests/fixtures/numeric_phrasings.csv"
+
+
+def devset_scores(sheet: pd.DataFrame, rules=None) -> pd.DataFrame:
+    """`score_sheet` of each split of a labelled sheet that has a `split` column (tuning, heldout; the
+    whole sheet as `all`), one frame with a `split` column."""
+    predicted = predict_sheet(sheet, rules)
+    parts = []
+    splits = list(dict.fromkeys(sheet["split"])) if "split" in sheet else []
+    for split in [*splits, "all"]:
+        mask = (sheet["split"] == split).to_numpy() if split != "all" else np.ones(len(sheet), dtype=bool)
+        part = sheet[mask].reset_index(drop=True)
+        scores = score_sheet(part, [p for p, m in zip(predicted, mask) if m])
+        parts.append(scores.assign(split=split, n_sentences=len(part)))
+    return pd.concat(parts, ignore_index=True)
+
+
+def check_phrasings(path: str | Path = PHRASINGS) -> pd.DataFrame:
+    """Each hand-worked phrasing of a percentage change, a multiple or a restatement run through the
+    numeric checks, beside the expected result: `ok` when the check found what the arithmetic says
+    (for `restatement` rows: that nothing is reported)."""
+    from .quantities import change_checks, multiple_checks, quantities_table, restatement_checks
+
+    cases = pd.read_csv(resolve(path), keep_default_na=False, dtype=str)
+    rows = []
+    for i, c in enumerate(cases.itertuples(index=False)):
+        texts = [t.strip() for t in c.text.split("||")]  # sentences of one turn
+        sent = pd.DataFrame(dict(doc_id=f"case{i}", turn_index=0, sentence_index=range(len(texts)), speaker="X",
+                                 char_start=[200 * k for k in range(len(texts))],
+                                 char_end=[200 * k + len(t) for k, t in enumerate(texts)], text=texts))
+        if c.check == "change":
+            got = change_checks(sent)
+        elif c.check == "multiple":
+            got = multiple_checks(sent)
+        else:
+            q = quantities_table(dict(sentences=sent.drop(columns="speaker"), turns=sent[["doc_id", "turn_index",
+                                                                                         "speaker"]].drop_duplicates()),
+                                 progress=False, workers=1)
+            got = restatement_checks(q, threshold=0.5)
+        if c.check == "restatement":
+            bad = got[~got.is_consistent.astype(bool)]
+            ok, found = bad.empty, ("no inconsistent restatement" if bad.empty else
+                                    f"inconsistent: {bad.stated.iloc[0]} vs {bad.computed.iloc[0]}")
+        else:
+            first = got.iloc[0] if len(got) else None
+            found = "nothing reported" if first is None else \
+                f"{first.stated} vs {first.computed}: {bool(first.is_consistent)}"
+            ok = first is not None and (first.stated, first.computed, str(bool(first.is_consistent))) == (
+                c.expected_stated, c.expected_computed, c.expected_consistent)
+        expected = (f"{c.expected_stated} vs {c.expected_computed}: {c.expected_consistent}" if c.expected_stated
+                    else "no inconsistent restatement")
+        rows.append(dict(phrasing=c.phrasing, check=c.check, text=" ".join(texts), arithmetic=c.arithmetic,
+                         expected=expected, found=found, ok=bool(ok)))
+    return pd.DataFrame(rows)
