@@ -331,7 +331,7 @@ def _factual(rules: Rules, text: str, norm: str, present: set[str], hits: list[H
         return Hit("factual", text[reported.start():reported.end()], reported.start(), reported.end())
     positions = [clause_span(norm, h.start) for h in hits if h.claim_type == "position"]
     for m in _candidates(rules, "factual", norm, present):
-        if any(a <= m.start() < b for a, b in spans):
+        if any(m.start() < b and m.end() > a for a, b in spans):  # the assertion verb is the other type's cue
             continue
         start, end = clause_span(norm, m.start())
         if (start, end) in positions:
