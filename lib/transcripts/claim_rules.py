@@ -19,7 +19,7 @@ CLAIM_TYPES = ("numeric", "factual", "position", "proposal", "commitment", "deni
 # what a hand label may name: the claim types and `procedural` (the conduct of the event, not a claim)
 LABEL_TYPES = CLAIM_TYPES + ("procedural",)
 RULES_FILE = RESOURCES_DIR / "claim_rules.yaml"
-TYPE_OPTIONS = ("needs_other_actor", "needs_own_actor", "negation", "not_reported", "not_quoted")
+TYPE_OPTIONS = ("needs_other_actor", "needs_own_actor", "needs_object", "negation", "not_reported", "not_quoted")
 
 
 @dataclass

@@ -236,6 +236,32 @@ def _is_own(rules: Rules, m: re.Match, parties: list[Mention], speaker_side: str
     return bool(rules.own_subject.match(head)) and (bool(speaker_side) or role in {"official", "moderator"})
 
 
+# verbs and words too light to be the object of a promise ("we'll get there", "we're going to do that")
+_LIGHT = frozenset({"do", "done", "doing", "does", "did", "make", "made", "get", "getting", "got", "be", "been", "being",
+                    "have", "has", "go", "going", "continue", "continuing", "keep", "keeping", "happen", "stay", "try",
+                    "trying", "work", "working", "see", "look", "looking", "take", "come", "put", "let", "sure", "that",
+                    "this", "it", "there", "here", "so", "what", "very", "carefully", "closely", "really", "more", "all",
+                    "everything", "anything", "something", "things", "thing", "same", "way", "well", "back", "up", "out",
+                    "on", "just", "again", "also", "now", "today", "them", "him", "her", "us", "you", "these", "those",
+                    "to", "the", "a", "an", "of", "and", "in", "for", "with", "at", "we", "i", "our", "my", "its",
+                    "their", "your", "not", "never", "always", "obviously", "certainly", "clear", "sure", "able", "be",
+                    "pushing", "push", "press", "pressing", "focused", "focus", "monitor", "monitoring", "follow",
+                    "wrap", "wrapping", "start", "starting", "move", "moving", "jump", "like", "can", "will", "would",
+                    "forward", "around", "beyond", "call", "out", "into", "mindful", "careful", "cautious", "whole",
+                    "after", "before", "respect", "watching", "watch", "happen", "conversation", "conversations",
+                    "share", "sharing", "thinking", "assess", "assessing", "review", "reviewing", "evaluate",
+                    "consider", "considering", "briefing", "bit", "little"})
+
+
+def _has_object(text: str, m: re.Match) -> bool:
+    """Some content word from the cue's verb to the end of its clause: "we will send troops" has one,
+    "we'll get there", "we're going to continue to do that" have none."""
+    verb = re.findall(r"[a-z]+(?:'[a-z]+)?", m.group(0).lower())[-1:]
+    _, end = clause_span(text, m.end())
+    rest = verb + re.findall(r"[a-z]+(?:'[a-z]+)?", text[m.end():end].lower())
+    return any(w not in _LIGHT and "'" not in w and len(w) > 2 for w in rest)
+
+
 def is_question(text: str) -> bool:
     """A question carries no claim: it ends with "?" (before closing quotes or brackets), or asks for
     something ("If you could give ...", "Can you tell us ...").
@@ -299,6 +325,8 @@ def classify(text: str, rules: Rules | None = None, *, speaker_side: str = "", r
             if rules.has("not_reported", ctype) and _reported(norm, m.start()):
                 continue
             if rules.has("not_quoted", ctype) and _quoted(text, m.start()):
+                continue
+            if rules.has("needs_object", ctype) and not _has_object(norm, m):
                 continue
             if rules.has("needs_other_actor", ctype) or rules.has("needs_own_actor", ctype):
                 parties = parties if parties is not None else mentions(norm, rules, speaker_side)
@@ -706,7 +734,7 @@ def claim_ledger(claims: pd.DataFrame, *, types: tuple[str, ...] = LEDGER_TYPES,
     `group_id` numbers groups by their first appearance (date, event, position); `group_text` is the
     group's first statement; `n_in_group` and `n_events_in_group` say how often it was repeated.
     """
-    from .textsim import similar_groups
+    from .textsim import content_stems, similar_groups
 
     led = claims[claims.claim_type.astype(str).isin(types)
                  & (claims.role.isin(roles) if roles is not None else True)].copy()
@@ -720,7 +748,7 @@ def claim_ledger(claims: pd.DataFrame, *, types: tuple[str, ...] = LEDGER_TYPES,
     for ctype in types:
         idx = led.index[led.claim_type == ctype]
         if len(idx):
-            groups = similar_groups(led.loc[idx, "text"].tolist(), threshold=threshold)
+            groups = similar_groups([_grouping_text(t) for t in led.loc[idx, "text"]], threshold=threshold)
             led.loc[idx, "group_id"] = groups + offset
             offset += int(groups.max()) + 1
     first = led.groupby("group_id").head(1).set_index("group_id")
@@ -734,6 +762,21 @@ def claim_ledger(claims: pd.DataFrame, *, types: tuple[str, ...] = LEDGER_TYPES,
     led["group_id"] = led.group_id.map(order)
     return led.sort_values(["group_id", "event_date", "doc_id", "turn_index", "sentence_index"],
                            kind="stable")[LEDGER_COLUMNS].reset_index(drop=True)
+
+
+def _grouping_text(text: str) -> str:
+    """The text a ledger statement is grouped by: a statement with fewer than two content words ("We will
+    get there.") is grouped only with the same words, not chained to everything that shares one of them."""
+    from .textsim import content_stems
+
+    stems = content_stems(text)
+    if len(stems) >= 2:
+        return text
+    if stems:  # one content word: statements with that word alone ("I want to be really mindful") group
+        return text + " zzonly" + stems[0].replace("'", "")
+    import hashlib  # none: only the same words (case and punctuation aside) group
+    key = hashlib.sha1(" ".join(re.findall(r"[a-z]+", text.lower())).encode()).hexdigest()[:12]
+    return text + " zzexact" + "".join(c for c in key if c.isalpha())
 
 
 def ledger_summary(ledger: pd.DataFrame, *, top: int = 30) -> pd.DataFrame:

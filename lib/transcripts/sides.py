@@ -126,7 +126,7 @@ def _from_title(rules, title: str, speaker: str, label: str, fmt: str | None, ro
         before = title[max(0, m.start() - 80):m.start()]
         before = re.split(r"\b(?:and|with|by|by the|,)\s", before)[-1]
         if after and re.search(_HEAD_OFFICES + r"(?:\s+[A-Z][\w’'-]+)*\s*$", before):
-            return _canonical(rules, after.group("country").strip())
+            return _canonical(rules, _country_name(rules, after.group("country")))
         country = _country_in(rules, before)
         if country:
             return country
@@ -134,6 +134,30 @@ def _from_title(rules, title: str, speaker: str, label: str, fmt: str | None, ro
         if host and role in {"official", "moderator"} and _has_host_office(rules, before):
             return host
     return ""
+
+
+_TITLE_WORDS = {"Before", "After", "In", "At", "On", "During", "Ahead", "Prior", "Following", "Joint", "Press",
+                "Conference", "Remarks", "Meeting", "Meetings", "Bilateral", "Statement", "Statements", "And", "To",
+                "For", "With", "Visit", "Call", "Talks", "Summit"}
+
+
+def _country_name(rules, phrase: str) -> str:
+    """The country of a title's "... of COUNTRY Before Bilateral Meeting": an actor alias it starts with, or
+    its words up to the first word of the title's own ("Australia Before Bilateral Meeting" → "Australia").
+
+    >>> _country_name(load_rules(), "Australia Before Bilateral Meeting"), _country_name(load_rules(), "the Republic of Kenya")
+    ('Australia', 'Republic of Kenya')
+    """
+    phrase = re.sub(r"^the\s+", "", phrase.strip())
+    m = rules.actors.match(phrase)
+    if m:
+        return re.sub(r"\s+", " ", m.group(0))
+    words = []
+    for w in phrase.split():
+        if w in _TITLE_WORDS:
+            break
+        words.append(w)
+    return " ".join(words)
 
 
 def _surname(speaker: str, label: str) -> str:
