@@ -250,7 +250,7 @@ _LIGHT = frozenset({"do", "done", "doing", "does", "did", "make", "made", "get",
                     "forward", "around", "beyond", "call", "out", "into", "mindful", "careful", "cautious", "whole",
                     "after", "before", "respect", "watching", "watch", "happen", "conversation", "conversations",
                     "share", "sharing", "thinking", "assess", "assessing", "review", "reviewing", "evaluate",
-                    "consider", "considering", "briefing", "bit", "little"})
+                    "consider", "considering", "briefing", "bit", "little", "happens", "situation"})
 
 
 def _has_object(text: str, m: re.Match) -> bool:
