@@ -231,6 +231,12 @@ def _is_own(rules: Rules, m: re.Match, parties: list[Mention], speaker_side: str
     if re.match(r"(?i)(?:we|i|our side|the russian side|my country|our country|our government)\b", head):
         return True
     actor = next((p for p in parties if p.start == m.start() and p.kind == "actor"), None)
+    if actor is None and re.match(r"(?i)(?:readiness|willingness|determination)\b", head):
+        # a noun's possessor is its subject: "our readiness to", "Russia's readiness to"
+        actor = next((p for p in reversed(parties) if m.start() - 16 <= p.start < m.start()
+                      and p.kind in {"actor", "self"}), None)
+        if actor is not None and actor.kind == "self":
+            return True
     if actor is not None:
         return bool(speaker_side) and actor.side == speaker_side
     return bool(rules.own_subject.match(head)) and (bool(speaker_side) or role in {"official", "moderator"})
