@@ -30,13 +30,19 @@ ROLES = ("official", "press", "moderator", "narration", "other")
 TYPES = ("numeric", "factual", "position", "proposal", "commitment", "denial", "accusation", "agreement", "procedural")
 _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*|[$%]")
 _NUMBER = re.compile(r"\d")
-_SUPERLATIVE = re.compile(r"\b(?:most|least|largest|biggest|highest|lowest|greatest|worst|best|record|ever|never|"
-                          r"first|only|every|all|nobody|nothing|always|\w{3,}est)\b", re.I)
-_COMPARISON = re.compile(r"\b(?:more|fewer|less|higher|lower|increase[ds]?|decrease[ds]?|rise|rose|fell|fall|grew|"
-                         r"growth|drop(?:ped)?|than|doubled?|tripled?|halved|up|down|percent|times)\b", re.I)
-_NEGATION = re.compile(r"\b(?:not|never|no|n't|nobody|nothing)\b", re.I)
-_FIRST = re.compile(r"\b(?:we|i|our|my|us)\b", re.I)
-_SECOND = re.compile(r"\b(?:you|your)\b", re.I)
+_SUPERLATIVE_WORDS = frozenset({"most", "least", "largest", "biggest", "highest", "lowest", "greatest", "worst", "best",
+                                "record", "ever", "never", "first", "only", "every", "all", "nobody", "nothing", "always"})
+_NOT_SUPERLATIVE = frozenset({"interest", "just", "test", "rest", "best", "west", "request", "protest", "guest", "honest",
+                              "forest", "latest", "modest", "contest", "invest", "suggest", "arrest", "digest",
+                              "manifest", "harvest", "earnest", "conquest", "inquest", "quest", "chest", "nest", "pest",
+                              "vest", "zest", "crest", "jest", "lest", "unrest", "behest"})
+_COMPARISON_WORDS = frozenset({"more", "fewer", "less", "higher", "lower", "increase", "increased", "increases",
+                               "decrease", "decreased", "decreases", "rise", "rose", "fell", "fall", "grew", "growth",
+                               "drop", "dropped", "than", "double", "doubled", "triple", "tripled", "halved", "up", "down",
+                               "percent", "times", "%"})
+_NEGATION_WORDS = frozenset({"not", "never", "no", "nobody", "nothing"})
+_FIRST_WORDS = frozenset({"we", "i", "our", "my", "us"})
+_SECOND_WORDS = frozenset({"you", "your"})
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 DENSE = (*(f"type_{t}" for t in TYPES), "n_types", "numeric_quantity", "has_digit", "money", "percent", "year",
          "comparison", "superlative", "hedged", "boosted", "names_actor", "names_person", "negation", "first_person",
@@ -53,21 +59,27 @@ def tokens(text: str) -> list[str]:
     return uni + [f"{a} {b}" for a, b in zip(uni, uni[1:])]
 
 
-def dense_features(text: str, role: str, types: set[str], rules) -> list[float]:
-    """The workbook's own features of one sentence, in the order of DENSE (each in [0, 1])."""
-    from .claims import is_numeric_claim, is_question, markers, _NAME
+def dense_features(text: str, role: str, types: set[str], rules, words: list[str] | None = None) -> list[float]:
+    """The workbook's own features of one sentence, in the order of DENSE (each in [0, 1]); `words` are
+    its lower-cased word tokens when already at hand."""
+    from .claims import _NAME, is_numeric_claim, is_question, markers
     from .quantities import parse_quantities
 
     quants = parse_quantities(text)
     hedges, boosters = markers(text, rules)
+    words = _TOKEN.findall(text.lower().replace("’", "'")) if words is None else words
+    bag = set(words)
     n_words = len(text.split())
     kinds = {q.kind for q in quants if is_numeric_claim(q)}
+    superlative = not _SUPERLATIVE_WORDS.isdisjoint(bag) or any(
+        len(w) > 5 and w.endswith("est") and w not in _NOT_SUPERLATIVE for w in bag)
     values = [float(t in types) for t in TYPES]
     values += [min(len(types - {"procedural"}), 4) / 4, float(bool(kinds)), float(bool(_NUMBER.search(text))),
                float("money" in kinds), float("percent" in kinds), float(bool(_YEAR.search(text))),
-               float(bool(_COMPARISON.search(text))), float(bool(_SUPERLATIVE.search(text))), float(bool(hedges)),
+               float(not _COMPARISON_WORDS.isdisjoint(bag)), float(superlative), float(bool(hedges)),
                float(bool(boosters)), float(bool(rules.actors.search(text))), float(bool(_NAME.search(text))),
-               float(bool(_NEGATION.search(text))), float(bool(_FIRST.search(text))), float(bool(_SECOND.search(text))),
+               float(not _NEGATION_WORDS.isdisjoint(bag) or any(w.endswith("n't") for w in bag)),
+               float(not _FIRST_WORDS.isdisjoint(bag)), float(not _SECOND_WORDS.isdisjoint(bag)),
                float(is_question(text)), min(math.log1p(n_words) / math.log(61), 1.0), float(n_words < 6),
                float(n_words > 40)]
     role = role if role in ROLES else "other"

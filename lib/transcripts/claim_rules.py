@@ -126,6 +126,21 @@ def _compile(pattern: str, subs: dict[str, str], path: Path, where: str) -> re.P
                               hint="Patterns are Python regular expressions; escape ( ) ? . with a backslash") from None
 
 
+_LIST_CHUNK = 50  # words per pattern when a cue is a whole word list (so the pre-filter can test each part)
+
+
+def _split_word_lists(pattern: str, data: dict) -> list[str]:
+    """A cue that is exactly "{PAST}" or "{PARTICIPLE}" (a long word list) as several cues of at most
+    _LIST_CHUNK words each: one alternation of hundreds of words is tried at every position of every
+    sentence, while parts of it are run only on sentences that hold one of their words."""
+    lists = {"{PAST}": "past_verbs", "{PARTICIPLE}": "participles"}
+    if pattern.strip() not in lists:
+        return [pattern]
+    words = sorted({str(w) for w in data.get(lists[pattern.strip()], [])})
+    chunks = [words[i:i + _LIST_CHUNK] for i in range(0, len(words), _LIST_CHUNK)] or [[]]
+    return ["(" + "|".join(re.escape(w) for w in chunk) + ")" if chunk else "(?!x)x" for chunk in chunks]
+
+
 @lru_cache(maxsize=8)
 def compile_rules(path: str, source: str) -> Rules:
     """Rules compiled from `source`, the text of the file at `path` (cached by both, so an edited
@@ -164,7 +179,8 @@ def compile_rules(path: str, source: str) -> Rules:
     cues, unless, options = {}, {}, {o: set() for o in TYPE_OPTIONS}
     for ctype, spec in data["types"].items():
         spec = spec or {}
-        cues[ctype] = [(p, _compile(p, subs, src, f"types.{ctype}.cues")) for p in spec.get("cues", []) or []]
+        cues[ctype] = [(p, _compile(p, subs, src, f"types.{ctype}.cues"))
+                       for raw in spec.get("cues", []) or [] for p in _split_word_lists(raw, data)]
         unless[ctype] = [_compile(p, subs, src, f"types.{ctype}.unless") for p in spec.get("unless", []) or []]
         for opt in TYPE_OPTIONS:
             if spec.get(opt):

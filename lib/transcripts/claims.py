@@ -130,11 +130,16 @@ def _matches(text: str, checks: list[tuple[frozenset[str], re.Pattern]], present
     return [m for _, _, m in sorted(found, key=lambda x: (x[0], x[1]))]
 
 
-def _candidates(rules: Rules, ctype: str, text: str, present: set[str]) -> list[re.Match]:
+def _candidates(rules: Rules, ctype: str, text: str, present: set[str]):
+    """The matches of a type's cues, pattern by pattern in the order of the rules file, lazily (a type is
+    settled by its first acceptable match, and most patterns need not run then)."""
     every = rules.cue_needs.get(ctype)
     if every is not None and every.isdisjoint(present):  # no cue of this type can match
-        return []
-    return _matches(text, rules.cue_checks.get(ctype, []), present)
+        return
+    for needs, pat in rules.cue_checks.get(ctype, []):
+        if needs and needs.isdisjoint(present):
+            continue
+        yield from pat.finditer(text)
 
 
 def _vetoed(rules: Rules, ctype: str, text: str, present: set[str]) -> bool:
@@ -319,7 +324,7 @@ def classify(text: str, rules: Rules | None = None, *, speaker_side: str = "", r
             continue
         if ctype == "numeric":
             q = next((q for q in parse_quantities(text) if is_numeric_claim(q)), None)
-            m = next(iter(_candidates(rules, ctype, norm, present)), None)
+            m = min(_candidates(rules, ctype, norm, present), key=lambda x: x.start(), default=None)
             if q is not None and (m is None or q.start < m.start()):
                 hits.append(Hit("numeric", q.text, q.start, q.end))
             elif m is not None:
@@ -371,7 +376,7 @@ def _factual(rules: Rules, text: str, norm: str, present: set[str], hits: list[H
         if (start, end) in positions:
             continue
         clause = norm[start:end]
-        if _vetoed(rules, "factual", clause, _present(rules, fold(clause))):
+        if _vetoed(rules, "factual", clause, present):  # the sentence's words: a superset of the clause's
             continue
         if any(p.search(norm, start, m.start()) for p in rules.factual_unless_before):
             continue
@@ -500,6 +505,11 @@ def extract_claims(tables: dict[str, pd.DataFrame], rules: Rules | None = None, 
                                               rules_source=rules.source),
                                name="claims", key=key, cache_dir=cache_dir, workers=workers, progress=progress,
                                desc="Claims", columns=CLAIM_COLUMNS)
+    # each claim's check-worthiness is its sentence's score (every sentence is scored once, cached alike)
+    from .checkworthiness import score_sentences as _score
+
+    scores = _score(tables, claims=df, rules=rules, cache_dir=cache_dir, workers=workers, progress=progress)
+    df = df.drop(columns="checkworthiness").merge(scores, on=["doc_id", "turn_index", "sentence_index"], how="left")
     df = df[CLAIM_COLUMNS]
     df["claim_type"] = pd.Categorical(df.claim_type, categories=list(LABEL_TYPES))
     return df.sort_values(["doc_id", "turn_index", "sentence_index", "claim_type"], kind="stable").reset_index(drop=True)
@@ -521,9 +531,8 @@ def substantive(claims: pd.DataFrame) -> pd.DataFrame:
 
 
 def _document_claims(sents: pd.DataFrame, rules_path: str, rules_source: str) -> pd.DataFrame:
-    """The claims of one document's sentences (`sentence_frame` rows with `side`); run in worker processes."""
-    from .checkworthiness import score_frame
-
+    """The claims of one document's sentences (`sentence_frame` rows with `side`); run in worker processes.
+    Their check-worthiness is filled in afterwards, from every sentence's score (`score_sentences`)."""
     rules = compile_rules(rules_path, rules_source)
     rows = []
     typed = []
@@ -536,10 +545,7 @@ def _document_claims(sents: pd.DataFrame, rules_path: str, rules_source: str) ->
         typed.append((s, text, side, hits))
     if not typed:
         return pd.DataFrame(columns=CLAIM_COLUMNS)
-    scores = score_frame(pd.DataFrame(dict(text=[t for _, t, _, _ in typed], role=[str(s.role) for s, *_ in typed],
-                                           types=[";".join(sorted({h.claim_type for h in hits}))
-                                                  for *_, hits in typed])), rules=rules)
-    for (s, text, side, hits), score in zip(typed, scores):
+    for s, text, side, hits in typed:
         parties = mentions(text, rules, side)
         hedges, boosters = markers(text, rules)
         quants = parse_quantities(text)
@@ -553,7 +559,7 @@ def _document_claims(sents: pd.DataFrame, rules_path: str, rules_source: str) ->
                              cue_end=h.end, actor=actor, actor_mention=mention, actor_side=a_side, target=target,
                              hedges="; ".join(hedges), boosters="; ".join(boosters),
                              certainty=certainty(hedges, boosters), has_quantity=has_quantity,
-                             checkworthiness=round(float(score), 6), event_date=s.event_date, title=s.title))
+                             checkworthiness=float("nan"), event_date=s.event_date, title=s.title))
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
 
 
