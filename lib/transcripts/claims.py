@@ -1,184 +1,67 @@
 """Claims: typed, attributed, scored statements pulled out of every sentence, and a ledger of them.
 
 A sentence can carry several claim types: `numeric`, `factual`, `position`, `proposal`,
-`commitment`, `denial`, `accusation`, `agreement`. Types come from cue patterns in an editable rules
-file (`resources/claim_rules.yaml`; its header explains the format), not from code. Each claim has
-the speaker, the actor it commits or describes (with "we"/"our" resolved to the speaker's side), the
-target when named, hedge and booster markers, a check-worthiness score whose features are listed,
-provenance (doc_id, turn_index, sentence_index, char_start, char_end) and the cue that fired.
+`commitment`, `denial`, `accusation`, `agreement`; or be `procedural` (the conduct of the event:
+turn-taking, thanks, "I'll come back to you"), which is nothing else and is kept out of the ledger and
+the headline counts. Types come from cue patterns in an editable rules file
+(`resources/claim_rules.yaml`; its header explains the format), not from code. Each claim has the
+speaker and their side (from who speaks: see `transcripts.sides`), the actor it commits or describes
+(with "we"/"our" resolved to the speaker's side), the target when named, hedge and booster markers,
+the sentence's check-worthiness (a trained ranker: `transcripts.checkworthiness`), provenance
+(doc_id, turn_index, sentence_index, char_start, char_end) and the cue that fired.
 
     claims = extract_claims(tables)              # one row per claim and type
-    scores = evaluate(claims, labels)            # precision and recall per type vs hand labels
+    scores = score_sentences(tables)             # check-worthiness of every sentence
     ledger = claim_ledger(claims)                # proposals, commitments, denials, restatements grouped
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
+from .claim_rules import CLAIM_TYPES, LABEL_TYPES, RULES_FILE, Rules, compile_rules, load_rules  # noqa: F401
 from .clean import count_words
 from .errors import TranscriptError
-from .prefilter import SubstringIndex, fold, required_literals
-from .paths import RESOURCES_DIR, resolve
+from .paths import resolve
+from .prefilter import fold
 from .quantities import parse_quantities
 
-CLAIM_TYPES = ("numeric", "factual", "position", "proposal", "commitment", "denial", "accusation", "agreement")
-RULES_FILE = RESOURCES_DIR / "claim_rules.yaml"
 LEDGER_TYPES = ("proposal", "commitment", "denial")
+TYPE_ORDER = ("procedural",) + CLAIM_TYPES  # procedural first: it excludes the others
+# types a factual clause may stand beside when its assertion verb is not their cue
+_FACTUAL_BESIDE = frozenset({"proposal", "accusation"})
 
 _SELF_MENTION = re.compile(r"(?<![\w’'])(?:[Ww]e|[Oo]urs?|us|I|[Mm]y|[Oo]urselves)(?![\w’'])")
 _PRONOUN_OTHER = re.compile(r"(?<![\w’'])(?:[Hh]e|[Ss]he|[Tt]hey|[Hh]is|[Hh]er|[Tt]heir|[Hh]im|[Tt]hem)(?![\w’'])")
 _NAME = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+|^[A-Z][a-z]+ [A-Z][a-z]+(?= [a-z])")
 _COMPARISON = re.compile(r"\b(?:more|fewer|less|higher|lower|increase[ds]?|decrease[ds]?|rise|rose|fell|fall|grew|"
                          r"growth|drop(?:ped)?|than|doubled?|tripled?|halved)\b", re.I)
-
-
-@dataclass
-class Rules:
-    """Compiled claim rules (see `load_rules`)."""
-
-    path: Path
-    cues: dict[str, list[tuple[str, re.Pattern]]]
-    unless: dict[str, list[re.Pattern]]
-    needs_other_actor: set[str]
-    factual_min_words: int
-    factual_allow_with: set[str]
-    actors: re.Pattern
-    actor_index: dict[str, tuple[str, str]]  # alias -> (canonical, side)
-    speaker_sides: list[tuple[re.Pattern, str]]
-    format_sides: dict[str, str]
-    hedges: list[tuple[str, re.Pattern]]
-    boosters: list[tuple[str, re.Pattern]]
-    cw_base: float = 0.2
-    cw_weights: dict[str, float] = field(default_factory=dict)
-    source: str = ""  # the rules file's text, as compiled
-    # the cues and vetoes with their pre-filters (see transcripts.prefilter), filled in from the above
-    cue_checks: dict[str, list[tuple[tuple[str, ...], re.Pattern]]] = field(default_factory=dict)
-    unless_checks: dict[str, list[tuple[tuple[str, ...], re.Pattern]]] = field(default_factory=dict)
-
-    hedge_plan: "_PhrasePlan | None" = None
-    booster_plan: "_PhrasePlan | None" = None
-    literals: tuple[str, ...] = ()  # every word some cue or veto needs (see _checks)
-    literal_index: "SubstringIndex | None" = None
-    # per claim type, every word one of its cues (vetoes) needs; None when one of them needs none
-    cue_needs: dict[str, frozenset[str] | None] = field(default_factory=dict)
-    unless_needs: dict[str, frozenset[str] | None] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.cue_checks = {t: _checks([p for _, p in pats]) for t, pats in self.cues.items()}
-        self.unless_checks = {t: _checks(pats) for t, pats in self.unless.items()}
-        self.hedge_plan = _phrase_plan(self.hedges)
-        self.booster_plan = _phrase_plan(self.boosters)
-        self.literals = tuple(sorted({w for checks in [*self.cue_checks.values(), *self.unless_checks.values()]
-                                      for needs, _ in checks for w in needs}))
-        self.literal_index = SubstringIndex(self.literals)
-        self.cue_needs = {t: _all_needs(c) for t, c in self.cue_checks.items()}
-        self.unless_needs = {t: _all_needs(c) for t, c in self.unless_checks.items()}
-
-
-def _all_needs(checks: list[tuple[frozenset[str], re.Pattern]]) -> frozenset[str] | None:
-    """The words one of which any of `checks` needs to match at all (None: one of them needs none)."""
-    if any(not needs for needs, _ in checks):
-        return None
-    return frozenset(w for needs, _ in checks for w in needs)
-
-
-def _phrase_re(phrase: str, *, before_number: bool = False) -> re.Pattern:
-    return re.compile(_phrase_source(phrase, before_number=before_number), re.I)
-
-
-def _phrase_source(phrase: str, *, before_number: bool = False) -> str:
-    # "may" followed by a number is the month ("May 2019"), not a hedge; approximators ("about",
-    # "around") hedge only a number ("about 30 percent", not "concerned about")
-    month = r"(?!\s+\d)" if phrase.lower() == "may" else ""
-    number = r"(?=\s+(?:US\$|\$|€|£)?\d)" if before_number else ""
-    return r"(?<![\w’'])" + re.escape(phrase).replace(r"\ ", r"\s+") + r"(?![\w’'])" + month + number
-
-
-def _compile(pattern: str, subs: dict[str, str], path: Path, where: str) -> re.Pattern:
-    expanded = pattern
-    for key, value in subs.items():
-        expanded = expanded.replace("{" + key + "}", value)
-    expanded = expanded.replace(" ", r"\s+")
-    if "^" not in expanded and "$" not in expanded:
-        expanded = r"(?<![\w’'])(?:" + expanded + r")(?![\w’'])"
-    try:
-        return re.compile(expanded, re.I)
-    except re.error as exc:
-        raise TranscriptError(path, f"bad pattern in {where}: {pattern!r} ({exc})",
-                              hint="Patterns are Python regular expressions; escape ( ) ? . with a backslash") from None
-
-
-@lru_cache(maxsize=8)
-def _load_rules(path: str, source: str) -> Rules:
-    """Rules compiled from `source`, the text of the file at `path` (cached by both, so an edited
-    file is compiled again)."""
-    src = Path(path)
-    try:
-        data = yaml.safe_load(source)
-    except yaml.YAMLError as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        raise TranscriptError(src, f"the claim rules are not valid YAML ({getattr(exc, 'problem', exc)})",
-                              line=None if line is None else line + 1, hint="Check indentation and quoting") from None
-    if not isinstance(data, dict) or "types" not in data:
-        raise TranscriptError(src, "the claim rules need a `types:` section", hint="See the header of the default file")
-    unknown = set(data["types"]) - set(CLAIM_TYPES)
-    if unknown:
-        raise TranscriptError(src, f"unknown claim type(s) {sorted(unknown)}", hint=f"Known types: {', '.join(CLAIM_TYPES)}")
-    actor_index: dict[str, tuple[str, str]] = {}
-    for name, spec in (data.get("actors") or {}).items():
-        for alias in [name, *spec.get("aliases", [])]:
-            actor_index[alias] = (name, spec.get("side", name))
-    aliases = sorted(actor_index, key=len, reverse=True)
-    actor_alt = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in aliases) or "(?!x)x"
-    subs = {
-        "SELF": "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in data.get("self_words", ["we", "i"])) + ")",
-        "ADV": "(?:(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in data.get("adverbs", [])) + r")\s+){0,2}",
-        "ACTOR": "(?-i:" + actor_alt + ")",
-        "TALK": "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") + r"\b" for w in data.get("talk_verbs", ["say"])) + ")",
-    }
-    cues, unless = {}, {}
-    for ctype, spec in data["types"].items():
-        spec = spec or {}
-        cues[ctype] = [(p, _compile(p, subs, src, f"types.{ctype}.cues")) for p in spec.get("cues", []) or []]
-        unless[ctype] = [_compile(p, subs, src, f"types.{ctype}.unless") for p in spec.get("unless", []) or []]
-    factual = data["types"].get("factual") or {}
-    cw = data.get("checkworthiness") or {}
-    return Rules(
-        path=src, cues=cues, unless=unless,
-        needs_other_actor={t for t, s in data["types"].items() if (s or {}).get("needs_other_actor")},
-        factual_min_words=int(factual.get("min_words", 4)), factual_allow_with=set(factual.get("allow_with", [])),
-        actors=re.compile(r"(?<![\w’'.])(?:" + actor_alt + r")(?!\w)"), actor_index=actor_index,
-        speaker_sides=[(re.compile(p, re.I), side) for side, pats in (data.get("speaker_sides") or {}).items()
-                       for p in pats],
-        format_sides=dict(data.get("format_sides") or {}),
-        hedges=[(h, _phrase_re(h)) for h in data.get("hedges", [])]
-        + [(h, _phrase_re(h, before_number=True)) for h in data.get("approximators", [])],
-        boosters=[(b, _phrase_re(b)) for b in data.get("boosters", [])],
-
-        cw_base=float(cw.get("base", 0.2)), cw_weights={k: float(v) for k, v in (cw.get("weights") or {}).items()},
-        source=source)
-
-
-def load_rules(path: str | Path | None = None) -> Rules:
-    """Read and compile the claim rules (default: the shipped `resources/claim_rules.yaml`).
-
-    Bad patterns or YAML raise a `TranscriptError` naming the file and the pattern.
-    """
-    src = resolve(path) if path else RULES_FILE
-    try:
-        source = src.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TranscriptError(src, "claim rules file not found", hint=f"The default is {RULES_FILE}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TranscriptError(src, f"the claim rules file cannot be read ({exc})",
-                              hint="Save it as UTF-8 text") from None
-    return _load_rules(str(src), source)
+# a clause ends at ; : — – ( ) or before a comma and a conjunction
+_CLAUSE_BREAK = re.compile(r"[;:—–()]|\s-\s|,\s+(?=(?:but|and|while|whereas|although|though|because|so|which|as|when|"
+                           r"where|since|if|unless)\b)|\s(?=but\b)", re.I)
+_NEGATION = re.compile(r"(?<![\w'])(?:not|never|no|n't|nobody|nothing|neither|nor|without|hardly)(?![\w'])", re.I)
+_REPORTING = re.compile(r"(?<![\w'])(?P<subj>[\w'.]+)\s+(?:(?:also|just|has|have|had|already|then|now|repeatedly|"
+                        r"publicly|officially|recently|today|yesterday)\s+){0,2}(?:say|says|said|saying|claim|claims|"
+                        r"claimed|claiming|argue|argues|argued|allege|alleges|alleged|told|tells|insist|insists|"
+                        r"insisted|report|reports|reported|write|writes|wrote|suggests|suggested)(?![\w'])|"
+                        r"\baccording to\b", re.I)
+_SELF_WORDS = frozenset({"i", "we", "me", "us"})
+_POSSESSIVE = frozenset({"his", "her", "their", "them", "him"})
+_YOU = re.compile(r"(?<![\w'])you(?![\w'])(?!\s+(?:know|see|guys|all|mean)\b)", re.I)
+_POINTS_AFTER = re.compile(r"\s+(?:that|which|by|of|against)\s", re.I)
+# words before a verb of saying that make it no report of someone else's words
+_NOT_REPORTERS = _SELF_WORDS | {"let", "would", "will", "to", "can", "could", "should", "might", "must", "who", "what",
+                                "which", "that", "shall", "may", "these", "those", "the", "a", "an", "such", "media", "news",
+                                "their", "our", "his", "her", "its", "press", "my", "your", "of", "and", "in", "on"}
+_QUESTION_START = re.compile(r"^(?:(?:and|so|but|also|then|okay|ok|now|just)[,\s]+){0,3}(?:if\s+you\s+(?:all\s+)?(?:can|could)\s+"
+                             r"(?:give|provide|tell|share|say|talk|explain|walk|speak|invite)|(?:can|could|would|will)\s+"
+                             r"(?:we|you)\s+(?:tell|give|say|explain|confirm|talk|speak|walk|share|re-up|repeat)|i\s+(?:just\s+)?(?:want|wanted|"
+                             r"would\s+like)\s+to\s+(?:know|get\s+a\s+sense|understand)\s+(?:of\s+)?(?:when|why|how|what|whether|if|who))\b",
+                             re.I)
 
 
 # --------------------------------------------------------------------------- sentence level
@@ -204,7 +87,7 @@ def mentions(text: str, rules: Rules, speaker_side: str = "") -> list[Mention]:
     spans: list[tuple[int, int]] = []
     for m in rules.actors.finditer(text):
         alias = re.sub(r"\s+", " ", m.group(0))
-        actor, side = rules.actor_index.get(alias, (alias, alias))
+        actor, side = rules.actor_index.get(alias, rules.actor_index.get(alias.replace("'", "’"), (alias, alias)))
         found.append(Mention(m.group(0), m.start(), actor, side, "actor"))
         spans.append(m.span())
     for m in _NAME.finditer(text):
@@ -230,39 +113,36 @@ class Hit:
     end: int
 
 
-def _checks(patterns: list[re.Pattern]) -> list[tuple[frozenset[str], re.Pattern]]:
-    """Each pattern with the literal words one of which its every match contains (empty: no test)."""
-    return [(required_literals(p) or frozenset(), p) for p in patterns]
-
-
 def _present(rules: Rules, folded: str) -> set[str]:
     """The words some cue or veto needs that `folded` (a `prefilter.fold`ed text) contains."""
     return rules.literal_index.present(folded)
 
 
-def _first_match(text: str, checks: list[tuple[frozenset[str], re.Pattern]], present: set[str]) -> re.Match | None:
-    """The earliest match of any pattern (ties go to the pattern listed first). Patterns that cannot
-    match `text` (none of the words they need is `present`) are not run."""
-    best = None
-    for needs, pat in checks:
+def _matches(text: str, checks: list[tuple[frozenset[str], re.Pattern]], present: set[str]):
+    """Every match of every pattern that can match `text` (patterns none of whose needed words is
+    `present` are not run), in order of position (ties: the pattern listed first)."""
+    found = []
+    for i, (needs, pat) in enumerate(checks):
         if needs and needs.isdisjoint(present):
             continue
-        m = pat.search(text)
-        if m and (best is None or m.start() < best.start()):
-            best = m
-    return best
+        for m in pat.finditer(text):
+            found.append((m.start(), i, m))
+    return [m for _, _, m in sorted(found, key=lambda x: (x[0], x[1]))]
 
 
-def _search(rules: Rules, ctype: str, text: str, present: set[str] | None = None) -> re.Match | None:
-    present = _present(rules, fold(text)) if present is None else present
+def _candidates(rules: Rules, ctype: str, text: str, present: set[str]):
+    """The matches of a type's cues, pattern by pattern in the order of the rules file, lazily (a type is
+    settled by its first acceptable match, and most patterns need not run then)."""
     every = rules.cue_needs.get(ctype)
     if every is not None and every.isdisjoint(present):  # no cue of this type can match
-        return None
-    return _first_match(text, rules.cue_checks.get(ctype, []), present)
+        return
+    for needs, pat in rules.cue_checks.get(ctype, []):
+        if needs and needs.isdisjoint(present):
+            continue
+        yield from pat.finditer(text)
 
 
-def _vetoed(rules: Rules, ctype: str, text: str, present: set[str] | None = None) -> bool:
-    present = _present(rules, fold(text)) if present is None else present
+def _vetoed(rules: Rules, ctype: str, text: str, present: set[str]) -> bool:
     every = rules.unless_needs.get(ctype)
     if every is not None and every.isdisjoint(present):
         return False
@@ -274,56 +154,244 @@ def _vetoed(rules: Rules, ctype: str, text: str, present: set[str] | None = None
     return False
 
 
-def _is_other(m: Mention, speaker_side: str) -> bool:
-    if m.kind == "self":
+def clause_span(text: str, pos: int) -> tuple[int, int]:
+    """The clause of `text` around position `pos`: between the nearest breaks (; : dashes, brackets, or a
+    comma before a conjunction) on either side.
+
+    >>> t = "Trade grew, but we think it will fall."
+    >>> t[slice(*clause_span(t, 20))]
+    'but we think it will fall.'
+    """
+    start, end = 0, len(text)
+    for m in _CLAUSE_BREAK.finditer(text):
+        if m.end() <= pos:
+            start = m.end()
+        elif m.start() >= pos:
+            end = m.start()
+            break
+    return start, end
+
+
+def _negated(text: str, m: re.Match) -> bool:
+    """A negation in the cue's clause before it: "is not going to be attacked", "has never threatened"."""
+    start, _ = clause_span(text, m.start())
+    return bool(_NEGATION.search(text, max(start, m.start() - 40), m.start()))
+
+
+def _reporter(text: str, end: int | None = None) -> re.Match | None:
+    """The first verb of saying with a subject other than I/we ("doctors say", "he claims", "according to"),
+    before `end`."""
+    for m in _REPORTING.finditer(text, 0, len(text) if end is None else end):
+        subj = re.sub(r"'(?:ve|d|ll|s|re|m)$", "", (m.group("subj") or "").lower())
+        if m.group("subj") is None or subj not in _NOT_REPORTERS:
+            return m
+    return None
+
+
+def _reported(text: str, pos: int) -> bool:
+    """The position lies in reported speech: a verb of saying with a subject other than I/we before it."""
+    return _reporter(text, pos) is not None
+
+
+def _quoted(text: str, pos: int) -> bool:
+    """The position lies inside quotation marks (or before the closing mark of a quotation the sentence
+    continues from the sentence before)."""
+    before = text[:pos]
+    if before.count("“") > before.count("”") or before.count('"') % 2 == 1:
+        return True
+    return "”" in text[pos:] and "“" not in text[:text.index("”", pos)]
+
+
+def _subject(parties: list[Mention], text: str, m: re.Match) -> Mention | None:
+    """The party just before the cue in its clause (its subject: not a possessive "his", "their"), "you",
+    or, when none is named before it, one named just after it ("aggression that Russia has put on",
+    "committed by the Eritreans")."""
+    start, end = clause_span(text, m.start())
+    before = [p for p in parties if start <= p.start < m.start() and p.kind in {"actor", "self", "pronoun", "name"}
+              and p.text.lower() not in _POSSESSIVE]
+    you = [y.start() for y in _YOU.finditer(text, start, m.start())]
+    if you and (not before or you[-1] > before[-1].start):
+        return Mention("you", you[-1], "you", "", "pronoun")
+    points_after = bool(re.search(r"\s(?:of|by)$", m.group(0))) or bool(_POINTS_AFTER.match(text, m.end()))
+    if before and not re.search(r"\s(?:of|by)$", m.group(0)):  # "consequences of X", "killed by X": X after
+        return before[-1]
+    if not points_after:
+        return None
+    after = [p for p in parties if m.end() <= p.start < min(end, m.end() + 40) and p.kind == "actor"]
+    return after[0] if after else None
+
+
+def _is_other(m: Mention | None, speaker_side: str) -> bool:
+    if m is None or m.kind == "self":
         return False
     if m.kind in {"pronoun", "name"}:
         return True
     return not speaker_side or m.side != speaker_side
 
 
-def classify(text: str, rules: Rules | None = None, *, speaker_side: str = "") -> list[Hit]:
-    """Claim types of one sentence (questions carry none), each with its cue.
+def _is_own(rules: Rules, m: re.Match, parties: list[Mention], speaker_side: str, role: str) -> bool:
+    """The cue's subject is the speaker's side: "we"/"I", one's own actor, or a subject speaking for a side
+    ("the President", "the administration") when an official speaks."""
+    head = m.group(0)
+    if re.match(r"(?i)(?:we|i|our side|the russian side|my country|our country|our government)\b", head):
+        return True
+    actor = next((p for p in parties if p.start == m.start() and p.kind == "actor"), None)
+    if actor is None and re.match(r"(?i)(?:readiness|willingness|determination)\b", head):
+        # a noun's possessor is its subject: "our readiness to", "Russia's readiness to"
+        actor = next((p for p in reversed(parties) if m.start() - 16 <= p.start < m.start()
+                      and p.kind in {"actor", "self"}), None)
+        if actor is not None and actor.kind == "self":
+            return True
+    if actor is not None:
+        return bool(speaker_side) and actor.side == speaker_side
+    return bool(rules.own_subject.match(head)) and (bool(speaker_side) or role in {"official", "moderator"})
+
+
+# verbs and words too light to be the object of a promise ("we'll get there", "we're going to do that")
+_LIGHT = frozenset({"do", "done", "doing", "does", "did", "make", "made", "get", "getting", "got", "be", "been", "being",
+                    "have", "has", "go", "going", "continue", "continuing", "keep", "keeping", "happen", "stay", "try",
+                    "trying", "work", "working", "see", "look", "looking", "take", "come", "put", "let", "sure", "that",
+                    "this", "it", "there", "here", "so", "what", "very", "carefully", "closely", "really", "more", "all",
+                    "everything", "anything", "something", "things", "thing", "same", "way", "well", "back", "up", "out",
+                    "on", "just", "again", "also", "now", "today", "them", "him", "her", "us", "you", "these", "those",
+                    "to", "the", "a", "an", "of", "and", "in", "for", "with", "at", "we", "i", "our", "my", "its",
+                    "their", "your", "not", "never", "always", "obviously", "certainly", "clear", "sure", "able", "be",
+                    "pushing", "push", "press", "pressing", "focused", "focus", "monitor", "monitoring", "follow",
+                    "wrap", "wrapping", "start", "starting", "move", "moving", "jump", "like", "can", "will", "would",
+                    "forward", "around", "beyond", "call", "out", "into", "mindful", "careful", "cautious", "whole",
+                    "after", "before", "respect", "watching", "watch", "happen", "conversation", "conversations",
+                    "share", "sharing", "thinking", "assess", "assessing", "review", "reviewing", "evaluate",
+                    "consider", "considering", "briefing", "bit", "little", "happens", "situation"})
+
+
+def _has_object(text: str, m: re.Match) -> bool:
+    """Some content word from the cue's verb to the end of its clause: "we will send troops" has one,
+    "we'll get there", "we're going to continue to do that" have none."""
+    verb = re.findall(r"[a-z]+(?:'[a-z]+)?", m.group(0).lower())[-1:]
+    _, end = clause_span(text, m.end())
+    rest = verb + re.findall(r"[a-z]+(?:'[a-z]+)?", text[m.end():end].lower())
+    return any(w not in _LIGHT and "'" not in w and len(w) > 2 for w in rest)
+
+
+def is_question(text: str) -> bool:
+    """A question carries no claim: it ends with "?" (before closing quotes or brackets), or asks for
+    something ("If you could give ...", "Can you tell us ...").
+
+    >>> is_question("Will it be renewed?"), is_question("If you could give the status of the talks."), is_question("We agreed.")
+    (True, True, False)
+    """
+    return text.rstrip(" ”\"')]—–-").endswith("?") or bool(_QUESTION_START.match(text))
+
+
+def _courtesy_only(rules: Rules, text: str) -> bool:
+    """A short sentence made only of courtesy words and names ("Thank you.", "Go ahead.", "Zeke Miller, AP.")."""
+    words = re.findall(r"[A-Za-z][\w'.-]*", text)
+    if not words or len(words) > rules.procedural_short_words:
+        return False
+    for w in words:
+        lw = w.lower().strip(".")
+        if lw in rules.courtesy_words:
+            continue
+        if w[0].isupper() and lw not in {"i", "we", "it", "this", "that", "they"}:  # a name
+            continue
+        return False
+    return True
+
+
+def classify(text: str, rules: Rules | None = None, *, speaker_side: str = "", role: str = "") -> list[Hit]:
+    """Claim types of one sentence (questions carry none; a procedural sentence carries only
+    `procedural`), each with its cue.
 
     >>> [(h.claim_type, h.cue) for h in classify("This proposal remains on the table.")]
-    [('proposal', 'This proposal')]
+    [('proposal', 'remains on the table')]
     >>> [h.claim_type for h in classify("We have not seen any evidence to back these claims.")]
     ['denial']
-    >>> classify("Will it be renewed?")
-    []
+    >>> [h.claim_type for h in classify("Let's take a few questions.")], classify("Will it be renewed?")
+    (['procedural'], [])
     """
     rules = rules or load_rules()
     text = " ".join(text.split())
-    if not text or text.endswith("?"):
+    if not text or is_question(text):
         return []
-    present = _present(rules, fold(text))
+    norm = text.replace("’", "'").replace("‘", "'")  # same length: spans index `text` too
+    present = _present(rules, fold(norm))
+    if _courtesy_only(rules, norm):
+        return [Hit("procedural", text, 0, len(text))]
     hits: list[Hit] = []
-    parties = None
-    for ctype in CLAIM_TYPES:
-        if ctype == "factual":
+    parties: list[Mention] | None = None
+    for ctype in TYPE_ORDER:
+        if ctype == "factual" or _vetoed(rules, ctype, norm, present):
             continue
-        if _vetoed(rules, ctype, text, present):
-            continue
-        m = _search(rules, ctype, text, present)
         if ctype == "numeric":
-            q = next((q for q in parse_quantities(text) if q.kind != "date"), None)
+            q = next((q for q in parse_quantities(text) if is_numeric_claim(q)), None)
+            m = min(_candidates(rules, ctype, norm, present), key=lambda x: x.start(), default=None)
             if q is not None and (m is None or q.start < m.start()):
                 hits.append(Hit("numeric", q.text, q.start, q.end))
-                continue
-        if m is None:
+            elif m is not None:
+                hits.append(Hit("numeric", text[m.start():m.end()], m.start(), m.end()))
             continue
-        if ctype in rules.needs_other_actor:
-            parties = parties if parties is not None else mentions(text, rules, speaker_side)
-            if not any(_is_other(p, speaker_side) for p in parties):
+        for m in _candidates(rules, ctype, norm, present):
+            if rules.has("negation", ctype) and _negated(norm, m):
                 continue
-        hits.append(Hit(ctype, m.group(0), m.start(), m.end()))
-    others = {h.claim_type for h in hits} - rules.factual_allow_with
-    if not others and count_words(text) >= rules.factual_min_words \
-            and not _vetoed(rules, "factual", text, present):
-        m = _search(rules, "factual", text, present)
-        if m:
-            hits.append(Hit("factual", m.group(0), m.start(), m.end()))
+            if rules.has("not_reported", ctype) and _reported(norm, m.start()):
+                continue
+            if rules.has("not_quoted", ctype) and _quoted(text, m.start()):
+                continue
+            if rules.has("needs_object", ctype) and not _has_object(norm, m):
+                continue
+            if rules.has("needs_other_actor", ctype) or rules.has("needs_own_actor", ctype):
+                parties = parties if parties is not None else mentions(norm, rules, speaker_side)
+                if rules.has("needs_other_actor", ctype) and not _is_other(_subject(parties, norm, m), speaker_side):
+                    continue
+                if rules.has("needs_own_actor", ctype) and not _is_own(rules, m, parties, speaker_side, role):
+                    continue
+            hits.append(Hit(ctype, text[m.start():m.end()], m.start(), m.end()))
+            break
+        if ctype == "procedural" and hits:
+            return hits
+    fact = _factual(rules, text, norm, present, hits)
+    if fact is not None:
+        hits.append(fact)
     return hits
+
+
+def _factual(rules: Rules, text: str, norm: str, present: set[str], hits: list[Hit]) -> Hit | None:
+    """The factual hit of a sentence: reported speech ("X said that ..."), or an assertion verb in a clause
+    free of opinion and evaluative words with no modal before it, when the other types found allow it
+    (`allow_with`; a position in another clause; an agreement, proposal or denial whose cue is not the
+    assertion verb itself)."""
+    if count_words(text) < rules.factual_min_words:
+        return None
+    spans = [(h.start, h.end) for h in hits if h.claim_type in _FACTUAL_BESIDE]
+    if {h.claim_type for h in hits} - rules.factual_allow_with - _FACTUAL_BESIDE:
+        return None
+    reported = _reporter(norm)
+    if reported and not any(a <= reported.start() < b for a, b in spans):
+        return Hit("factual", text[reported.start():reported.end()], reported.start(), reported.end())
+    positions = [clause_span(norm, h.start) for h in hits if h.claim_type == "position"]
+    for m in _candidates(rules, "factual", norm, present):
+        if any(m.start() < b and m.end() > a for a, b in spans):  # the assertion verb is the other type's cue
+            continue
+        start, end = clause_span(norm, m.start())
+        if (start, end) in positions:
+            continue
+        clause = norm[start:end]
+        if _vetoed(rules, "factual", clause, present):  # the sentence's words: a superset of the clause's
+            continue
+        if any(p.search(norm, start, m.start()) for p in rules.factual_unless_before):
+            continue
+        return Hit("factual", text[m.start():m.end()], m.start(), m.end())
+    return None
+
+
+def is_numeric_claim(q) -> bool:
+    """A quantity that makes a numeric claim: money, a percentage, a ratio, a duration (time references
+    are dates), or a count of named things or of at least a thousand (not a bare small number)."""
+    if q.kind in {"money", "percent", "ratio", "duration"}:
+        return True
+    if q.kind == "count":
+        return bool(q.unit) or (q.normalized_value or 0) >= 1000 or bool(q.comparison)
+    return False
 
 
 def markers(text: str, rules: Rules | None = None) -> tuple[list[str], list[str]]:
@@ -339,21 +407,7 @@ def markers(text: str, rules: Rules | None = None) -> tuple[list[str], list[str]
     return hedges, boosters
 
 
-@dataclass
-class _PhrasePlan:
-    """Phrases in the order they are tried (longest first), each with its last word for a cheap test,
-    and each phrase's place in the rules file (the order results are reported in)."""
-
-    tries: list[tuple[str, re.Pattern, str]]
-    order: dict[str, int]
-
-
-def _phrase_plan(phrases: list[tuple[str, re.Pattern]]) -> _PhrasePlan:
-    return _PhrasePlan(tries=[(name, pat, fold(name.split()[-1])) for name, pat in sorted(phrases, key=lambda p: -len(p[0]))],
-                       order={name: i for i, (name, _) in enumerate(phrases)})
-
-
-def _without_overlaps(text: str, plan: _PhrasePlan, folded: str) -> list[str]:
+def _without_overlaps(text: str, plan, folded: str) -> list[str]:
     """Phrases found in `text`, longer phrases first where two overlap, in the order of the rules file."""
     spans: list[tuple[int, int, str]] = []
     for name, pat, last in plan.tries:
@@ -377,45 +431,37 @@ def certainty(hedges: list[str], boosters: list[str]) -> str:
         (bool(hedges), bool(boosters)), "plain")
 
 
-def checkworthiness(features: dict[str, bool], rules: Rules | None = None) -> tuple[float, str]:
-    """A transparent score: base + the weights of the features present, clipped to 0..1; and the
-    features that contributed, as text.
-
-    >>> checkworthiness({"has_quantity": True, "hedged": True})
-    (0.4, 'has_quantity +0.30; hedged -0.10')
-    """
-    rules = rules or load_rules()
-    parts = [(name, rules.cw_weights[name]) for name, on in features.items() if on and name in rules.cw_weights]
-    score = min(1.0, max(0.0, rules.cw_base + sum(w for _, w in parts)))
-    return round(score, 2), "; ".join(f"{name} {w:+.2f}" for name, w in parts)
-
-
-def speaker_side(speaker: str | None, role: str | None, fmt: str | None, rules: Rules | None = None) -> str:
-    """The side "we" refers to for a speaker: from the name patterns, else (officials) from the format.
+def speaker_side(speaker: str | None, role: str | None, fmt: str | None, rules: Rules | None = None, *,
+                 affiliation: str | None = None, label: str | None = None, title: str | None = None) -> str:
+    """The side "we" refers to for a speaker, from who speaks (see `transcripts.sides.resolve_side`);
+    "" when unknown.
 
     >>> speaker_side("Sergey Lavrov", "official", "mid_text"), speaker_side("Press", "press", "mid_text")
     ('Russia', '')
     """
-    rules = rules or load_rules()
-    for pat, side in rules.speaker_sides:
-        if speaker and pat.search(speaker):
-            return side
-    if role in {"official", "moderator"} and fmt:
-        return rules.format_sides.get(fmt, "")
-    return ""
+    from .sides import resolve_side
+    return resolve_side(speaker, role, fmt, rules or load_rules(), affiliation=affiliation, label=label,
+                        title=title)[0]
+
+
+def side_table(tables: dict[str, pd.DataFrame], rules: Rules | None = None) -> pd.DataFrame:
+    """The side of every turn's speaker: doc_id, turn_index, side, side_source (see `transcripts.sides`)."""
+    from .sides import side_table as _side_table
+    return _side_table(tables, rules or load_rules())
 
 
 # --------------------------------------------------------------------------- tables
 
-CLAIM_COLUMNS = ["doc_id", "turn_index", "sentence_index", "speaker", "role", "claim_type", "text", "char_start",
-                 "char_end", "cue", "cue_start", "cue_end", "actor", "actor_mention", "actor_side", "target",
-                 "hedges", "boosters", "certainty", "has_quantity", "checkworthiness", "checkworthiness_features",
-                 "event_date", "title"]
+CLAIM_COLUMNS = ["doc_id", "turn_index", "sentence_index", "speaker", "role", "speaker_side", "side_source",
+                 "claim_type", "text", "char_start", "char_end", "cue", "cue_start", "cue_end", "actor",
+                 "actor_mention", "actor_side", "target", "hedges", "boosters", "certainty", "has_quantity",
+                 "checkworthiness", "event_date", "title"]
 
 
 def _actor_and_target(ctype: str, hit: Hit, parties: list[Mention], side: str, speaker: str) -> tuple[str, str, str, str]:
     """(actor, actor_mention, actor_side, target) of one claim."""
-    if ctype in {"accusation", "denial"}:
+    pick = None
+    if ctype in {"accusation", "denial", "procedural"}:
         actor, mention, a_side = side or speaker, "", side
     else:
         before = [p for p in parties if p.start <= hit.start and p.kind in {"actor", "self"}]
@@ -425,6 +471,8 @@ def _actor_and_target(ctype: str, hit: Hit, parties: list[Mention], side: str, s
             actor, mention, a_side = side or speaker, "", side
         else:
             actor, mention, a_side = pick.actor, pick.text, pick.side
+    if pick is not None and pick.kind == "self" and not a_side:
+        actor = "we (side unknown)"
     others = [p for p in parties if p.kind != "self" and (not a_side or p.side != a_side) and p.actor != actor]
     if ctype == "accusation":
         near = [p for p in others if p.start <= hit.start]
@@ -438,9 +486,12 @@ def _actor_and_target(ctype: str, hit: Hit, parties: list[Mention], side: str, s
 
 def extract_claims(tables: dict[str, pd.DataFrame], rules: Rules | None = None, *, progress: bool = True,
                    cache_dir: str | Path | None = None, workers: int | None = None) -> pd.DataFrame:
-    """Every claim in every sentence: one row per sentence and claim type (CLAIM_COLUMNS).
+    """Every claim in every sentence: one row per sentence and claim type (CLAIM_COLUMNS), procedural
+    sentences included (claim_type `procedural`; `substantive(claims)` leaves them out).
 
-    Sentences with no claim type have no row. `cue_start`/`cue_end` index the sentence `text`.
+    Sentences with no claim type have no row. `cue_start`/`cue_end` index the sentence `text`;
+    `speaker_side` and `side_source` say whose side the speaker speaks for and how that was found;
+    `checkworthiness` is the sentence's score from the trained ranker (`score_sentences`).
     Documents are analysed apart, on every core (`workers`), and with `cache_dir` (the build's
     `.cache` folder) each document's claims are kept until it, the rules file or this code changes
     (see `transcripts.percache`).
@@ -449,51 +500,66 @@ def extract_claims(tables: dict[str, pd.DataFrame], rules: Rules | None = None, 
 
     rules = rules or load_rules()
     key = percache.fingerprint(rules.source, percache.code_fingerprint())
-    df = percache.per_document(sentence_frame(tables), partial(_document_claims, rules_path=str(rules.path),
-                                                               rules_source=rules.source),
+    sents = sentence_frame(tables).merge(side_table(tables, rules), on=["doc_id", "turn_index"], how="left")
+    df = percache.per_document(sents, partial(_document_claims, rules_path=str(rules.path),
+                                              rules_source=rules.source),
                                name="claims", key=key, cache_dir=cache_dir, workers=workers, progress=progress,
                                desc="Claims", columns=CLAIM_COLUMNS)
+    # each claim's check-worthiness is its sentence's score (every sentence is scored once, cached alike)
+    from .checkworthiness import score_sentences as _score
+
+    scores = _score(tables, claims=df, rules=rules, cache_dir=cache_dir, workers=workers, progress=progress)
+    df = df.drop(columns="checkworthiness").merge(scores, on=["doc_id", "turn_index", "sentence_index"], how="left")
     df = df[CLAIM_COLUMNS]
-    df["claim_type"] = pd.Categorical(df.claim_type, categories=list(CLAIM_TYPES))
+    df["claim_type"] = pd.Categorical(df.claim_type, categories=list(LABEL_TYPES))
     return df.sort_values(["doc_id", "turn_index", "sentence_index", "claim_type"], kind="stable").reset_index(drop=True)
 
 
+def score_sentences(tables: dict[str, pd.DataFrame], *, claims: pd.DataFrame | None = None, rules: Rules | None = None,
+                    cache_dir: str | Path | None = None, workers: int | None = None,
+                    progress: bool = False) -> pd.DataFrame:
+    """The check-worthiness of every sentence: DataFrame[doc_id, turn_index, sentence_index, checkworthiness],
+    one row per sentence, scores in [0, 1] from the trained ranker (see `transcripts.checkworthiness`)."""
+    from .checkworthiness import score_sentences as _score
+
+    return _score(tables, claims=claims, rules=rules, cache_dir=cache_dir, workers=workers, progress=progress)
+
+
+def substantive(claims: pd.DataFrame) -> pd.DataFrame:
+    """The claims without the procedural sentences (what the headline counts and the ledger use)."""
+    return claims[claims.claim_type.astype(str) != "procedural"]
+
+
 def _document_claims(sents: pd.DataFrame, rules_path: str, rules_source: str) -> pd.DataFrame:
-    """The claims of one document's sentences (`sentence_frame` rows); run in worker processes."""
-    rules = _load_rules(rules_path, rules_source)
+    """The claims of one document's sentences (`sentence_frame` rows with `side`); run in worker processes.
+    Their check-worthiness is filled in afterwards, from every sentence's score (`score_sentences`)."""
+    rules = compile_rules(rules_path, rules_source)
     rows = []
-    sides: dict[tuple, str] = {}
+    typed = []
     for s in sents.itertuples(index=False):
-        key = (s.speaker, s.role, s.format)
-        side = sides.get(key)
-        if side is None:
-            side = sides[key] = speaker_side(s.speaker, s.role, s.format, rules)
+        side = "" if pd.isna(s.side) else str(s.side)
         text = " ".join(str(s.text).split())
-        hits = classify(text, rules, speaker_side=side)
+        hits = classify(text, rules, speaker_side=side, role=str(s.role))
         if not hits:
             continue
+        typed.append((s, text, side, hits))
+    if not typed:
+        return pd.DataFrame(columns=CLAIM_COLUMNS)
+    for s, text, side, hits in typed:
         parties = mentions(text, rules, side)
         hedges, boosters = markers(text, rules)
         quants = parse_quantities(text)
-        types = {h.claim_type for h in hits}
-        features = dict(
-            has_quantity=any(q.kind != "date" for q in quants),
-            factual_type=bool(types & {"numeric", "factual", "accusation", "denial"}),
-            names_actor=any(p.kind == "actor" for p in parties),
-            has_date=any(q.kind == "date" for q in quants),
-            comparison=bool(_COMPARISON.search(text)),
-            hedged=bool(hedges), opinion_only=types == {"position"}, short=count_words(text) < 7)
-        score, feats = checkworthiness(features, rules)
+        has_quantity = any(is_numeric_claim(q) for q in quants)
         for h in hits:
             actor, mention, a_side, target = _actor_and_target(h.claim_type, h, parties, side, s.speaker)
             rows.append(dict(doc_id=s.doc_id, turn_index=s.turn_index, sentence_index=s.sentence_index,
-                             speaker=s.speaker, role=s.role, claim_type=h.claim_type, text=text,
-                             char_start=s.char_start, char_end=s.char_end, cue=h.cue, cue_start=h.start,
+                             speaker=s.speaker, role=s.role, speaker_side=side,
+                             side_source="" if pd.isna(s.side_source) else s.side_source, claim_type=h.claim_type,
+                             text=text, char_start=s.char_start, char_end=s.char_end, cue=h.cue, cue_start=h.start,
                              cue_end=h.end, actor=actor, actor_mention=mention, actor_side=a_side, target=target,
                              hedges="; ".join(hedges), boosters="; ".join(boosters),
-                             certainty=certainty(hedges, boosters), has_quantity=features["has_quantity"],
-                             checkworthiness=score, checkworthiness_features=feats, event_date=s.event_date,
-                             title=s.title))
+                             certainty=certainty(hedges, boosters), has_quantity=has_quantity,
+                             checkworthiness=float("nan"), event_date=s.event_date, title=s.title))
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
 
 
@@ -550,9 +616,9 @@ def load_labels(path: str | Path) -> pd.DataFrame:
     if missing:
         raise TranscriptError(src, f"labels file lacks column(s) {sorted(missing)}",
                               hint="Columns: doc_id, turn_index, sentence_index, types (separated by ';'), text")
-    bad = {t for ts in df.types for t in ts.split(";") if t and t not in CLAIM_TYPES}
+    bad = {t for ts in df.types for t in ts.split(";") if t and t not in LABEL_TYPES}
     if bad:
-        raise TranscriptError(src, f"unknown claim type(s) in labels: {sorted(bad)}", hint=f"Use {', '.join(CLAIM_TYPES)}")
+        raise TranscriptError(src, f"unknown claim type(s) in labels: {sorted(bad)}", hint=f"Use {', '.join(LABEL_TYPES)}")
     return df
 
 
@@ -617,7 +683,10 @@ def numeric_checks(tables: dict[str, pd.DataFrame], quantities: pd.DataFrame | N
                    cache_dir: str | Path | None = None) -> pd.DataFrame:
     """All numeric consistency checks, one row each (quantities.CHECK_COLUMNS):
 
-    - `change`: a stated percentage change recomputed from the two amounts it refers to;
+    - `change`: a stated percentage change recomputed from the two amounts it refers to, in any order
+      ("from A to B, an increase of Z %", "grew by Z %, from A to B", "Z % (in 2011 the figure was A)") or
+      from an increment ("an increase of X, which is Z %");
+    - `multiple`: "doubled", "tripled", "halved" ("almost doubled from A to B") recomputed as B / A;
     - `difference`: the same difference stated twice in an event must point the same way;
     - `restatement`: what reads as the same quantity stated with different values.
 
@@ -629,7 +698,7 @@ def numeric_checks(tables: dict[str, pd.DataFrame], quantities: pd.DataFrame | N
 
     rules = rules or load_rules()
     quantities = quantities_table(tables, progress=False) if quantities is None else quantities
-    sents = sentence_frame(tables)
+    sents = sentence_frame(tables).merge(side_table(tables, rules), on=["doc_id", "turn_index"], how="left")
     if cache_dir is None:
         return _numeric_checks(sents, quantities, rules, tolerance, restatement_threshold)
     key = percache.fingerprint(percache.frame_hash(sents), percache.frame_hash(quantities),
@@ -641,11 +710,11 @@ def numeric_checks(tables: dict[str, pd.DataFrame], quantities: pd.DataFrame | N
 def _numeric_checks(sents: pd.DataFrame, quantities: pd.DataFrame, rules: Rules, tolerance: float,
                     restatement_threshold: float) -> pd.DataFrame:
     """The checks of `numeric_checks` on a `sentence_frame`."""
-    from .quantities import change_checks, comparison_checks, restatement_checks
+    from .quantities import change_checks, comparison_checks, multiple_checks, restatement_checks
 
-    who = sents[["speaker", "role", "format"]].fillna("").astype(str)
-    side_map = {k: speaker_side(*k, rules) for k in who.drop_duplicates().itertuples(index=False, name=None)}
-    sents = sents.assign(side=[side_map[k] for k in who.itertuples(index=False, name=None)])
+    if "side" not in sents:
+        sents = sents.assign(side="")
+    sents = sents.assign(side=sents.side.fillna("").astype(str))
 
     def side_of(row, before: str, after: str) -> tuple[str, str] | None:
         subj = [m for m in mentions(before, rules, row.side) if m.kind in {"actor", "self"} and m.side]
@@ -654,7 +723,7 @@ def _numeric_checks(sents: pd.DataFrame, quantities: pd.DataFrame, rules: Rules,
             return None
         return subj[0].side, comp[0].side
 
-    parts = [change_checks(sents, tolerance=tolerance), comparison_checks(sents, side_of),
+    parts = [change_checks(sents, tolerance=tolerance), multiple_checks(sents), comparison_checks(sents, side_of),
              restatement_checks(quantities, threshold=restatement_threshold)]
     parts = [p for p in parts if len(p)]
     from .quantities import CHECK_COLUMNS
@@ -677,7 +746,7 @@ def claim_ledger(claims: pd.DataFrame, *, types: tuple[str, ...] = LEDGER_TYPES,
     `group_id` numbers groups by their first appearance (date, event, position); `group_text` is the
     group's first statement; `n_in_group` and `n_events_in_group` say how often it was repeated.
     """
-    from .textsim import similar_groups
+    from .textsim import content_stems, similar_groups
 
     led = claims[claims.claim_type.astype(str).isin(types)
                  & (claims.role.isin(roles) if roles is not None else True)].copy()
@@ -691,7 +760,7 @@ def claim_ledger(claims: pd.DataFrame, *, types: tuple[str, ...] = LEDGER_TYPES,
     for ctype in types:
         idx = led.index[led.claim_type == ctype]
         if len(idx):
-            groups = similar_groups(led.loc[idx, "text"].tolist(), threshold=threshold)
+            groups = similar_groups([_grouping_text(t) for t in led.loc[idx, "text"]], threshold=threshold)
             led.loc[idx, "group_id"] = groups + offset
             offset += int(groups.max()) + 1
     first = led.groupby("group_id").head(1).set_index("group_id")
@@ -705,6 +774,21 @@ def claim_ledger(claims: pd.DataFrame, *, types: tuple[str, ...] = LEDGER_TYPES,
     led["group_id"] = led.group_id.map(order)
     return led.sort_values(["group_id", "event_date", "doc_id", "turn_index", "sentence_index"],
                            kind="stable")[LEDGER_COLUMNS].reset_index(drop=True)
+
+
+def _grouping_text(text: str) -> str:
+    """The text a ledger statement is grouped by: a statement with fewer than two content words ("We will
+    get there.") is grouped only with the same words, not chained to everything that shares one of them."""
+    from .textsim import content_stems
+
+    stems = content_stems(text)
+    if len(stems) >= 2:
+        return text
+    if stems:  # one content word: statements with that word alone ("I want to be really mindful") group
+        return text + " zzonly" + stems[0].replace("'", "")
+    import hashlib  # none: only the same words (case and punctuation aside) group
+    key = hashlib.sha1(" ".join(re.findall(r"[a-z]+", text.lower())).encode()).hexdigest()[:12]
+    return text + " zzexact" + "".join(c for c in key if c.isalpha())
 
 
 def ledger_summary(ledger: pd.DataFrame, *, top: int = 30) -> pd.DataFrame:

@@ -71,7 +71,7 @@ _URL_RE = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
 _QUANT_RE = re.compile(
     rf"""(?P<qual>\b(?:{_QUAL})\s+(?:an?\s+)?)?
         (?P<cur>US\$|\$|€|£|¥|₽)?\s?
-        (?P<num>{_NUM}|(?<!-)\b(?:{_WORDNUM})\b(?!-))
+        (?P<num>{_NUM}|(?<!-)\b(?:{_WORDNUM})\b(?!-)|\b(?:a|one)(?=\s+(?:trillion|billion|million|thousand)\b))
         (?:\s*(?:-|–|—|to)\s*(?P<cur2>US\$|\$|€|£)?(?P<num2>{_NUM}))?
         (?:\s*(?P<scale>{_SCALE})\b)?
         (?:\s*(?P<unit>%|per\s?cent\b|percentage\s+points?\b|percent\b|{_DUR}\b|dollars?\b|euros?\b|pounds\b|
@@ -79,6 +79,31 @@ _QUANT_RE = re.compile(
     re.VERBOSE | re.IGNORECASE)
 _BETWEEN_RE = re.compile(rf"\bbetween\s+(?P<num>{_NUM})\s+and\s+(?P<num2>{_NUM})\s*(?P<unit>%|per\s?cent|percent|{_DUR})?",
                          re.IGNORECASE)
+# vague amounts: "dozens of", "hundreds of thousands of" read as their lower bound (two of the unit)
+_VAGUE_UNITS = {"dozens": 12, "scores": 20, "tens": 10, "hundreds": 100, "thousands": 1e3, "millions": 1e6,
+                "billions": 1e9, "trillions": 1e12}
+_VAGUE_RE = re.compile(r"\b(?P<n>(?:(?:tens|hundreds)\s+of\s+)?(?:dozens|scores|hundreds|thousands|millions|billions|"
+                       r"trillions))\s+of\s+(?:(?:the|our|these|those|their|new|more)\s+)?(?P<noun>[a-z][a-z\-]+)", re.I)
+_FRACTIONS = {"a third": 100 / 3, "one third": 100 / 3, "two thirds": 200 / 3, "a quarter": 25.0,
+              "one quarter": 25.0, "three quarters": 75.0, "half": 50.0, "one half": 50.0,
+              "a fifth": 20.0, "one fifth": 20.0, "a tenth": 10.0, "one tenth": 10.0}
+_FRACTION_RE = re.compile(r"\b(?:(?P<qual>about|nearly|almost|more\s+than|over|roughly|around|some|at\s+least|"
+                          r"less\s+than|under|well\s+over|just\s+over)\s+)?(?P<f>a\s+third|one\s+third|two[\s-]thirds|"
+                          r"a\s+quarter|one\s+quarter|three[\s-]quarters|(?<!a\s)half|one\s+half|a\s+fifth|one\s+fifth|"
+                          r"a\s+tenth|one\s+tenth)\s+of\b", re.I)
+# a duration that only places something in time ("two years ago", "in the next three months",
+# "over the past four years", "100 days from January 20th") is a time reference, not a quantity
+_TIME_BEFORE = re.compile(r"(?:\b(?:in|within|after|before|during|by|over|for)\s+(?:the\s+|a\s+)?(?:(?:past|last|next|first|"
+                          r"coming|previous|following|recent|final|latter)\s+)?|\b(?:the|past|last|next|first|coming|"
+                          r"previous|following|recent|final)\s+|\bin\s+)(?:(?:about|around|some|approximately|roughly|"
+                          r"another|nearly|almost|just)\s+)?(?:\d+\s*(?:,|or|to|-)\s*)?$", re.I)
+_TIME_AFTER = re.compile(r"^\s*(?:ago|later|earlier|from\s+now|from\b|before\b|after\b|old\b|prior\b|since\b|"
+                         r"hence|back\b|into\b)", re.I)
+_FOR_DURATION = re.compile(r"\bfor\s+(?:(?:about|around|some|approximately|roughly|nearly|almost|over|more\s+than|"
+                           r"at\s+least|up\s+to)\s+)?$", re.I)
+# "100 percent focused": an idiom, not a figure
+_IDIOM_AFTER = re.compile(r"^\s*(?:focused|committed|sure|certain|confident|behind|clear|right|correct|wrong|on\s+board|"
+                          r"supportive|honest|true|aligned|convinced|accurate|responsible|agree)\b", re.I)
 _RATIO_RE = re.compile(r"\b(?P<n>several|many|a few|two|three|four|five|ten|\d+(?:\.\d+)?)\s+times\s+"
                        r"(?P<dir>more|less|fewer|lower|higher|bigger|smaller|larger|greater)\b"
                        r"|\b(?P<w>twice|half)\s+as\s+(?:much|many|large|high|big)\b", re.IGNORECASE)
@@ -143,7 +168,9 @@ _LETTERS_RE = re.compile(r"[a-z]+")
 # whole words: number words, and the words of ratios ("several times", "twice as", "half as")
 _NUMBER_HINTS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
                            "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-                           "hundred", "dozen", "times", "twice", "half"})
+                           "hundred", "dozen", "times", "twice", "half", "thousand", "million", "billion", "trillion",
+                           "dozens", "scores", "hundreds", "thousands", "millions", "billions", "trillions", "third",
+                           "thirds", "quarter", "quarters", "fifth", "tenth"})
 _HINT_ORDER = tuple(sorted(_NUMBER_HINTS))
 
 
@@ -225,6 +252,24 @@ def _parse_cached(text: str) -> tuple[Quantity, ...]:
         kind, nunit, factor = _unit_kind(unit, "")
         add(Quantity(kind, m.group(0), m.start(), m.end(), value=(lo + hi) / 2, value_low=lo, value_high=hi,
                      unit=nunit, normalized_value=(lo + hi) / 2 * factor, normalized_unit=_norm_unit(kind, nunit)))
+    for m in _VAGUE_RE.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        n = re.sub(r"\s+", " ", m.group("n").lower())
+        noun = m.group("noun").lower()
+        low = 2.0 * float(np.prod([_VAGUE_UNITS[w] for w in n.split() if w != "of"]))
+        kind, nunit = ("money", CURRENCY_WORDS[noun]) if noun in CURRENCY_WORDS else ("count", noun)
+        add(Quantity(kind, text[m.start():m.end("n")], m.start(), m.end("n"), value=low, value_low=low,
+                     value_high=low * 5 - 1, unit=nunit, normalized_value=low, normalized_unit=_norm_unit(kind, nunit),
+                     qualifier="at least"))
+    for m in _FRACTION_RE.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        value = _FRACTIONS[re.sub(r"[\s-]+", " ", m.group("f").lower())]
+        qual = QUALIFIERS.get(re.sub(r"\s+", " ", (m.group("qual") or "").lower()), "")
+        end = m.end("f")
+        add(Quantity("percent", text[m.start():end], m.start(), end, value=round(value, 2), unit="%",
+                     normalized_value=round(value, 2), normalized_unit="%", qualifier=qual))
     for m in _QUANT_RE.finditer(text):
         start = m.start("qual") if m.group("qual") else m.start("cur") if m.group("cur") else m.start("num")
         end = m.end()
@@ -233,10 +278,29 @@ def _parse_cached(text: str) -> tuple[Quantity, ...]:
         q = _from_match(text, m, start, end)
         if q is not None:
             add(q)
+    for q in found:
+        if q.kind == "duration" and _is_time_reference(text, q):
+            q.kind, q.unit, q.normalized_value, q.normalized_unit = "date", "time reference", None, ""
     found = _carry_units(text, found)
     for q in found:
         q.text = " ".join(q.text.split())
     return tuple(sorted(found, key=lambda q: q.start))
+
+
+def _is_time_reference(text: str, q: "Quantity") -> bool:
+    """A duration that places something in time rather than measures it.
+
+    >>> [(q.kind, q.unit) for q in parse_quantities("That happened over 75 years ago.")]
+    [('date', 'time reference')]
+    >>> [(q.kind, q.unit) for q in parse_quantities("Citizens wait for 300 days.")]
+    [('duration', 'days')]
+    """
+    before = text[max(0, q.start - 45):q.start]
+    if _TIME_AFTER.match(text[q.end:q.end + 12]):
+        return True
+    if _FOR_DURATION.search(before):  # "wait for 300 days", "for 70 years": a measured span
+        return False
+    return bool(_TIME_BEFORE.search(before))
 
 
 def _unit_kind(unit: str, cur: str) -> tuple[str, str, float]:
@@ -271,8 +335,11 @@ def _from_match(text: str, m: re.Match, start: int, end: int) -> Quantity | None
         return Quantity("date", text[m.start("num"):end], m.start("num"), end, value=_number(num), unit="year")
     if scale and len(scale) == 1 and not cur and not unit:  # a lone "m"/"b"/"k" after a plain number is not a scale
         scale, end = "", m.end("num")
-    if is_word and not (unit or scale or cur):
-        return None  # "two countries", "one another": number words count only with a unit or a scale
+    if unit.lower().replace(" ", "") in {"%", "percent", "percent"} and _IDIOM_AFTER.match(text[end:end + 20]):
+        return None  # "100 percent focused"
+    if is_word and not (unit or scale or cur) and not (m.group("qual") and _NOUN_RE.match(text[end:end + 40])
+                                                      and num.lower() not in {"a", "one"}):
+        return None  # "two countries", "one another": number words count only with a unit, a scale or a qualifier
     if is_word and unit.lower().startswith("per") and num.lower() == "a":
         return None
     kind, nunit, factor = _unit_kind(unit, cur)
@@ -475,10 +542,17 @@ def change_checks(sentences: pd.DataFrame, *, tolerance: float = 1.0, window: in
         for q in quants:
             if q.kind != "percent" or q.unit != "%" or q.value is None:
                 continue
+            inc = _increment_for(s, q, quants)
+            if inc is not None:
+                x, base, level, how = inc
+                if base > 0 and level != base:
+                    rows.append(_increment_row(s, q, "up" if level > base else "down", x, base, how, tolerance))
+                continue
             direction = _change_direction(s.text, q)
             if not direction or _UNSTATED_BASE.search(s.text[q.end:q.end + 80]):
                 continue
-            pair = _pair_for_change(s, q, quants, [r for r, _ in recent[:-1]])
+            pair = (_pair_for_change(s, q, quants, [r for r, _ in recent[:-1]]) or _from_to_after(s, q, quants)
+                    or _bracket_base(s, q, quants))
             if pair is None:
                 continue
             (s_a, a), (s_b, b) = pair
@@ -487,6 +561,207 @@ def change_checks(sentences: pd.DataFrame, *, tolerance: float = 1.0, window: in
                 continue
             rows.append(_change_row(s, q, direction, s_a, a, s_b, b, tolerance, sentences_used=[s_a, s_b, s]))
     return pd.DataFrame(rows, columns=CHECK_COLUMNS)
+
+
+def _from_to_after(s, q: "Quantity", quants: list["Quantity"]) -> tuple | None:
+    """The amounts after the percentage: "grew by Z%, from A to B", "rose Z% to B, up from A".
+
+    >>> s = pd.Series(dict(text="Exports grew by 25%, from $40 million to $50 million."))
+    >>> qs = parse_quantities(s.text)
+    >>> [x.text for _, x in _from_to_after(s, qs[0], qs)]
+    ['$40 million', '$50 million']
+    """
+    after = [x for x in quants if x.start >= q.end and _amount_key(x)]
+    for a, b in zip(after, after[1:]):
+        lead = s.text[q.end:a.start]
+        if len(lead) > 45:
+            break
+        if _amount_key(a) != _amount_key(b):
+            continue
+        between = s.text[a.end:b.start]
+        if re.search(r"\bfrom\s*$", lead, re.I) and re.fullmatch(r"\s*(?:[a-z][\w-]*\s*)?,?\s*to\s*", between, re.I):
+            return (s, a), (s, b)
+        if re.search(r"\bto\s*$", lead, re.I) and re.fullmatch(r"\s*(?:[a-z][\w-]*\s*)?,?\s*(?:(?:up|down)\s+)?from\s*",
+                                                              between, re.I):
+            return (s, b), (s, a)
+    return None
+
+
+_BRACKET_LEAD = re.compile(r"\b(?:was|were|stood\s+at|amounted\s+to|totall?ed|came\s+to|had\s+been|reached)\s*$", re.I)
+
+
+def _bracket_base(s, q: "Quantity", quants: list["Quantity"]) -> tuple | None:
+    """The base in brackets after the percentage: "... reached B, up Z% (in 2011 the figure was A)"; B is
+    the comparable amount outside the brackets nearest the percentage.
+
+    >>> s = pd.Series(dict(text="Trade reached $27 billion, up 35% (in 2016 the figure was $20 billion)."))
+    >>> qs = parse_quantities(s.text)
+    >>> [x.text for _, x in _bracket_base(s, [x for x in qs if x.kind == "percent"][0], qs)]
+    ['$20 billion', '$27 billion']
+    """
+    for x in quants:
+        if x.start <= q.end or not _amount_key(x):
+            continue
+        open_ = s.text.rfind("(", 0, x.start)
+        if open_ < q.end or ")" in s.text[open_:x.start] or not _BRACKET_LEAD.search(s.text[open_:x.start]):
+            continue
+        cands = [y for y in quants if y is not x and _amount_key(y) == _amount_key(x) and y.end <= open_]
+        if not cands:
+            return None
+        b = min(cands, key=lambda y: abs(y.start - q.start))
+        return (s, x), (s, b)
+    return None
+
+
+_INCREMENT_BEFORE = re.compile(r"(?:\b(?:an?\s+)?(?P<noun>increase|rise|jump|gain|growth|decrease|drop|decline|fall|cut|"
+                               r"reduction)\s+of|\b(?P<verb>up|down|rose|grew|fell|increased|decreased|dropped|declined|"
+                               r"jumped|climbed|shrank|added|lost)\s+(?:by\s+)?|\b(?P<more>)(?=\S))\s*$", re.I)
+_INCREMENT_TIE = re.compile(r"\s*,?\s*(?:which\s+is|which\s+represents|which\s+means|that\s+is|that's|or|i\.e\.|"
+                            r"[—–-])\s*(?:an?\s+)?(?:(?:increase|rise|growth|decrease|drop|decline)\s+of\s+)?", re.I)
+_DOWN_WORDS = re.compile(r"decrease|drop|decline|fall|fell|cut|reduction|down|decreased|dropped|declined|shrank|lost", re.I)
+
+
+def _increment_for(s, q: "Quantity", quants: list["Quantity"]):
+    """An increment stated before the percentage: "an increase of X, which is Z%", "up X, or Z%", with the
+    base from "from A" (or A = B - X from "to B", "reached B", "at B") in the same sentence. Returns
+    (X, A, B, how A was found) or None.
+
+    >>> s = pd.Series(dict(text="Trade grew to $27 billion, an increase of $7 billion, which is 35 percent."))
+    >>> qs = parse_quantities(s.text)
+    >>> x, a, b, how = _increment_for(s, [x for x in qs if x.kind == "percent"][0], qs)
+    >>> (x.text, a, b, how)
+    ('$7 billion', 20000000000.0, 27000000000.0, '$27 billion − $7 billion')
+    """
+    prev = [x for x in quants if x.end <= q.start and _amount_key(x)]
+    if not prev:
+        return None
+    x = prev[-1]
+    if not _INCREMENT_TIE.fullmatch(s.text[x.end:q.start]):
+        return None
+    word = re.search(r"\b(increase|rise|jump|gain|growth|decrease|drop|decline|fall|cut|reduction)\s+of\s*$|"
+                     r"\b(up|down|rose|grew|fell|increased|decreased|dropped|declined|jumped|climbed|shrank|added|lost)"
+                     r"\s+(?:by\s+)?$", s.text[max(0, x.start - 40):x.start], re.I)
+    if not word and re.search(r"\bby\s*$", s.text[max(0, x.start - 6):x.start], re.I):  # "grew from A by X"
+        word = re.search(r"\b(rose|grew|fell|increased|decreased|dropped|declined|jumped|climbed|shrank)\b()",
+                         s.text[:x.start], re.I)
+    if not word:
+        return None
+    down = bool(_DOWN_WORDS.fullmatch(word.group(1) or word.group(2)))
+    unit = x.unit if x.kind == "money" else ""
+    for y in quants:
+        if y is x or _amount_key(y) != _amount_key(x):
+            continue
+        lead = s.text[max(0, y.start - 14):y.start]
+        if re.search(r"\bfrom\s*$", lead, re.I):
+            base = y.normalized_value
+            return x, base, base - x.normalized_value if down else base + x.normalized_value, f"{_fmt(base, unit)}"
+        if re.search(r"\b(?:to|reached|at|totall?ing|now)\s*$", lead, re.I):
+            level = y.normalized_value
+            base = level + x.normalized_value if down else level - x.normalized_value
+            sign = "+" if down else "−"
+            return x, base, level, f"{_fmt(level, unit)} {sign} {_fmt(x.normalized_value, unit)}"
+    return None
+
+
+def _increment_row(s, q, direction, x, base, how, tolerance) -> dict:
+    unit = x.unit if x.kind == "money" else ""
+    computed = x.normalized_value / base * 100
+    stated = q.value
+    ok = _within(q.qualifier, computed, stated, tolerance)
+    word = "increase" if direction == "up" else "decrease"
+    arithmetic = (f"the {word} {_fmt(x.normalized_value, unit)} on the base {_fmt(base, unit)}"
+                  + ("" if how == _fmt(base, unit) else f" (= {how})")
+                  + f": {_fmt(x.normalized_value, unit)} / {_fmt(base, unit)} × 100 = {computed:.1f}%")
+    verdict = (f"stated '{q.text}' ({stated:g}%): {'within' if ok else 'off by'} {abs(computed - stated):.1f} "
+               f"percentage points{'' if ok else f' (tolerance {tolerance:g})'}")
+    return dict(doc_id=s.doc_id, check="change", speaker=s.speaker, turn_index=s.turn_index,
+                sentence_index=s.sentence_index, text=s.text, stated=f"{stated:g}%", computed=f"{computed:.1f}%",
+                stated_value=stated, computed_value=round(computed, 2), is_consistent=ok,
+                explanation=f"{arithmetic}; {verdict} → {'consistent' if ok else 'inconsistent'}",
+                char_start=s.char_start, char_end=s.char_end)
+
+
+def _within(qualifier: str, computed: float, stated: float, tolerance: float) -> bool:
+    """A recomputed percentage agrees with the stated one: within `tolerance` points, one-sided for
+    "more than"/"at least" and "less than"/"up to"."""
+    if qualifier in {"more than", "at least"}:
+        return computed >= stated - tolerance
+    if qualifier in {"less than", "up to"}:
+        return computed <= stated + tolerance
+    return abs(computed - stated) <= tolerance
+
+
+_MULTIPLE_RE = re.compile(r"\b(?:(?P<qual>almost|nearly|more\s+than|over|roughly|about|around|close\s+to|just\s+over|"
+                          r"well\s+over|approximately)\s+)?(?P<w>doubl(?:ed|ing|es|e)|tripl(?:ed|ing|es|e)|"
+                          r"quadrupl(?:ed|ing|es|e)|halv(?:ed|ing|es|e)|cut\s+(?:it\s+)?in\s+half)\b", re.I)
+_FACTORS = {"doubl": 2.0, "tripl": 3.0, "quadrupl": 4.0, "halv": 0.5, "cut": 0.5}
+
+
+def multiple_checks(sentences: pd.DataFrame) -> pd.DataFrame:
+    """"Doubled", "tripled", "halved" (with "almost", "more than", ...) checked against the two amounts the
+    sentence gives "from A to B" (in either order around the word, or as a range "from 12 to 22 percent").
+
+    Consistent when B / A is within 10 % of the stated factor (its inverse for "halved"); "almost"/"nearly"
+    accept 80-101 % of it, "more than"/"over" at least 99 %, "about"/"roughly" within 15 %.
+    `sentences` needs doc_id, turn_index, sentence_index, text, char_start, char_end, speaker.
+    """
+    rows = []
+    text = sentences.text.astype(str)
+    maybe = text.str.contains(r"(?i)doubl|tripl|quadrupl|halv|in half", regex=True)
+    for s in sentences[maybe.to_numpy()].itertuples(index=False):
+        for m in _MULTIPLE_RE.finditer(s.text):
+            pair = _from_to_near(s.text, m)
+            if pair is None:
+                continue
+            (a_text, va), (b_text, vb), unit = pair
+            stated = next(f for k, f in _FACTORS.items() if m.group("w").lower().startswith(k))
+            qual = re.sub(r"\s+", " ", (m.group("qual") or "").lower())
+            ratio = vb / va
+            big, big_c = (stated, ratio) if stated >= 1 else (1 / stated, 1 / ratio if ratio else float("inf"))
+            if qual in {"almost", "nearly", "close to"}:
+                ok = 0.8 * big <= big_c <= 1.01 * big
+            elif qual in {"more than", "over", "just over", "well over"}:
+                ok = big_c >= 0.99 * big
+            elif qual in {"about", "roughly", "around", "approximately"}:
+                ok = abs(big_c / big - 1) <= 0.15
+            else:
+                ok = abs(big_c / big - 1) <= 0.10
+            said = f"{(qual + ' ') if qual else ''}{m.group('w').lower()}"
+            expl = (f"{b_text} / {a_text} = {ratio:.3g}; stated '{said}' ({stated:g}×): "
+                    f"{'consistent' if ok else 'inconsistent'}")
+            rows.append(dict(doc_id=s.doc_id, check="multiple", speaker=s.speaker, turn_index=s.turn_index,
+                             sentence_index=s.sentence_index, text=s.text, stated=f"{stated:g}×",
+                             computed=f"{ratio:.2f}×", stated_value=stated, computed_value=round(ratio, 3),
+                             is_consistent=ok, explanation=expl, char_start=s.char_start, char_end=s.char_end))
+    return pd.DataFrame(rows, columns=CHECK_COLUMNS)
+
+
+def _from_to_near(text: str, m: re.Match):
+    """("A as written", A), ("B as written", B), unit) of "from A to B" within 100 characters of a match,
+    else None.
+
+    >>> _from_to_near("Rates almost doubled from 12 to 22 percent.", _MULTIPLE_RE.search("Rates almost doubled from 12 to 22 percent."))
+    (('12.0%', 12.0), ('22.0%', 22.0), '%')
+    """
+    window_start = max(0, m.start() - 100)
+    quants = [q for q in parse_quantities(text) if window_start <= q.start <= m.end() + 100]
+    for q in quants:  # "from 12 to 22 percent" read as one range
+        if q.value_low is not None and q.value_high is not None and q.kind in {"percent", "money", "count"} \
+                and re.search(r"\bfrom\s*$", text[max(0, q.start - 8):q.start], re.I):
+            unit = q.unit
+            scale = (q.normalized_value / q.value) if q.value else 1.0
+            lo, hi = q.value_low * scale, q.value_high * scale
+            return (_fmt(lo, unit), lo), (_fmt(hi, unit), hi), unit
+    amounts = [q for q in quants if (_amount_key(q) or q.kind == "percent") and q.normalized_value]
+    for a, b in zip(amounts, amounts[1:]):
+        if (a.kind, a.unit) != (b.kind, b.unit):
+            continue
+        if re.search(r"\bfrom\s*$", text[max(0, a.start - 8):a.start], re.I) and \
+                re.fullmatch(r"\s*(?:[a-z][\w-]*\s*)?,?\s*to\s*", text[a.end:b.start], re.I):
+            unit = a.unit if a.kind in {"money", "percent"} else a.unit
+            return (_fmt(a.normalized_value, unit), a.normalized_value), (_fmt(b.normalized_value, unit),
+                                                                          b.normalized_value), unit
+    return None
 
 
 def _pair_for_change(s, q: "Quantity", quants: list["Quantity"], before: list) -> tuple | None:
@@ -528,12 +803,7 @@ def _change_row(s, q, direction, s_a, a, s_b, b, tolerance, sentences_used) -> d
     computed = (ratio - 1) * 100 if direction == "up" else (1 - ratio) * 100
     stated = q.value
     diff = computed - stated
-    if q.qualifier in {"more than", "at least"}:
-        ok = computed >= stated - tolerance
-    elif q.qualifier in {"less than", "up to"}:
-        ok = computed <= stated + tolerance
-    else:
-        ok = abs(diff) <= tolerance
+    ok = _within(q.qualifier, computed, stated, tolerance)
     word = "increase" if direction == "up" else "decrease"
     unit = a.unit if a.kind == "money" else ""
     arithmetic = (f"{_fmt(vb, unit)} / {_fmt(va, unit)} = {ratio:.4g}, so the {word} is "
@@ -600,13 +870,17 @@ def comparison_checks(sentences: pd.DataFrame, side_of) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=CHECK_COLUMNS)
 
 
+CONTEXT_CHARS = 80  # the characters either side of an amount that make its context for restatements
+
+
 def restatement_checks(quantities: pd.DataFrame, *, threshold: float = 0.7, rel_tolerance: float = 0.01,
                        min_shared: int = 3,
                        max_rows: int = 500) -> pd.DataFrame:
     """The same quantity stated in different sentences (within an event or across the corpus) with
-    different values: amounts of the same kind and unit whose sentence context is near-identical
-    (TF-IDF cosine of content words ≥ `threshold`, numbers left out, and at least `min_shared` content
-    words in common between the first two statements) are grouped; a group whose values
+    different values: amounts of the same kind and unit whose context (the words within CONTEXT_CHARS of
+    the amount in its sentence) is near-identical (TF-IDF cosine of content words ≥ `threshold`, numbers
+    left out, and at least `min_shared` content words in common between the first two statements) are
+    grouped, one amount per sentence (two amounts of one sentence are never one quantity); a group whose values
     differ by more than `rel_tolerance` is reported as inconsistent, one with equal values as a
     consistent restatement. At most `max_rows` rows, inconsistent ones first.
     """
@@ -617,12 +891,21 @@ def restatement_checks(quantities: pd.DataFrame, *, threshold: float = 0.7, rel_
     rows = []
     if len(q) < 2:
         return pd.DataFrame(rows, columns=CHECK_COLUMNS)
-    context = [re.sub(r"[\d.,$%€£]+", " ", s) + f" unit_{k}_{u}" for s, k, u in zip(q.sentence_text, q.kind, q.unit.fillna(""))]
+    # each amount's own context: the words around it in its sentence (numbers left out), so that two
+    # amounts of one sentence ("$240 million ... on top of the $1 billion") read differently
+    starts = q.start_in_sentence.fillna(0).astype(int).to_numpy()
+    ends = q.end_in_sentence.fillna(0).astype(int).to_numpy()
+    context = [re.sub(r"[\d.,$%€£]+", " ", s[max(0, a - CONTEXT_CHARS):b + CONTEXT_CHARS]) + f" unit_{k}_{u}"
+               for s, a, b, k, u in zip(q.sentence_text, starts, ends, q.kind, q.unit.fillna(""))]
     q["group"] = similar_groups(context, threshold=threshold)
     # the groups worth reading: two or more sentences, one kind and one unit (worked out for all groups
     # at once; most groups hold a single statement)
     sentence = ["doc_id", "turn_index", "sentence_index"]
     q = q[q.group.map(q.group.value_counts()) >= 2].drop_duplicates(["group", *sentence, "text"])
+    # never two different amounts of one sentence as one quantity restated: a sentence with several
+    # amounts in a group is left out of it
+    per_sentence = q.groupby(["group", *sentence]).text.transform("size")
+    q = q[per_sentence == 1]
     n_sentences = q.drop_duplicates(["group", *sentence]).groupby("group").size()
     same = q.assign(_unit=q.unit.fillna("")).groupby("group").agg(kinds=("kind", "nunique"), units=("_unit", "nunique"))
     keep = n_sentences.index[(n_sentences >= 2) & (same.kinds.reindex(n_sentences.index) == 1)

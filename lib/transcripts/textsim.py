@@ -20,20 +20,39 @@ def _stemmer():
     return PorterStemmer()
 
 
+# words of talk that carry no content of their own: "we're going to continue to ...", "I just want to make sure"
+LIGHT_WORDS = frozenset({"going", "go", "gonna", "just", "want", "wants", "continue", "continuing", "keep", "make", "sure",
+                         "really", "super", "certainly", "obviously", "course", "actually", "able", "let", "like", "know",
+                         "think", "lot", "thing", "things", "way", "today", "now", "yeah", "okay", "look", "look",
+                         "said", "say", "says", "mean", "right", "also", "again", "doing", "done", "gets", "got"})
+
+
 @lru_cache(maxsize=1)
 def _stop_words() -> frozenset[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-    return frozenset(ENGLISH_STOP_WORDS)
+    return frozenset(ENGLISH_STOP_WORDS) | LIGHT_WORDS
 
 
 def content_stems(text: str) -> list[str]:
-    """Stemmed content words of `text` (stop words dropped, numbers kept).
+    """Stemmed content words of `text` (stop words, light words of talk and contractions of stop words
+    dropped, possessives cut, numbers kept).
 
     >>> content_stems("We proposed releasing the correspondence.")
     ['propos', 'releas', 'correspond']
+    >>> content_stems("We're going to keep Russia's proposal on the table.")
+    ['russia', 'propos', 'tabl']
     """
     stop = _stop_words()
-    return [_stem(t) for t in (w.lower().replace("’", "'") for w in _TOKEN.findall(text)) if t not in stop]
+    out = []
+    for t in (w.lower().replace("’", "'") for w in _TOKEN.findall(text)):
+        if "'" in t:
+            base = t.split("'")[0]
+            if base in stop or t in stop:
+                continue
+            t = base
+        if t not in stop:
+            out.append(_stem(t))
+    return out
 
 
 @lru_cache(maxsize=200_000)

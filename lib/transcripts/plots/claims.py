@@ -31,8 +31,8 @@ def claims_by_speaker(claims: pd.DataFrame, *, top: int = 12, title: str = "Clai
 
 
 def checkworthiness_map(claims: pd.DataFrame, doc_id: str, *, title: str | None = None) -> go.Figure:
-    """One event, sentence by sentence: each claim placed by its position (x) and check-worthiness (y),
-    coloured by type; hover to read the sentence, the cue and the features behind the score."""
+    """One event, sentence by sentence: each claim placed by its position (x) and check-worthiness (y, the
+    trained ranker's score), coloured by type; hover to read the sentence and the cue."""
     df = claims[claims.doc_id == doc_id].copy()
     df["position"] = df.groupby(["turn_index", "sentence_index"], sort=True).ngroup()
     fig = go.Figure()
@@ -41,15 +41,16 @@ def checkworthiness_map(claims: pd.DataFrame, doc_id: str, *, title: str | None 
         if part.empty:
             continue
         hover = [f"<b>{html.escape(str(sp))}</b>, turn {t}.{s} · {ctype}<br>cue: <i>{html.escape(str(c))}</i>"
-                 f"<br>score {w:.2f}: {html.escape(str(f) or 'base only')}<br>{hover_text(x, max_chars=300)}"
-                 for sp, t, s, c, w, f, x in zip(part.speaker, part.turn_index, part.sentence_index, part.cue,
-                                                 part.checkworthiness, part.checkworthiness_features, part.text)]
+                 f"<br>check-worthiness {w:.3f}<br>{hover_text(x, max_chars=300)}"
+                 for sp, t, s, c, w, x in zip(part.speaker, part.turn_index, part.sentence_index, part.cue,
+                                              part.checkworthiness, part.text)]
         fig.add_trace(go.Scatter(x=part.position, y=part.checkworthiness, mode="markers", name=ctype,
                                  marker=dict(color=color, size=9, opacity=0.75, line=dict(width=0.5, color="white")),
                                  hovertext=hover, hoverinfo="text"))
     fig.update_layout(template=TEMPLATE, title=title or f"Claims along the event and how check-worthy they are: {doc_id}",
                       xaxis_title="sentence (in order of the event)", yaxis_title="check-worthiness (0–1)",
-                      yaxis_range=[-0.05, 1.05], legend_title="type", height=420)
+                      yaxis_range=[-0.02, max(0.2, float(df.checkworthiness.max()) * 1.1) if len(df) else 1.05],
+                      legend_title="type", height=420)
     return fig
 
 

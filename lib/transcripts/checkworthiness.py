@@ -1,0 +1,211 @@
+"""Check-worthiness: how likely a fact-checker is to pick a sentence, for every sentence.
+
+A logistic regression over the sentence's words (unigrams and bigrams, TF-IDF, unit length) and the workbook's own
+features (claim types, quantities, comparisons, superlatives, hedges and boosters, named parties, length,
+question or not) and the speaker's role (officials' claims are checked, moderators' lines rarely).
+It was fitted with scikit-learn on the CLEF CheckThat! 2019 Task 1 training transcripts by
+`benchmarks/refit_checkworthiness.py`, which also reports its leave-one-transcript-out MAP; the fitted
+vocabulary, IDF weights and coefficients ship as `resources/checkworthiness_model.json` (plain JSON: no
+pickle, nothing trained or downloaded at run time). Scores are probabilities in [0, 1].
+
+    scores = score_sentences(tables)        # doc_id, turn_index, sentence_index, checkworthiness
+    score_frame(frame)                      # frame: text, role, types ("numeric;factual")
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .paths import RESOURCES_DIR
+
+MODEL_FILE = RESOURCES_DIR / "checkworthiness_model.json"
+ROLES = ("official", "press", "moderator", "narration", "other")
+TYPES = ("numeric", "factual", "position", "proposal", "commitment", "denial", "accusation", "agreement", "procedural")
+_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*|[$%]")
+_NUMBER = re.compile(r"\d")
+_SUPERLATIVE_WORDS = frozenset({"most", "least", "largest", "biggest", "highest", "lowest", "greatest", "worst", "best",
+                                "record", "ever", "never", "first", "only", "every", "all", "nobody", "nothing", "always"})
+_NOT_SUPERLATIVE = frozenset({"interest", "just", "test", "rest", "best", "west", "request", "protest", "guest", "honest",
+                              "forest", "latest", "modest", "contest", "invest", "suggest", "arrest", "digest",
+                              "manifest", "harvest", "earnest", "conquest", "inquest", "quest", "chest", "nest", "pest",
+                              "vest", "zest", "crest", "jest", "lest", "unrest", "behest"})
+_COMPARISON_WORDS = frozenset({"more", "fewer", "less", "higher", "lower", "increase", "increased", "increases",
+                               "decrease", "decreased", "decreases", "rise", "rose", "fell", "fall", "grew", "growth",
+                               "drop", "dropped", "than", "double", "doubled", "triple", "tripled", "halved", "up", "down",
+                               "percent", "times", "%"})
+_NEGATION_WORDS = frozenset({"not", "never", "no", "nobody", "nothing"})
+_FIRST_WORDS = frozenset({"we", "i", "our", "my", "us"})
+_SECOND_WORDS = frozenset({"you", "your"})
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+DENSE = (*(f"type_{t}" for t in TYPES), "n_types", "numeric_quantity", "has_digit", "money", "percent", "year",
+         "comparison", "superlative", "hedged", "boosted", "names_actor", "names_person", "negation", "first_person",
+         "second_person", "question", "length", "short", "long", *(f"role_{r}" for r in ROLES))
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased word tokens, digits replaced by "<num>", plus bigrams (joined by a space).
+
+    >>> tokens("We cut taxes by 20%.")
+    ['we', 'cut', 'taxes', 'by', '<num>', '%', 'we cut', 'cut taxes', 'taxes by', 'by <num>', '<num> %']
+    """
+    uni = ["<num>" if t[0].isdigit() else t for t in _TOKEN.findall(text.lower().replace("’", "'"))]
+    return uni + [f"{a} {b}" for a, b in zip(uni, uni[1:])]
+
+
+def dense_features(text: str, role: str, types: set[str], rules, words: list[str] | None = None) -> list[float]:
+    """The workbook's own features of one sentence, in the order of DENSE (each in [0, 1]); `words` are
+    its lower-cased word tokens when already at hand."""
+    from .claims import _NAME, is_numeric_claim, is_question, markers
+    from .quantities import parse_quantities
+
+    quants = parse_quantities(text)
+    hedges, boosters = markers(text, rules)
+    words = _TOKEN.findall(text.lower().replace("’", "'")) if words is None else words
+    bag = set(words)
+    n_words = len(text.split())
+    kinds = {q.kind for q in quants if is_numeric_claim(q)}
+    superlative = not _SUPERLATIVE_WORDS.isdisjoint(bag) or any(
+        len(w) > 5 and w.endswith("est") and w not in _NOT_SUPERLATIVE for w in bag)
+    values = [float(t in types) for t in TYPES]
+    values += [min(len(types - {"procedural"}), 4) / 4, float(bool(kinds)), float(bool(_NUMBER.search(text))),
+               float("money" in kinds), float("percent" in kinds), float(bool(_YEAR.search(text))),
+               float(not _COMPARISON_WORDS.isdisjoint(bag)), float(superlative), float(bool(hedges)),
+               float(bool(boosters)), float(bool(rules.actors.search(text))), float(bool(_NAME.search(text))),
+               float(not _NEGATION_WORDS.isdisjoint(bag) or any(w.endswith("n't") for w in bag)),
+               float(not _FIRST_WORDS.isdisjoint(bag)), float(not _SECOND_WORDS.isdisjoint(bag)),
+               float(is_question(text)), min(math.log1p(n_words) / math.log(61), 1.0), float(n_words < 6),
+               float(n_words > 40)]
+    role = role if role in ROLES else "other"
+    values += [float(role == r) for r in ROLES]
+    return values
+
+
+@dataclass
+class Model:
+    """A fitted ranker: vocabulary (term -> column), IDF weights, coefficients, intercept."""
+
+    vocab: dict[str, int]
+    idf: np.ndarray
+    coef_words: np.ndarray
+    coef_dense: np.ndarray
+    intercept: float
+    meta: dict
+
+
+def word_matrix(texts: list[str], vocab: dict[str, int], idf: np.ndarray):
+    """Term counts × IDF, each row scaled to unit length over the vocabulary's terms (scikit-learn's
+    TfidfVectorizer with these `tokens`, reproduced without it): scipy CSR."""
+    from collections import Counter
+
+    from scipy.sparse import csr_matrix
+
+    rows, cols, data = [], [], []
+    for i, t in enumerate(texts):
+        counts = Counter(vocab[w] for w in tokens(t) if w in vocab)
+        if not counts:
+            continue
+        js = sorted(counts)
+        vals = np.array([counts[j] * idf[j] for j in js])
+        vals /= np.sqrt((vals * vals).sum())
+        rows.extend([i] * len(js))
+        cols.extend(js)
+        data.extend(vals.tolist())
+    return csr_matrix((np.array(data, dtype=float), (np.array(rows, dtype=int), np.array(cols, dtype=int))),
+                      shape=(len(texts), len(vocab)))
+
+
+def dense_matrix(frame: pd.DataFrame, rules=None) -> np.ndarray:
+    """DENSE features of each row of a frame with text, role and types columns."""
+    from .claims import load_rules
+
+    rules = rules or load_rules()
+    texts = [" ".join(str(t).split()) for t in frame.text]
+    types = [set(filter(None, str(t).split(";"))) for t in frame.types]
+    return np.array([dense_features(t, str(r), ty, rules) for t, r, ty in zip(texts, frame.role, types)],
+                    dtype=float).reshape(len(texts), len(DENSE))
+
+
+def design(frame: pd.DataFrame, vocab: dict[str, int], idf: np.ndarray, rules=None, dense: np.ndarray | None = None):
+    """The feature matrix (words, then DENSE) of a frame with text, role and types columns."""
+    from scipy.sparse import csr_matrix, hstack
+
+    texts = [" ".join(str(t).split()) for t in frame.text]
+    dense = dense_matrix(frame, rules) if dense is None else dense
+    return hstack([word_matrix(texts, vocab, idf), csr_matrix(dense)]).tocsr()
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str | None = None) -> Model:
+    """The shipped (or another) fitted ranker, read from JSON."""
+    from .errors import TranscriptError
+
+    src = Path(path) if path else MODEL_FILE
+    try:
+        data = json.loads(src.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise TranscriptError(src, "check-worthiness model not found",
+                              hint="Refit it with .venv/bin/python benchmarks/refit_checkworthiness.py") from None
+    except (OSError, ValueError) as exc:
+        raise TranscriptError(src, f"check-worthiness model cannot be read ({exc})",
+                              hint="Refit it with .venv/bin/python benchmarks/refit_checkworthiness.py") from None
+    if list(data.get("dense", [])) != list(DENSE):
+        raise TranscriptError(src, "the check-worthiness model was fitted on other features than this code computes",
+                              hint="Refit it with .venv/bin/python benchmarks/refit_checkworthiness.py")
+    terms = data["terms"]
+    return Model(vocab={t: i for i, t in enumerate(terms)}, idf=np.array(data["idf"], dtype=float),
+                 coef_words=np.array(data["coef_words"], dtype=float), coef_dense=np.array(data["coef_dense"], dtype=float),
+                 intercept=float(data["intercept"]), meta=data.get("meta", {}))
+
+
+def score_frame(frame: pd.DataFrame, model: Model | None = None, rules=None) -> np.ndarray:
+    """Check-worthiness in [0, 1] of each row of a frame with text, role and types ("a;b") columns."""
+    model = model or load_model()
+    if len(frame) == 0:
+        return np.zeros(0)
+    x = design(frame, model.vocab, model.idf, rules)
+    z = x @ np.concatenate([model.coef_words, model.coef_dense]) + model.intercept
+    return 1.0 / (1.0 + np.exp(-np.asarray(z).ravel()))
+
+
+SCORE_COLUMNS = ["doc_id", "turn_index", "sentence_index", "checkworthiness"]
+
+
+def score_sentences(tables: dict[str, pd.DataFrame], *, claims: pd.DataFrame | None = None, rules=None,
+                    cache_dir: str | Path | None = None, workers: int | None = None,
+                    progress: bool = False) -> pd.DataFrame:
+    """The check-worthiness of every sentence (SCORE_COLUMNS), with or without a claim type.
+
+    The claim types come from `claims` (or `extract_claims(tables)`, cached like it with `cache_dir`);
+    documents are scored apart, on every core, and kept in `cache_dir` until they, the claims, the model
+    file or the code change. A claim's `checkworthiness` in the claims table is its sentence's score.
+    """
+    from . import percache
+    from .claims import extract_claims, load_rules, sentence_frame
+
+    rules = rules or load_rules()
+    if claims is None:
+        claims = extract_claims(tables, rules, cache_dir=cache_dir, workers=workers, progress=progress)
+    key = ["doc_id", "turn_index", "sentence_index"]
+    types = (claims[key + ["claim_type"]].astype({"claim_type": str}).groupby(key).claim_type
+             .agg(lambda s: ";".join(sorted(set(s)))).rename("types").reset_index())
+    sents = sentence_frame(tables)[key + ["text", "role"]].merge(types, on=key, how="left")
+    sents["types"] = sents.types.fillna("")
+    sents["role"] = sents.role.fillna("other")
+    model_key = percache.fingerprint(MODEL_FILE.read_bytes() if MODEL_FILE.exists() else b"", rules.source,
+                                     percache.code_fingerprint())
+    return percache.per_document(sents, _document_scores, name="checkworthiness", key=model_key, cache_dir=cache_dir,
+                                 workers=workers, progress=progress, desc="Check-worthiness",
+                                 columns=SCORE_COLUMNS)[SCORE_COLUMNS]
+
+
+def _document_scores(sents: pd.DataFrame) -> pd.DataFrame:
+    out = sents[["doc_id", "turn_index", "sentence_index"]].copy()
+    out["checkworthiness"] = np.round(score_frame(sents), 6) if len(sents) else np.zeros(0)
+    return out
