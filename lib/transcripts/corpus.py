@@ -664,8 +664,8 @@ class Corpus:
         from . import claims as cl
 
         rules = cl.load_rules(rules) if isinstance(rules, (str, Path)) else rules
-        tables = {"documents": self.table("documents", ["doc_id", "event_date", "title", "format"]),
-                  "turns": self.table("turns", ["doc_id", "turn_index", "speaker", "role"]),
+        turn_columns = [c for c in self._source.schema("turns").names if c != "text"]
+        tables = {"documents": self.documents, "turns": self.table("turns", turn_columns),
                   "sentences": self.sentences}
         return cl.extract_claims(tables, rules, cache_dir=self.processed_dir / ".cache")
 
