@@ -153,13 +153,23 @@ def load_params(params_file: str | Path | None) -> tuple[dict[str, Any], dict[st
     import yaml
     path = resolve(params_file)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = path.read_bytes()
+        data = yaml.safe_load(raw.decode("utf-8")) or {}
     except FileNotFoundError:
         raise TranscriptError(path, "parameters file not found") from None
+    except OSError as exc:
+        raise TranscriptError(path, f"cannot read the parameters file ({exc.strerror or exc})",
+                              hint="Give a YAML file you may read (--params)") from None
+    except UnicodeDecodeError as exc:
+        raise TranscriptError(path, f"the parameters file is not UTF-8 (byte 0x{raw[exc.start]:02x} at byte {exc.start})",
+                              line=raw.count(b"\n", 0, exc.start) + 1, hint="Re-save it as UTF-8") from None
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         raise TranscriptError(path, f"not valid YAML ({getattr(exc, 'problem', exc)})",
                               line=line + 1 if line is not None else None) from None
+    except RecursionError:
+        raise TranscriptError(path, "not a usable parameters file (nested too deeply)",
+                              hint="Parameters are names with plain values, lists or mappings") from None
     if not isinstance(data, dict):
         raise TranscriptError(path, "a parameters file must be a mapping of name: value",
                               hint="e.g. `top_n: 20`, or `\"02\": {top_n: 20}` for one notebook")
@@ -181,6 +191,110 @@ def _is_notebook_key(key: Any) -> bool:
     """
     key = str(key)
     return key.isdigit() or bool(re.match(r"^\d{2}_", key))
+
+
+def check_sections(per_notebook: dict[str, dict[str, Any]], notebooks: list[Path],
+                   params_file: str | Path | None) -> None:
+    """Refuse a parameters-file section for a notebook that does not exist (a typo would be ignored)."""
+    for key in per_notebook:
+        if not any(_matches(nb, key) for nb in notebooks):
+            names = ", ".join(nb.stem for nb in notebooks) or "none"
+            raise TranscriptError(params_file, f"the section {key!r} is for a notebook that does not exist",
+                                  hint=f"Sections are notebook numbers or names (notebooks: {names})")
+
+
+def check_types(nb: Path, declared: dict[str, dict[str, Any]], params: dict[str, Any]) -> None:
+    """Refuse a parameter whose value does not have the type its notebook declares (`doc_ids: list`
+    given "nope" would become the ids n, o, p, e)."""
+    for name, value in params.items():
+        expected = str((declared.get(name) or {}).get("inferred_type_name") or "")
+        if expected and not value_fits(value, expected):
+            raise TranscriptError(_rel(nb), f"parameter {name} must be {_type_phrase(expected)}, not "
+                                  f"{_type_phrase(type(value).__name__)} ({value!r})",
+                                  hint=f"e.g. {name}: {_example(expected)} in a parameters file, or -p {name} "
+                                       f"\"{_example(expected)}\"")
+
+
+_TYPE_PHRASES = {"str": "text", "int": "a whole number", "float": "a number", "bool": "true or false",
+                 "list": "a list", "dict": "a mapping", "NoneType": "empty (null)", "date": "a date",
+                 "datetime": "a date and time"}
+_EXAMPLES = {"str": "word", "int": "10", "float": "0.5", "bool": "true", "list": "[a, b]", "dict": "{a: 1}"}
+
+
+def _type_phrase(type_name: str) -> str:
+    return " or ".join(_TYPE_PHRASES.get(_base(t), t) for t in _alternatives(type_name))
+
+
+def _example(type_name: str) -> str:
+    return _EXAMPLES.get(_base(_alternatives(type_name)[0]), "…")
+
+
+def _alternatives(type_name: str) -> list[str]:
+    """`Optional[str]`, `str | None`, `Union[int, float]` → their parts.
+
+    >>> _alternatives("Optional[list[str]]"), _alternatives("int | None")
+    (['list[str]', 'None'], ['int', 'None'])
+    """
+    t = type_name.replace("typing.", "").strip()
+    for wrapper, extra in (("Optional[", ["None"]), ("Union[", [])):
+        if t.startswith(wrapper) and t.endswith("]"):
+            return _split_top(t[len(wrapper):-1]) + extra
+    return _split_top(t, "|")
+
+
+def _split_top(text: str, sep: str = ",") -> list[str]:
+    parts, depth, cur = [], 0, ""
+    for ch in text:
+        depth += ch == "["
+        depth -= ch == "]"
+        if ch == sep and depth == 0:
+            parts.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    return [p for p in parts + [cur.strip()] if p]
+
+
+def _base(type_name: str) -> str:
+    base = type_name.split("[", 1)[0].strip()
+    return {"List": "list", "Dict": "dict", "Tuple": "list", "tuple": "list", "None": "NoneType"}.get(base, base)
+
+
+def value_fits(value: Any, type_name: str) -> bool:
+    """Whether a parameter value has the type a notebook declares (papermill's `inferred_type_name`);
+    unknown types accept anything.
+
+    >>> [value_fits(v, "list") for v in ([], ["a"], "nope")]
+    [True, True, False]
+    >>> value_fits(3, "float"), value_fits(True, "int"), value_fits(None, "Optional[str]"), value_fits(2, "list[str]")
+    (True, False, True, False)
+    >>> value_fits([1, "a"], "list[int]"), value_fits({"a": 1}, "Any")
+    (False, True)
+    """
+    for alt in _alternatives(type_name):
+        base = _base(alt)
+        inner = _split_top(alt[alt.index("[") + 1:-1]) if "[" in alt and alt.endswith("]") else []
+        if base == "NoneType" and value is None:
+            return True
+        if base == "str" and isinstance(value, str):
+            return True
+        if base == "bool" and isinstance(value, bool):
+            return True
+        if base == "int" and isinstance(value, int) and not isinstance(value, bool):
+            return True
+        if base == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return True
+        if base == "list" and isinstance(value, (list, tuple)):
+            if len(inner) == 1 and _base(inner[0]) in _TYPE_PHRASES:
+                if all(value_fits(v, inner[0]) for v in value):
+                    return True
+                continue
+            return True
+        if base == "dict" and isinstance(value, dict):
+            return True
+        if base not in {"NoneType", "str", "bool", "int", "float", "list", "dict"}:
+            return True  # a type we do not check
+    return False
 
 
 def notebook_parameters(nb_path: Path) -> dict[str, dict[str, Any]]:
@@ -365,8 +479,16 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
     if unknown and notebooks:
         raise TranscriptError(params_file, f"no notebook declares the parameter(s) {', '.join(unknown)}",
                               hint=f"Known parameters: {', '.join(sorted(known - set(RUNNER_PARAMS))) or 'none'}")
+    check_sections(per_notebook, find_notebooks(None, notebooks_dir), params_file)
+    runner = {"processed_dir": _rel(processed_dir), "out_dir": _rel(out_dir),  # relative: no machine paths
+              "corpus_dir": _rel(corpus_path)}
+    settings = {nb: parameters_for(nb, declared[nb], common, per_notebook, runner) for nb in notebooks}
+    for nb in notebooks:  # wrong types are refused before anything runs
+        check_types(nb, declared[nb], settings[nb])
     if notebooks:
         check_kernel()
+    from .outdir import writable_folder
+    writable_folder(out_dir)
 
     # Built (or found up to date) before any notebook runs, through the content-hash cache that notebook 01
     # shares, so 01 re-reads nothing; files that could not be read are reported here and in the exit status.
@@ -374,10 +496,6 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
     dirs = {name: out_dir / name for name in ("notebooks", "html", "metrics", "tables")}
     for folder in dirs.values():
         folder.mkdir(parents=True, exist_ok=True)
-
-    runner = {"processed_dir": _rel(processed_dir), "out_dir": _rel(out_dir),  # relative: no machine paths
-              "corpus_dir": _rel(corpus_path)}
-    settings = {nb: parameters_for(nb, declared[nb], common, per_notebook, runner) for nb in notebooks}
     # a notebook that builds the tables (it declares corpus_dir) runs first and alone; the others only read them
     first = [nb for nb in notebooks if "corpus_dir" in declared[nb]]
     rest = [nb for nb in notebooks if nb not in first]
@@ -418,8 +536,13 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
     manifest = _manifest(corpus_path, processed_dir, out_dir, _table_counts(processed_dir), common, per_notebook,
                          runs, started, finished, seconds, notebooks_dir, only)
     manifest["side_by_side"] = {"jobs": jobs, "why": why, **options}
-    (out_dir / "run.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
-    index = _write_index(manifest, out_dir, notebooks_dir)
+    try:
+        (out_dir / "run.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
+        index = _write_index(manifest, out_dir, notebooks_dir)
+    except OSError as exc:
+        from .outdir import write_hint
+        raise TranscriptError(_rel(out_dir), f"could not write the run's record and index ({exc.strerror or exc}); "
+                              "the notebooks' pages are in html/", hint=write_hint(exc)) from None
 
     failed = [r for r in runs if r.status == "failed"]
     if not notebooks:
@@ -659,8 +782,12 @@ def ensure_tables(corpus: Path, processed_dir: Path, *, progress: bool = True) -
     files, readers and resources (the build's key, as `python -m transcripts build` does; files are read
     through the cache in `<processed_dir>/.cache`, so only changed ones are read again). Files that
     cannot be read are reported and returned; the others are built."""
-    from .build import build_corpus, tables_written_for, write_tables
+    from .build import build_corpus, skipped_summary, tables_written_for, write_tables
     result = build_corpus(corpus, progress=progress, cache_dir=processed_dir / ".cache")
+    for line in skipped_summary(result.skipped):
+        _say(line, err=True)
+    for note in result.notes:
+        _say(f"note: {note}", err=True)
     for err in result.errors:
         _say(f"warning: skipped {err}", err=True)
     if tables_written_for(processed_dir, result.key):
@@ -718,8 +845,23 @@ def execute_notebook(nb: Path, output: Path, params: dict[str, Any], *, progress
             os.environ.pop("TRANSCRIPTS_PROGRESS", None)
         else:
             os.environ["TRANSCRIPTS_PROGRESS"] = previous
+    _relative_provenance(nb, output)
     return NotebookRun(name=nb.stem, status="failed" if error else "ok", seconds=time.perf_counter() - t0,
                        ran_at=ran_at, error=error, cause=cause)
+
+
+def _relative_provenance(nb: Path, output: Path) -> None:
+    """papermill records the notebook's input and output paths as given, machine paths: shown relative
+    to the project root instead, as everywhere else."""
+    try:
+        import nbformat
+        executed = nbformat.read(output, as_version=4)
+        record = executed.metadata.get("papermill", {})
+        if record.get("input_path") or record.get("output_path"):
+            record["input_path"], record["output_path"] = _rel(nb), _rel(output)
+            nbformat.write(executed, output)
+    except Exception:  # noqa: BLE001 - provenance is cosmetic: a notebook that cannot be read is reported elsewhere
+        pass
 
 
 def _kernel_manager_class() -> type:
