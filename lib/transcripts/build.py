@@ -930,6 +930,7 @@ def tables_written_for(out_dir: str | Path, key: str | None, names=TABLES) -> bo
 def load_tables(processed_dir: str | Path = PROCESSED_DIR) -> dict[str, pd.DataFrame]:
     """Read the processed tables written by `write_tables`, each checked against the stamp that certifies
     them (so tables of an interrupted build, or of two builds at once, are refused, never read)."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
     src = resolve(processed_dir)
     missing = [name for name in TABLES if not (src / f"{name}.parquet").exists()]
@@ -945,7 +946,9 @@ def load_tables(processed_dir: str | Path = PROCESSED_DIR) -> dict[str, pd.DataF
     for name in TABLES:
         path = src / f"{name}.parquet"
         try:
-            with open(path, "rb") as fh:  # one open file: the table read is the one checked
+            # one open file, so the table read is the one checked (Arrow's own file: a Python file object
+            # would be read from Arrow's threads, which can abort the interpreter at exit)
+            with pa.OSFile(str(path)) as fh:
                 if _certified(pq.read_metadata(fh), stamp, name):
                     fh.seek(0)
                     tables[name] = pd.read_parquet(fh)
