@@ -676,6 +676,9 @@ def _run_alone(nb: Path, params: dict[str, Any], dirs: dict[str, Path]) -> Noteb
             return pool.submit(_execute_and_render, nb, params, dirs).result()
         except Exception as exc:  # noqa: BLE001 - the process died: one line, the run goes on
             return _stopped(nb, exc)
+        except BaseException:  # Ctrl-C: the notebook stops now, not when it is done
+            _stop_pool(pool)
+            raise
 
 
 def _stop_pool(pool) -> None:
