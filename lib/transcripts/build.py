@@ -330,8 +330,8 @@ def build_corpus(corpus: str | Path = RAW_DIR, *, fmt: str | None = None, max_by
     computed, early = _read_files(jobs, todo, n_workers), {}
     todo_set, transient = set(todo), False
     for n in range(len(files)):
-        res = None
-        if n in todo_set:
+        res, fresh = None, n in todo_set
+        if fresh:
             while n not in early:  # results come in corpus order, unless a worker died (see _read_files)
                 m, r = next(computed)
                 early[m] = r
@@ -340,7 +340,7 @@ def build_corpus(corpus: str | Path = RAW_DIR, *, fmt: str | None = None, max_by
         elif (cached := _load_file_cache(cache, hashes[n], settings, doc_ids[n])) is not None:
             res = (*cached, hashes[n])
         if res is None:  # a damaged cache entry: read the file now
-            res = _process_file(jobs[n])
+            res, fresh = _process_file(jobs[n]), True
         status, payload, digest = res
         if not digest:  # read, but not to be kept: the file could not be read, or kept changing
             transient = True
@@ -349,7 +349,7 @@ def build_corpus(corpus: str | Path = RAW_DIR, *, fmt: str | None = None, max_by
                 assembler.notes.append(f"{display_path(files[n])} changed while the build ran; its tables hold "
                                        "the version read (build again to be sure they match the file on disk)")
             hashes[n] = digest
-        if cache is not None and n in todo_set and digest:
+        if cache is not None and fresh and digest:
             _save_file_cache(cache, digest, settings, doc_ids[n], (status, payload))
         assembler.add(files[n], (status, payload))
     bar.close()
