@@ -314,8 +314,9 @@ def build_corpus(corpus: str | Path = RAW_DIR, *, fmt: str | None = None, max_by
     settings = _settings_key(fmt, max_bytes, registry_files)
     cache = Path(cache_dir) if cache_dir is not None else None
     hashes = _file_hashes(files, cache, max_bytes)
-    if cache is not None and (hit := _load_corpus_cache(cache, _corpus_key(settings, files, root, hashes))) is not None:
-        hit.key = _corpus_key(settings, files, root, hashes)
+    names = _names_in_corpus(files, root)
+    if cache is not None and (hit := _load_corpus_cache(cache, key := _corpus_key(settings, names, hashes))) is not None:
+        hit.key = key
         hit.errors[:0] = listing.problems
         hit.skipped = listing.skipped
         return hit
@@ -356,7 +357,7 @@ def build_corpus(corpus: str | Path = RAW_DIR, *, fmt: str | None = None, max_by
     result = assembler.finish(registry_files)
     # a build that met a passing trouble (an unreadable or changing file, a dead worker) certifies nothing:
     # its tables are written, but the next build reads those files again
-    result.key = None if transient else _corpus_key(settings, files, root, hashes)
+    result.key = None if transient else _corpus_key(settings, names, hashes)
     if cache is not None and result.key is not None:
         try:
             _save_corpus_cache(cache, result.key, result)
@@ -404,8 +405,9 @@ def _check_registry_files(paths: list[str]) -> None:
                                   hint="Re-save it as UTF-8 (e.g. `iconv -f cp1252 -t utf-8`)") from None
 
 
-def _corpus_key(settings: str, files: list[Path], root: Path, hashes: list[str]) -> str:
-    return hashlib.sha256((settings + "".join(f"{_rel(p, root)}\0{h}\n" for p, h in zip(files, hashes)))
+def _corpus_key(settings: str, names: list[str], hashes: list[str]) -> str:
+    """The key of a corpus: the build settings, each file's name in the corpus and its hash."""
+    return hashlib.sha256((settings + "".join(f"{n}\0{h}\n" for n, h in zip(names, hashes)))
                           .encode()).hexdigest()[:32]
 
 
@@ -684,11 +686,16 @@ def _doc_ids(files: list[Path], root: Path) -> list[str]:
     return ids
 
 
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix() if root.is_dir() else path.name
-    except ValueError:
-        return path.as_posix()
+def _names_in_corpus(files: list[Path], root: Path) -> list[str]:
+    """Each file's path within the corpus folder (its name, for a corpus of one file).
+
+    >>> _names_in_corpus([Path("/c/a.txt"), Path("/c/2019/b.txt")], Path("/c"))
+    ['a.txt', '2019/b.txt']
+    """
+    if len(files) == 1 and files[0] == root:
+        return [root.name]
+    prefix = str(root).rstrip(os.sep) + os.sep
+    return [(s[len(prefix):] if (s := str(p)).startswith(prefix) else s).replace(os.sep, "/") for p in files]
 
 
 def _file_hashes(files: list[Path], cache: Path | None = None, max_bytes: int = MAX_BYTES) -> list[str]:
@@ -716,7 +723,7 @@ def _file_hashes(files: list[Path], cache: Path | None = None, max_bytes: int = 
         if st.st_size > max_bytes:
             out.append("over the limit:" + ":".join(map(str, stamp)))
             continue
-        key = str(path.resolve())
+        key = str(path)  # absolute: the corpus folder is resolved once, its files are found under it
         known = index.get(key)
         if known and known[:-1] == stamp:
             out.append(known[-1])
