@@ -524,7 +524,7 @@ def test_parameters_of_the_right_type_pass():
     check_types(nb, notebook_parameters(nb), {"doc_ids": ["a", "b"], "top_n_terms": 20, "prior_strength": 2})
 
 
-def test_no_machine_path_in_what_a_run_writes_for_a_corpus_outside_the_project(tmp_path):
+def test_no_machine_path_in_what_a_run_writes_for_a_corpus_outside_the_project(tmp_path, monkeypatch):
     from test_workbook import _good
 
     import nbformat
@@ -538,6 +538,7 @@ def test_no_machine_path_in_what_a_run_writes_for_a_corpus_outside_the_project(t
     nb.cells.append(nbformat.v4.new_code_cell("print(processed_dir, out_dir)"))
     nbformat.write(nb, folder / "01_first.ipynb")
     out = tmp_path / "out"
+    monkeypatch.setattr(sys, "argv", ["transcripts", "run", "--corpus", str(corpus), f"--out={out}"])  # as typed
     assert run_workbook(corpus=corpus, out=out, notebooks_dir=folder, progress=False) == 1  # bad.txt is empty
     written = {p: p.read_text(encoding="utf-8") for p in [out / "run.json", out / "html" / "index.html",
                                                           out / "html" / "01_first.html",
@@ -547,5 +548,6 @@ def test_no_machine_path_in_what_a_run_writes_for_a_corpus_outside_the_project(t
         assert not machine.search(text), f"{path.name} holds a machine path"
     run = json.loads(written[out / "run.json"])
     assert run["corpus"].startswith("../") and run["out_dir"].startswith("../")
+    assert run["command"].startswith("python -m transcripts run --corpus ../") and " --out=../" in run["command"]
     docs = pd.read_parquet(out / "processed" / "documents.parquet")
     assert docs.source_path.str.startswith("../").all()

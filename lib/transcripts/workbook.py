@@ -939,10 +939,31 @@ def _manifest(corpus: Path, processed_dir: Path, out_dir: Path, counts: dict[str
         "seconds": round(seconds, 2),
         "versions": package_versions(),
         "git": git_commit(),
-        "command": "python -m transcripts run " + " ".join(shlex.quote(a) for a in sys.argv[2:])
+        "command": "python -m transcripts run " + " ".join(shlex.quote(a) for a in _shown_arguments(sys.argv[2:]))
         if sys.argv[1:2] == ["run"] else "run_workbook()",
         "notebooks": [e for e in entries if e],
     }
+
+
+def _shown_arguments(args: list[str]) -> list[str]:
+    """The command's arguments as the record shows them: folders and files relative to the project root.
+
+    >>> _shown_arguments(["--out", str(PROJECT_ROOT / "outputs" / "x"), "--only", "01"])
+    ['--out', 'outputs/x', '--only', '01']
+    """
+    shown, path_next = [], False
+    for arg in args:
+        option, eq, value = arg.partition("=")
+        if path_next and os.path.isabs(arg):
+            arg = display_path(arg)
+        elif eq and option in _PATH_OPTIONS and os.path.isabs(value):
+            arg = f"{option}={display_path(value)}"
+        shown.append(arg)
+        path_next = arg in _PATH_OPTIONS
+    return shown
+
+
+_PATH_OPTIONS = {"--corpus", "--out", "--params"}
 
 
 def _write_index(manifest: dict[str, Any], out_dir: Path, notebooks_dir: str | Path) -> Path:
