@@ -95,6 +95,12 @@ _FLOOR = re.compile(r"\b(?:you have the floor|the floor is yours|over to you|go 
                     r"direct line|we are (?:now )?(?:here )?(?:in|at|on)\b|let us (?:go|cross|turn)|let's (?:go|cross|"
                     r"turn)|introduce yourself|give the floor|pass the floor|next question|questions? from)", re.I)
 
+#: A chair handing the floor on ("you have the floor", "next question", "let's go to Kaitlan Collins").
+_GIVE_FLOOR = re.compile(r"\b(?:you have the floor|the floor is yours|(?:give|pass|hand) (?:you )?the floor|floor (?:goes|"
+                         r"is given) to|next question|(?:first|next|last|final) question (?:goes|will go|is from|comes)|"
+                         r"let(?:'s|’s| us) (?:go|turn|move) (?:on )?to|over to you|(?:hand|turn) it over to|"
+                         r"introduce yourself)", re.I)
+
 
 def event_kind(doc: Document) -> str | None:
     """The kind of event, from its type and title.
@@ -258,7 +264,8 @@ def settle_roles(doc: Document) -> None:
         if kind == "interview" and s["n"] >= 2 and (s["f_pr"] >= 0.5 or s["p_pr"] >= 0.5):
             for t in s["turns"]:
                 guess(t, "press", "interviews the principal")
-        elif host and kind is not None and s["role"] in ("other", "official"):
+        elif (host or s["handovers"] >= 2 and s["handovers"] >= 0.5 * s["n"] and not s["long_answers"]) \
+                and kind is not None and s["role"] in ("other", "official"):
             for t in s["turns"]:
                 guess(t, "moderator", "speaks through the event and hands the floor to others")
     # 3. call-in shows: the broadcast's correspondents
@@ -315,11 +322,13 @@ def _speaker_stats(doc: Document, principal: str | None) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for i, t in enumerate(turns):
         s = out.setdefault(t.speaker, dict(turns=[], idx=[], fol=[], prev=[], q=0, floor=False,
-                                           role=t.role, press_label=False, answers=0, long_answers=0, words=[]))
+                                           role=t.role, press_label=False, answers=0, long_answers=0, words=[],
+                                           handovers=0))
         s["turns"].append(t)
         s["idx"].append(i)
         text = _text(doc, t)
         s["words"].append(len(text.split()))
+        s["handovers"] += len(text.split()) <= 40 and bool(_GIVE_FLOOR.search(text))
         s["q"] += "?" in text
         s["floor"] = s["floor"] or bool(_FLOOR.search(text))
         s["press_label"] = s["press_label"] or (t.role == "press" and _generic(t) is None)
