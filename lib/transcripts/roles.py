@@ -12,7 +12,11 @@ the event and at who speaks after whom, and corrects what the label cannot tell:
 - in an interview, the named person who alternates with the principal is the interviewer (`press`);
 - a person who is not the principal, speaks through the whole event and asks or hands the floor to
   many others chairs it (`moderator`): forum moderators, the anchors of a call-in show, a press
-  secretary giving the floor at a news conference;
+  secretary giving the floor at a news conference; so does one who mostly hands the floor on in short
+  turns ("Let's go to Zeke Miller at the AP"); but an office-holder whose turns are statements of their
+  own, or anyone answering journalists at length, is no chair (an `official` who also gives the floor);
+- the head of a company, a university or a union is no `official` by the label (`label_role`), the head
+  of a state body is;
 - in a call-in show, people who mostly talk to others than the principal and pass the floor are the
   broadcast's correspondents (`press`); callers stay `other`;
 - at a news conference or a media forum, the named people who ask the principal are journalists (`press`);
@@ -261,13 +265,15 @@ def settle_roles(doc: Document) -> None:
         host = s["n"] >= max(3, 0.1 * n) and s["span"] >= 0.5 and s["answers"] <= 0.25 * s["n"] \
             and s["long_answers"] <= 0.1 * s["n"] and (s["role"] != "official" or s["median_words"] <= 40) and (
                 s["dfol"] >= 3 or (s["q"] >= 0.3 and s["n"] >= max(5, 0.25 * n)))
+        # ... or, with few turns, mostly hands the floor on in short turns and answers nobody at length
+        hands_on = s["handovers"] >= 2 and s["handovers"] >= 0.5 * s["n"] and not s["long_answers"]
         if kind == "interview" and s["n"] >= 2 and (s["f_pr"] >= 0.5 or s["p_pr"] >= 0.5):
             for t in s["turns"]:
                 guess(t, "press", "interviews the principal")
-        elif (host or s["handovers"] >= 2 and s["handovers"] >= 0.5 * s["n"] and not s["long_answers"]) \
-                and kind is not None and s["role"] in ("other", "official"):
+        elif (host or hands_on) and kind is not None and s["role"] in ("other", "official"):
             for t in s["turns"]:
-                guess(t, "moderator", "speaks through the event and hands the floor to others")
+                guess(t, "moderator", "chairs: hands the floor to others" if hands_on and not host
+                      else "speaks through the event and hands the floor to others")
     # 3. call-in shows: the broadcast's correspondents
     if kind == "call-in show":
         for who, s in stats.items():
@@ -328,7 +334,7 @@ def _speaker_stats(doc: Document, principal: str | None) -> dict[str, dict]:
         s["idx"].append(i)
         text = _text(doc, t)
         s["words"].append(len(text.split()))
-        s["handovers"] += len(text.split()) <= 40 and bool(_GIVE_FLOOR.search(text))
+        s["handovers"] += s["words"][-1] <= 40 and bool(_GIVE_FLOOR.search(text))
         s["q"] += "?" in text
         s["floor"] = s["floor"] or bool(_FLOOR.search(text))
         s["press_label"] = s["press_label"] or (t.role == "press" and _generic(t) is None)
