@@ -88,7 +88,7 @@ def topic_flow_chart(flow: pd.DataFrame, sentence_topics: pd.DataFrame, labels: 
 
 
 def qa_topic_chart(qa: pd.DataFrame, labels: dict[str, str], *, title: str | None = None,
-                   max_questions: int = 40) -> go.Figure:
+                   max_questions: int = 20) -> go.Figure:
     """Questions of one event against the topics of question and answer: an open circle where only
     the question has the topic, a cross where only the answer has it, a filled dot where both do.
 
@@ -112,7 +112,7 @@ def qa_topic_chart(qa: pd.DataFrame, labels: dict[str, str], *, title: str | Non
             points[kind][0].append(labels[topic])
             points[kind][1].append(row)
             points[kind][2].append(f"<b>{html.escape(row)}</b>: {html.escape(r.shift)}<br>{html.escape(labels[topic])}: "
-                                   f"{kind}<br>{hover_text(r.question_text, max_chars=300)}")
+                                   f"{kind}<br>{hover_text(r.question_text, max_chars=160)}")
     fig = go.Figure()
     for kind, (symbol, color) in kinds.items():
         x, y, h = points[kind]
@@ -121,13 +121,11 @@ def qa_topic_chart(qa: pd.DataFrame, labels: dict[str, str], *, title: str | Non
     used = [labels[t] for t in labels if labels[t] in set(sum((points[k][0] for k in kinds), []))]
     fig.update_layout(template=TEMPLATE,
                       title=(title or "Questions and answers: did the answer stay on the question's topics?") + note,
-                      xaxis=dict(categoryorder="array", categoryarray=used, title=None, tickangle=-30,
-                                 side="top" if len(rows) > 15 else "bottom"),
+                      xaxis=dict(categoryorder="array", categoryarray=used, title=None, tickangle=-30),
                       yaxis=dict(categoryorder="array", categoryarray=list(reversed(rows)), title=None,
                                  ticktext=[f"{r} · {s}" for r, s in zip(reversed(rows), reversed(list(qa["shift"])))],
                                  tickvals=list(reversed(rows))),
-                      height=max(280, 120 + 28 * len(rows) + (110 if len(rows) > 15 else 0)),
-                      margin=dict(t=250) if len(rows) > 15 else None, legend_title="topic in")
+                      height=max(280, 230 + 22 * len(rows)), legend_title="topic in")
     return fig
 
 
