@@ -366,7 +366,7 @@ def flow_note(documents: pd.DataFrame, turns: pd.DataFrame, doc_id: str, sequenc
     if sequence:
         names = [md(labels.get(t, t)) for t in sequence]
         text += (f" Topics came up in this order ({_n(len(names), 'change')}): " + " → ".join(names[:12])
-                 + (" → …" if len(names) > 12 else "") + ".")
+                 + (" → …" if len(names) > 12 else "."))
     else:
         text += " No topic of the lexicon comes up in it."
     return Prose(text)
@@ -436,6 +436,85 @@ def themes_note(themes: pd.DataFrame) -> Prose:
 
 
 # ---------------------------------------------------------------- notebook 04
+
+_SIDE_SOURCES = {"registry": "the speaker registry", "title": "the event's title", "name": "the speaker's label",
+                 "corpus": "the corpus's own rules", "host office": "an office of the host (a guess)"}
+
+
+def sides_note(sides: pd.DataFrame, by_speaker: pd.DataFrame) -> Prose:
+    """Where the turns' sides come from, which are guesses, and who stays of unknown side.
+
+    >>> sides = pd.DataFrame({"side_source": ["registry", "registry", "unknown", "host office"]})
+    >>> by = pd.DataFrame({"speaker": ["A", "Q", "B"], "role": ["official", "press", "official"],
+    ...                    "side": ["Russia", "", "United States"], "side_source": ["registry", "unknown", "host office"]})
+    >>> print(sides_note(sides, by))
+    Of 4 turns, 2 take their side from the speaker registry, 1 from an office of the host (a guess); 1 is of unknown side (mostly the press). The side of 1 speaker is a guess from an office of the host (B): add them to the speaker registry (`resources/speakers.csv`) to make it certain.
+    """
+    counts = sides.side_source.value_counts()
+    known = [(k, n) for k, n in counts.items() if k != "unknown"]
+    text = f"Of {_n(len(sides), 'turn')}, " + ", ".join(
+        (f"{fmt_int(n)} take{'s' if n == 1 else ''} their side from " if i == 0 else f"{fmt_int(n)} from ")
+        + _SIDE_SOURCES.get(k, md(k)) for i, (k, n) in enumerate(known))
+    unknown = int(counts.get("unknown", 0))
+    if unknown:
+        text += (("; " if known else "") + f"{fmt_int(unknown)} {'is' if unknown == 1 else 'are'} of unknown side"
+                 + (" (mostly the press)" if (by_speaker[by_speaker.side_source == "unknown"].role == "press").any() else ""))
+    text += "."
+    guessed = by_speaker[by_speaker.side_source == "host office"].speaker.drop_duplicates()
+    if len(guessed):
+        names = ", ".join(md(s) for s in guessed.head(6)) + (", …" if len(guessed) > 6 else "")
+        text += (f" The side of {_n(len(guessed), 'speaker')} is a guess from an office of the host ({names}): add them "
+                 "to the speaker registry (`resources/speakers.csv`) to make it certain.")
+    lost = by_speaker[(by_speaker.side.fillna("") == "") & by_speaker.role.isin(["official", "moderator"])].speaker.nunique()
+    if lost:
+        text += f" {_n(lost, 'official or moderator', 'officials or moderators')} of unknown side: their “we” stays “we”."
+    return Prose(text)
+
+
+def checkworthiness_note(scores: pd.DataFrame, map_: float | None) -> Prose:
+    """
+    >>> print(checkworthiness_note(pd.DataFrame({"checkworthiness": [0.1, 0.9, 0.1]}), 0.2323))
+    All 3 sentences have a check-worthiness score (2 distinct values); the highest is 0.90. The ranker's mean average precision, leaving one training transcript out at a time, is 0.232 (notebook 05 has the details).
+    """
+    text = (f"All {_n(len(scores), 'sentence')} have a check-worthiness score ({fmt_int(scores.checkworthiness.nunique())} "
+            f"distinct values); the highest is {scores.checkworthiness.max():.2f}.")
+    if map_ is not None and map_ == map_:
+        text += (f" The ranker's mean average precision, leaving one training transcript out at a time, is {map_:.3f} "
+                 "(notebook 05 has the details).")
+    return Prose(text)
+
+
+_KINDS = {"count": ("count", "counts"), "money": ("sum of money", "sums of money"), "percent": ("percentage", "percentages"),
+          "duration": ("duration", "durations"), "ratio": ("ratio", "ratios"), "date": ("date", "dates")}
+
+
+def quantities_note(quantities: pd.DataFrame) -> Prose:
+    """
+    >>> q = pd.DataFrame({"kind": ["count", "count", "money", "date"], "is_date": [False, False, False, True]})
+    >>> print(quantities_note(q))
+    3 quantities: 2 counts and 1 sum of money; 1 date or time reference kept apart, never read as a quantity.
+    """
+    figures = quantities[~quantities.is_date.astype(bool)]
+    kinds = figures.kind.value_counts()
+    parts = [f"{fmt_int(n)} {_KINDS.get(k, (k, k + 's'))[0 if n == 1 else 1]}" for k, n in kinds.items()]
+    n_dates = int(quantities.is_date.astype(bool).sum())
+    text = f"{_n(len(figures), 'quantity', 'quantities')}" + (": " + listing(parts) if parts else "")
+    if n_dates:
+        text += (f"; {fmt_int(n_dates)} date{'' if n_dates == 1 else 's'} or time reference"
+                 f"{'' if n_dates == 1 else 's'} kept apart, never read as {'a quantity' if n_dates == 1 else 'quantities'}")
+    return Prose(text + ".")
+
+
+def labels_note(applies: bool, scores: pd.DataFrame | None) -> Prose:
+    """Whether this corpus has hand labels to score the extractor against, and the overall figures."""
+    if not applies or scores is None or scores.empty:
+        return Prose("No hand labels for this corpus (`labels_csv`): nothing to score here. Notebook 05 measures the "
+                     "rules on hand-labelled sentences of other transcripts, and exports a sheet to label this corpus.")
+    lab = scores[scores.claim_type != "overall"] if "overall" in set(scores.claim_type) else scores
+    n = int(lab.n_labelled.sum()) if "n_labelled" in lab else 0
+    return Prose(f"Hand labels cover {_n(n, 'claim')} of this corpus. These figures hold for these sentences only: how "
+                 "the rules do on transcripts they were not written on is notebook 05's subject.")
+
 
 def claims_note(subst: pd.DataFrame, n_sentences: int, n_procedural: int) -> Prose:
     """How many claims, in how many sentences, of which types; procedure set apart.

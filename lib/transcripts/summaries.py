@@ -94,14 +94,19 @@ def spread_events(documents: pd.DataFrame, n: int) -> list[str]:
     return [pool[i] for i in picks]
 
 
-def per_1000_words(counts: pd.DataFrame, words: pd.Series) -> pd.DataFrame:
+def per_1000_words(counts: pd.DataFrame, words: pd.Series, *, top: int | None = None) -> pd.DataFrame:
     """Counts per row (a speaker) made rates per 1,000 of that row's words (`words`, by the same index);
-    rows without words are left out.
+    rows without words are left out. With `top`, the `top` rows with most words, most first.
 
-    >>> counts = pd.DataFrame({"numeric": [4, 1], "total": [10, 1]}, index=["A", "B"])
-    >>> per_1000_words(counts, pd.Series({"A": 2000, "B": 0})).to_dict("index")
-    {'A': {'numeric': 2.0, 'total': 5.0}}
+    >>> counts = pd.DataFrame({"numeric": [4, 1, 3], "total": [10, 1, 6]}, index=["A", "B", "C"])
+    >>> per_1000_words(counts, pd.Series({"A": 2000, "B": 0, "C": 3000})).to_dict("index")
+    {'A': {'numeric': 2.0, 'total': 5.0}, 'C': {'numeric': 1.0, 'total': 2.0}}
+    >>> per_1000_words(counts, pd.Series({"A": 2000, "B": 0, "C": 3000}), top=1).index.tolist()
+    ['C']
     """
     per = pd.Series(words, dtype=float).reindex(counts.index)
     keep = per > 0
-    return counts[keep].div(per[keep], axis=0) * 1000
+    rates = counts[keep].div(per[keep], axis=0) * 1000
+    if top is not None:
+        rates = rates.loc[per[keep].sort_values(ascending=False, kind="stable").index[:top]]
+    return rates

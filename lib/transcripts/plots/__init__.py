@@ -61,15 +61,25 @@ def show(fig: go.Figure) -> None:
     display(bundle, raw=True)
 
 
-def turn_sequence(turns: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+def turn_sequence(turns: pd.DataFrame, *, title: str | None = None, events: pd.DataFrame | None = None) -> go.Figure:
     """Who speaks when: one bar per turn along the event, its length the turn's words, coloured by role.
 
-    One row per document when `turns` holds several events (in the order they come; hovers then show
-    only the first words of each turn, so a chart of many events stays light).
+    One row per document when `turns` holds several events, in the order they come, or, with `events`
+    (the documents table), labelled "date · title" and in date order; hovers then show only the first
+    words of each turn, so a chart of many events stays light.
     """
     several = turns.doc_id.nunique() > 1
-    order = {d: i for i, d in enumerate(dict.fromkeys(turns.doc_id))}
-    df = turns.assign(_o=turns.doc_id.map(order)).sort_values(["_o", "turn_index"]).copy()
+    if events is not None:
+        from ..analysis.speakers.floor import event_labels
+        dated = events[events.doc_id.isin(set(turns.doc_id))]
+        dated = dated.assign(_d=pd.to_datetime(dated.event_date, errors="coerce")).sort_values(["_d", "doc_id"])
+        order = {d: i for i, d in enumerate(dated.doc_id)}
+        turns = turns.assign(_o=turns.doc_id.map(order).fillna(len(order)),
+                             doc_id=turns.doc_id.map(event_labels(dated)).fillna(turns.doc_id))
+    else:
+        order = {d: i for i, d in enumerate(dict.fromkeys(turns.doc_id))}
+        turns = turns.assign(_o=turns.doc_id.map(order))
+    df = turns.sort_values(["_o", "turn_index"]).copy()
     df["word_start"] = df.groupby("doc_id").n_words.cumsum() - df.n_words
     preview = 90 if several else 240
     df["hover"] = [f"<b>{html.escape(str(s))}</b> ({html.escape(str(r))}), turn {i}, {n} words<br>"

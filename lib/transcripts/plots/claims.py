@@ -72,12 +72,18 @@ def checkworthiness_map(claims: pd.DataFrame, doc_id: str, *, title: str | None 
     return fig
 
 
-def numeric_checks_figure(checks: pd.DataFrame, *, title: str = "Stated and recomputed figures") -> go.Figure:
+def numeric_checks_figure(checks: pd.DataFrame, *, title: str = "Stated and recomputed figures",
+                          events: pd.DataFrame | None = None) -> go.Figure:
     """For each recomputed change: the stated and the recomputed percentage side by side, the
-    inconsistent ones marked; hover shows the arithmetic."""
+    inconsistent ones marked; hover shows the arithmetic. With `events` (the documents table), each
+    is labelled by its event's date and title."""
     df = checks[checks.check == "change"].reset_index(drop=True)
-    labels = [f"{i + 1}. {d[:28]}… turn {t}, sentence {s}"
-              for i, (d, t, s) in enumerate(zip(df.doc_id, df.turn_index, df.sentence_index))]
+    names = {}
+    if events is not None:
+        from ..analysis.speakers.floor import event_labels
+        names = event_labels(events, max_chars=28)
+    labels = [f"{i + 1}. {html.escape(names.get(d, d[:28] + '…'))}, turn {t}"
+              for i, (d, t) in enumerate(zip(df.doc_id, df.turn_index))]
     hover = [hover_text(e, max_chars=500) for e in df.explanation]
     fig = go.Figure([
         go.Bar(x=labels, y=df.stated_value, name="stated", marker_color="#7f7f7f", hovertext=hover, hoverinfo="text",
@@ -127,7 +133,7 @@ def precision_recall(scores: pd.DataFrame, *, bar: float = 0.8, title: str = "Ex
     labels = [f"{t} ({n})" for t, n in zip(scores.claim_type, scores.n_labelled)]
     fig = go.Figure([go.Bar(x=labels, y=scores.precision, name="precision", marker_color="#1f77b4"),
                      go.Bar(x=labels, y=scores.recall, name="recall", marker_color="#ff7f0e")])
-    fig.add_hline(y=bar, line_dash="dot", line_color="#444", annotation_text=f"precision bar {bar:g}")
+    fig.add_hline(y=bar, line_dash="dot", line_color="#444", annotation_text=f"precision target {bar:g}")
     fig.update_layout(template=TEMPLATE, barmode="group", title=title + " (in brackets: labelled sentences)",
                       yaxis_range=[0, 1.05], height=360)
     return fig

@@ -107,8 +107,8 @@ def distinctive_words(dw: pd.DataFrame, contexts: pd.DataFrame | None = None, *,
     fig.update_layout(template=TEMPLATE, title=first["title.text"], height=140 + 24 * label_top,
                       xaxis_title="z-score of the weighted log-odds (labels: times per 1,000 words)",
                       yaxis=dict(tickvals=first["yaxis.tickvals"], ticktext=first["yaxis.ticktext"], title=None),
-                      margin=dict(t=110, r=60), hoverlabel=dict(align="left"),
-                      updatemenus=[dict(buttons=buttons, direction="down", x=0, xanchor="left", y=1.18,
+                      margin=dict(t=120, r=60), hoverlabel=dict(align="left"), title_y=0.97,
+                      updatemenus=[dict(buttons=buttons, direction="down", x=1, xanchor="right", y=1.02,
                                         yanchor="bottom", showactive=True)] if len(comparisons) > 1 else [])
     return fig
 
@@ -135,7 +135,7 @@ def stance(profile: pd.DataFrame, *, categories: tuple[str, ...] = ("hedging", "
                                  hovertemplate="%{x}: %{y:.1f} per 1,000 words (%{customdata} in all)<extra>"
                                  + _e(cat) + "</extra>"))
     fig.update_layout(template=TEMPLATE, barmode="group", title=title or "Hedging and certainty per 1,000 words",
-                      yaxis_title="markers per 1,000 words", xaxis_title=None, legend_title="marker")
+                      yaxis_title="markers per 1,000 words", xaxis_title=None, legend_title="marker", height=400)
     return fig
 
 
@@ -154,7 +154,8 @@ def mention_heatmap(matrix: pd.DataFrame, *, rates: bool = False, title: str | N
                        "%{y} mentions %{x}: %{z} time(s)<extra></extra>")))
     fig.update_layout(template=TEMPLATE, title=title or ("Who mentions whom, per 1,000 of the speaker's words" if rates
                                                          else "Who mentions whom"),
-                      xaxis_tickangle=-40, height=max(260, 140 + 30 * len(matrix)))
+                      xaxis_tickangle=-40, height=max(320, 200 + 30 * len(matrix)))
+    fig.update_xaxes(automargin=True)
     return fig
 
 
@@ -178,7 +179,7 @@ def monthly_activity(monthly: pd.DataFrame, *, title: str | None = None) -> go.F
                               "in %{customdata[0]} event(s), %{customdata[1]:.0%} of all words<extra></extra>"),
                 row=row, col=1)
     fig.update_layout(template=TEMPLATE, title=title or "Each spokesperson's airtime and turns, month by month",
-                      height=620, legend_title="speaker", hovermode="closest")
+                      height=520, legend_title="speaker", hovermode="closest")
     fig.update_yaxes(rangemode="tozero")
     fig.update_xaxes(tickformat="%b %Y")
     if len(months) == 1:  # one event: show the month, not a zoom into milliseconds around it

@@ -27,9 +27,15 @@ def topic_colors(topic_ids: list[str]) -> dict[str, str]:
     return {t: _PALETTE[i % len(_PALETTE)] for i, t in enumerate(topic_ids)}
 
 
-def topic_bars(summary: pd.DataFrame, lexicon_ids: list[str], *, title: str | None = None) -> go.Figure:
-    """Sentences per topic (from `topics.topic_summary`), with their share and top matched words."""
+def topic_bars(summary: pd.DataFrame, lexicon_ids: list[str], *, top: int | None = None,
+               title: str | None = None) -> go.Figure:
+    """Sentences per topic (from `topics.topic_summary`), with their share and top matched words; with
+    `top`, only the `top` topics with most sentences (the title says how many there are)."""
     df = summary[summary.n_sentences > 0].sort_values(["n_sentences", "topic"], ascending=[True, False])
+    n_all = len(df)
+    if top is not None and n_all > top:
+        df = df.tail(top)
+        title = title or f"Sentences per topic (the {top} topics with most sentences, of {n_all})"
     colors = topic_colors(lexicon_ids)
     hover = [f"<b>{html.escape(lab)}</b><br>{n} sentences ({s:.1%}), {m} matches, {d} document(s)<br>"
              f"top words: {html.escape(w)}"

@@ -308,10 +308,45 @@ def press_vs_officials(turns: pd.DataFrame, **kwargs) -> pd.DataFrame:
     return pd.concat([press, official], ignore_index=True)
 
 
-def top_terms(dw: pd.DataFrame, n: int = 15) -> pd.DataFrame:
-    """The `n` most distinctive terms (highest z, positive only) of each comparison."""
+def top_terms(dw: pd.DataFrame, n: int = 15, *, stopwords: bool | str | Iterable[str] | None = None,
+              within: float | None = 0.8) -> pd.DataFrame:
+    """The `n` most distinctive terms (highest z, positive only) of each comparison.
+
+    With `stopwords` (as `distinctive_words` takes it), stop words and their contractions are passed
+    over, so a chart shows content words even when the table was scored with every word. A word that
+    the group says mostly inside one pair of words (at least `within` of its uses: "white" in "white
+    house") is passed over too, the pair standing for it.
+
+    >>> dw = pd.DataFrame({"comparison": "A vs rest", "term": ["we're", "white", "treaty", "the", "white house", "house"],
+    ...                    "count": [50, 10, 8, 90, 9, 12], "z": [9.0, 6.0, 5.0, 4.0, 3.0, 2.0], "rank": range(1, 7)})
+    >>> top_terms(dw, 3).term.tolist(), top_terms(dw, 3, stopwords=True).term.tolist()
+    (["we're", 'treaty', 'the'], ['treaty', 'white house', 'house'])
+    """
     pos = dw[dw.z > 0]
+    if stopwords:
+        from ..terms import load_stopwords
+        stops = load_stopwords(stopwords)
+        pos = pos[~pos.term.map(lambda t: is_stop_term(str(t), stops))]
+    if within is not None and "count" in pos and len(pos):
+        pos = pos[~_inside_pairs(pos, dw, within)]
     return pos.sort_values(["comparison", "rank"]).groupby("comparison", sort=False).head(n).reset_index(drop=True)
+
+
+def _inside_pairs(rows: pd.DataFrame, dw: pd.DataFrame, within: float) -> pd.Series:
+    """For each single word of `rows`, whether its group says it mostly (`within`) inside one of the
+    pairs of words `dw` scores for that comparison."""
+    out = pd.Series(False, index=rows.index)
+    terms = dw.term.astype(str)
+    pairs = dw[terms.str.count(" ") == 1]
+    if pairs.empty:
+        return out
+    best: dict[tuple[str, str], int] = {}
+    for comp, term, count in zip(pairs.comparison, pairs.term, pairs["count"]):
+        for word in str(term).split(" "):
+            best[comp, word] = max(best.get((comp, word), 0), int(count))
+    single = ~rows.term.astype(str).str.contains(" ")
+    return pd.Series([bool(s) and c > 0 and best.get((comp, str(t)), 0) >= within * c
+                      for s, comp, t, c in zip(single, rows.comparison, rows.term, rows["count"])], index=rows.index)
 
 
 def keyword_in_context(sentences: pd.DataFrame, turns: pd.DataFrame, picks: pd.DataFrame, *,

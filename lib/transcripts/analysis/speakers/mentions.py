@@ -25,6 +25,8 @@ _HONORIFICS = re.compile(r"^(?:(?:mr|mrs|ms|dr|prof|president|vice president|sec
                          r"surgeon general|ambassador|senator|governor|minister|foreign minister)\.?\s+)+",
                          re.IGNORECASE)
 
+_BARE_HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "madam", "miss", "mister"}
+
 
 def load_gazetteer(path: str | Path | None = None) -> pd.DataFrame:
     """The gazetteer as a table: entity, type, alias (one row per spelling, the name itself included).
@@ -61,7 +63,7 @@ def speaker_entities(turns: pd.DataFrame, gazetteer: pd.DataFrame) -> pd.DataFra
 
     Full names are taken first, so "Dr. Fauci" is recognised as the "Anthony Fauci" already added.
 
-    >>> t = pd.DataFrame({"speaker": ["Sergey Lavrov", "Press", "Ms. Psaki", "Jen Psaki"], "role": ["official", "press", "official", "official"]})
+    >>> t = pd.DataFrame({"speaker": ["Sergey Lavrov", "Press", "Ms. Psaki", "Jen Psaki", "Mr."], "role": ["official", "press", "official", "official", "official"]})
     >>> speaker_entities(t, load_gazetteer()).alias.tolist()
     ['Jen Psaki', 'Psaki']
     """
@@ -73,7 +75,8 @@ def speaker_entities(turns: pd.DataFrame, gazetteer: pd.DataFrame) -> pd.DataFra
     for name in sorted(bares, key=lambda n: (-len(bares[n].split()), n)):
         bare = bares[name]
         surname = bare.split()[-1] if bare else ""
-        if not bare or bare in known or name in known or surname in known or not any(c.isalpha() for c in bare):
+        if (not bare or bare in known or name in known or surname in known or not any(c.isalpha() for c in bare)
+                or bare.strip(". ").lower() in _BARE_HONORIFICS):  # a label "MR.": no one to be named
             continue
         aliases = [bare] + ([surname] if len(bare.split()) > 1 and len(surname) > 2 else []) + [name.strip()]
         for alias in dict.fromkeys(aliases):
