@@ -40,7 +40,9 @@ CACHE_VERSION = 2
 #: skipped in the build's summary. A name counts when its part before the first dot is one of these
 #: (`README.md`, `LICENSE`, `NOTICE.txt`, `COPYING`), or it is a corpus index (`index.csv`).
 DOCUMENTATION_STEMS = {"readme", "license", "licence", "notice", "copying"}
-DOCUMENTATION_NAMES = {"index.csv", "metadata.csv"}  # metadata.csv: read with the files it describes
+DOCUMENTATION_NAMES = {"index.csv"}
+#: The metadata file beside transcripts (`readers.metadata`): not a transcript, read with its folder's files.
+SIDECAR_NAME = "metadata.csv"
 #: The stamp `write_tables` writes last, naming what it certifies (see `write_tables`).
 STAMP = ".build_key"
 #: Key of the Parquet metadata entry tying each table to the stamp of the write that made it.
@@ -75,6 +77,7 @@ class CorpusListing:
     files: list[Path]
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (display path, why)
     problems: list[TranscriptError] = field(default_factory=list)
+    sidecars: list[Path] = field(default_factory=list)  # metadata.csv files: read with the files of their folder
 
 
 def corpus_files(corpus: str | Path) -> list[Path]:
@@ -143,7 +146,9 @@ def scan_corpus(corpus: str | Path) -> CorpusListing:
                 followed.add(real)
                 subfolders.append((path, real, shown))
             elif is_file:
-                if _documentation(entry.name):
+                if entry.name.lower() == SIDECAR_NAME:
+                    listing.sidecars.append(path)
+                elif _documentation(entry.name):
                     listing.skipped.append((shown, "documentation, not a transcript (README*, LICENSE*, NOTICE*, "
                                                    "COPYING*, index.csv are not read)"))
                 else:
@@ -314,7 +319,8 @@ def build_corpus(corpus: str | Path = RAW_DIR, *, fmt: str | None = None, max_by
     _check_registry_files(registry_files)
     from .registry import load_registry
     load_registry(registry_files)  # a bad registry stops the build here, before any file is read
-    settings = _settings_key(fmt, max_bytes, registry_files)
+    _check_sidecars(listing)
+    settings = _settings_key(fmt, max_bytes, registry_files + [str(p) for p in listing.sidecars])
     cache = Path(cache_dir) if cache_dir is not None else None
     hashes = _file_hashes(files, cache, max_bytes)
     names = _names_in_corpus(files, root)
@@ -406,6 +412,17 @@ def _check_registry_files(paths: list[str]) -> None:
             raise TranscriptError(display_path(path), f"the speaker registry is not UTF-8 (byte 0x{data[exc.start]:02x} "
                                   f"at byte {exc.start})", line=data.count(b"\n", 0, exc.start) + 1,
                                   hint="Re-save it as UTF-8 (e.g. `iconv -f cp1252 -t utf-8`)") from None
+
+
+def _check_sidecars(listing: CorpusListing) -> None:
+    """Each `metadata.csv` read once here, so a broken one is one error naming its line (its folder's
+    transcripts are built without it, each with a warning saying so), not one error per transcript."""
+    from .readers.metadata import sidecar_rows
+    for path in listing.sidecars:
+        try:
+            sidecar_rows(path.parent)
+        except TranscriptError as exc:
+            listing.problems.append(TranscriptError(display_path(path), exc.message, hint=exc.hint, line=exc.line))
 
 
 def _corpus_key(settings: str, names: list[str], hashes: list[str]) -> str:
@@ -939,6 +956,41 @@ def tables_written_for(out_dir: str | Path, key: str | None, names=TABLES) -> bo
         return False
 
 
+def check_certified(processed_dir: str | Path) -> None:
+    """Raise the error `load_tables` would when the tables of a folder are not all certified by its stamp
+    (reads only each table's footer: for readers that query the files where they lie, such as DuckDB).
+
+    Raises:
+        TranscriptError: the stamp is missing, or a table is not the one it certifies.
+    """
+    import pyarrow.parquet as pq
+    src = resolve(processed_dir)
+    stamp = _stamp_or_error(src)
+    for name in TABLES:
+        path = src / f"{name}.parquet"
+        try:
+            ok = _certified(pq.read_metadata(path), stamp, name)
+        except Exception:  # noqa: BLE001 - missing or unreadable: not certified
+            ok = False
+        if not ok:
+            raise _uncertified(path)
+
+
+def _stamp_or_error(src: Path) -> dict:
+    stamp = _read_stamp(src)
+    if stamp is None:
+        raise TranscriptError(display_path(src), "the tables are not certified by a finished build (its stamp "
+                              f"{STAMP} is missing: a build was stopped, is running, or an older version wrote them)",
+                              hint="Build them again: `python -m transcripts build CORPUS --out FOLDER` (or `make run`)")
+    return stamp
+
+
+def _uncertified(path: Path) -> TranscriptError:
+    return TranscriptError(display_path(path), "this table is not the one the build's stamp certifies (two "
+                           "builds wrote into the folder at once, or one was stopped while writing)",
+                           hint="Build the tables again: `python -m transcripts build` (or `make run`)")
+
+
 def load_tables(processed_dir: str | Path = PROCESSED_DIR) -> dict[str, pd.DataFrame]:
     """Read the processed tables written by `write_tables`, each checked against the stamp that certifies
     them (so tables of an interrupted build, or of two builds at once, are refused, never read)."""
@@ -949,11 +1001,7 @@ def load_tables(processed_dir: str | Path = PROCESSED_DIR) -> dict[str, pd.DataF
     if missing:
         raise TranscriptError(display_path(src), f"processed tables missing: {', '.join(missing)}",
                               hint="Build them first: `python -m transcripts build` (or `make run`)")
-    stamp = _read_stamp(src)
-    if stamp is None:
-        raise TranscriptError(display_path(src), "the tables are not certified by a finished build (its stamp "
-                              f"{STAMP} is missing: a build was stopped, is running, or an older version wrote them)",
-                              hint="Build them again: `python -m transcripts build CORPUS --out FOLDER` (or `make run`)")
+    stamp = _stamp_or_error(src)
     tables = {}
     for name in TABLES:
         path = src / f"{name}.parquet"
@@ -967,9 +1015,7 @@ def load_tables(processed_dir: str | Path = PROCESSED_DIR) -> dict[str, pd.DataF
         except Exception:  # noqa: BLE001 - unreadable: not certified, said below
             pass
         if name not in tables:
-            raise TranscriptError(display_path(path), "this table is not the one the build's stamp certifies (two "
-                                  "builds wrote into the folder at once, or one was stopped while writing)",
-                                  hint="Build the tables again: `python -m transcripts build` (or `make run`)")
+            raise _uncertified(path)
     return tables
 
 

@@ -78,6 +78,9 @@ def load(path: str | Path | None = None, *, fmt: str | None = None, speakers: st
     errors: list[TranscriptError] = []
     if processed is None:
         processed, errors = _build(where, fmt=fmt, speakers=speakers, out=out, progress=progress)
+    else:
+        from .build import check_certified
+        check_certified(processed)  # never a mix of two builds' tables (see `load_tables`)
     return Corpus(_Source.open(processed), build_errors=errors)
 
 
@@ -706,10 +709,10 @@ class Corpus:
         if Path(folder).expanduser().resolve() == self.processed_dir:
             raise TranscriptError(folder, "this is the folder the corpus reads its tables from",
                                   hint="Write the subset to another folder")
-        out = _out_dir(folder)
-        for name in TABLES:
-            self.table(name).to_parquet(out / f"{name}.parquet", index=False)
-        return out
+        from .build import write_tables
+
+        # written as a build writes them (atomic, certified by a stamp), so `load` and `load_tables` read them
+        return write_tables({name: self.table(name) for name in TABLES}, _out_dir(folder))
 
     def to_csv(self, folder: str | Path, *, xlsx: bool = False) -> Path:
         """Write the subset's tables as `<folder>/<table>.csv` (`transcripts.csvout.write_csv`: formula-safe,

@@ -34,9 +34,22 @@ def id_for_name(stem: str) -> str | None:
     True
     >>> id_for_name("记者会 2019")[:5], id_for_name("Lavrov 2019"), id_for_name("2019-12-10")
     ('2019_', None, None)
+
+    A name with neither letters nor ASCII digits (digits of another script, emoji, only punctuation)
+    gets its digits as ASCII digits, or `doc`, and a short hash of the name:
+
+    >>> id_for_name("٢٠٢١")[:5], id_for_name("🇷🇺")[:4], id_for_name("___") != id_for_name("__")
+    ('2021_', 'doc_', True)
     """
-    if re.search(r"[A-Za-z]", stem) or not any(ch.isalpha() for ch in stem):
+    if re.search(r"[A-Za-z]", stem):
         return None
+    if not any(ch.isalpha() for ch in stem):
+        if re.search(r"[0-9]", stem):
+            return None  # its ASCII digits make the id ("2019-12-10")
+        digits = "".join(str(unicodedata.decimal(ch, "")) or " " for ch in stem)
+        tag = hashlib.sha1(unicodedata.normalize("NFC", stem).encode("utf-8")).hexdigest()[:8]
+        slug = id_slug(digits)
+        return f"doc_{tag}" if slug == "document" else f"{slug}_{tag}"
     latin, unknown = [], False
     for ch in stem:
         low = ch.lower()

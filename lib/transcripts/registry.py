@@ -25,7 +25,6 @@ pair), so a file with thousands of distinct labels is harmonised in well under a
 """
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -151,19 +150,21 @@ class Registry:
 
 @lru_cache(maxsize=16)
 def _read(path: str) -> Registry:
+    from .smallcsv import read_rows
     p = Path(path)
+    hint = "Columns: label,canonical,role,affiliation; put a value holding a comma in double quotes"
     try:
-        lines = p.read_text(encoding="utf-8-sig").splitlines()
+        text = p.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise TranscriptError(p, f"cannot read the speaker registry ({exc.strerror})",
                               hint="Check the --speakers path") from None
-    kept = [(n, ln) for n, ln in enumerate(lines, 1) if ln.strip() and not ln.lstrip().startswith("#")]
-    reader = csv.DictReader(ln for _, ln in kept)
-    rows = []
-    for row in reader:
-        row["_line"] = kept[reader.line_num - 1][0]  # the line number in the file, comments counted
-        rows.append(row)
-    return Registry.from_rows(rows, str(p))
+    except UnicodeDecodeError as exc:
+        raise TranscriptError(p, f"the speaker registry is not UTF-8 ({exc.reason} at byte {exc.start})",
+                              hint="Re-save it as UTF-8 (e.g. `iconv -f cp1252 -t utf-8`)") from None
+    header, rows = read_rows(text, p, what="the speaker registry", hint=hint, comments=True)
+    if rows and not {"label", "canonical"} <= set(header):
+        raise TranscriptError(p, "the speaker registry needs `label` and `canonical` columns", line=1, hint=hint)
+    return Registry.from_rows([{**row, "_line": n} for n, row in rows], str(p))
 
 
 def load_registry(extra: str | Path | list | tuple | None = None) -> Registry:

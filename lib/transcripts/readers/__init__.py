@@ -322,7 +322,12 @@ def read_documents(path: str | Path, *, fmt: str | None = None, doc_id: str | No
     if not hasattr(reader, "parse_many"):
         reader.parse(doc)
     registry = registry if registry is not None else load_registry()
-    sidecar = sidecar_row(path)
+    try:
+        sidecar = sidecar_row(path)
+    except TranscriptError as exc:  # reported once by the build; each file of the folder says it went without
+        sidecar = None
+        notes = [*notes, f"metadata.csv not read ({exc.message}, line {exc.line})" if exc.line
+                 else f"metadata.csv not read ({exc.message})"]
     for d in docs:
         d.warnings[:0] = notes
         fill_gaps(d)

@@ -15,13 +15,13 @@ Every value taken from the file name or guessed is reported in the document's wa
 """
 from __future__ import annotations
 
-import csv
 import re
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
 from ..errors import TranscriptError
+from ..smallcsv import read_rows
 from ..model import ROLES, Document, LogEntry
 
 FRONT = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(?P<yaml>.*?)(?:\r?\n)---[ \t]*(?=\r?\n|\Z)", re.S)
@@ -176,29 +176,40 @@ def _sidecar(folder: str, mtime_ns: int) -> dict[str, dict]:
         raise TranscriptError(path, f"cannot read the metadata file ({exc})",
                               hint="Save metadata.csv as UTF-8 with a header row: file,title,date,place,principal,"
                                    "event_type,roles") from None
-    reader = csv.DictReader(text.splitlines())
-    cols = [c.strip().lower() for c in (reader.fieldnames or [])]
-    if "file" not in cols:
-        raise TranscriptError(path, "metadata.csv needs a `file` column", line=1,
-                              hint="Columns: file,title,date,place,principal,event_type,roles")
+    hint = "Columns: file,title,date,place,principal,event_type,roles; put a value holding a comma in double quotes"
+    header, records = read_rows(text, path, what="metadata.csv", hint=hint)
+    if "file" not in header:
+        raise TranscriptError(path, "metadata.csv needs a `file` column", line=1, hint=hint)
     rows = {}
-    for row in reader:
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+    for _, row in records:
         if row.get("file"):
             rows[row["file"].replace("\\", "/")] = row
     return rows
 
 
-def sidecar_row(path: str | Path) -> dict | None:
-    """The `metadata.csv` row for a file, from the file's own folder."""
-    path = Path(path)
-    meta = path.parent / METADATA_FILE
+def sidecar_rows(folder: str | Path) -> dict[str, dict]:
+    """The rows of `folder/metadata.csv` by file name ({} when there is none).
+
+    Raises:
+        TranscriptError: the file cannot be read, or is not a well-formed CSV (naming the line).
+    """
+    meta = Path(folder) / METADATA_FILE
     try:
         mtime = meta.stat().st_mtime_ns
     except OSError:
-        return None
-    rows = _sidecar(str(path.parent), mtime)
-    return rows.get(path.name)
+        return {}
+    return _sidecar(str(folder), mtime)
+
+
+def sidecar_row(path: str | Path) -> dict | None:
+    """The `metadata.csv` row for a file, from the file's own folder (None when it has none).
+
+    Raises:
+        TranscriptError: the folder's metadata.csv is broken (`build` reports that once, and reads the
+            folder's transcripts without it).
+    """
+    path = Path(path)
+    return sidecar_rows(path.parent).get(path.name)
 
 
 def apply_sidecar(doc: Document, row: dict, *, roles: bool) -> None:
