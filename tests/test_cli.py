@@ -294,3 +294,11 @@ def test_a_p_value_naming_a_file_here_reaches_the_notebooks_from_the_project_roo
     assert main(["run", "-p", "rules_file", rules.name, "-p", "freq", "week"]) == 0
     assert captured_run["params"] == {"rules_file": f"notebooks/{rules.name}", "freq": "week"}
     assert "given to the notebooks" in capsys.readouterr().err  # the change is said, not silent
+
+
+def test_an_unreadable_notebook_left_out_by_only_does_not_stop_the_checks(two_notebooks, tmp_path):
+    (two_notebooks / "03_broken.ipynb").write_text("{ not json", encoding="utf-8")
+    with pytest.raises(TranscriptError, match=r"-p top_n_terms: not declared by the selected notebooks "
+                                              r"\(02_topics\); declared by 01_speakers\."):
+        run_workbook(corpus=RAW_DIR, out=tmp_path / "out", notebooks_dir=two_notebooks, only=["02"],
+                     params={"top_n_terms": 5}, progress=False)

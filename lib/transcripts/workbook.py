@@ -378,6 +378,15 @@ def notebook_parameters(nb_path: Path) -> dict[str, dict[str, Any]]:
     return dict(papermill.inspect_notebook(str(nb_path)))
 
 
+def _parameters_or_none(nb_path: Path) -> dict[str, dict[str, Any]]:
+    """`notebook_parameters`, or nothing for a notebook that cannot be read (one not selected to run must not
+    stop the run)."""
+    try:
+        return notebook_parameters(nb_path)
+    except Exception:  # noqa: BLE001 - any unreadable notebook: it is not run
+        return {}
+
+
 def parameters_for(nb_path: Path, declared: dict[str, Any], common: dict[str, Any],
                    per_notebook: dict[str, dict[str, Any]], runner: dict[str, Any]) -> dict[str, Any]:
     """The parameters to pass one notebook: the common ones it declares, its own section, the runner's."""
@@ -549,11 +558,13 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
             _say(f"note: {key} is set by the runner (from --corpus/--out); the value given for it is ignored",
                  err=True)
             common.pop(key)
-    every = find_notebooks(None, notebooks_dir)
-    declared_by_all = {nb: notebook_parameters(nb) for nb in every}  # read from each parameters cell, now
-    declared = {nb: declared_by_all[nb] if nb in declared_by_all else notebook_parameters(nb) for nb in notebooks}
+    declared = {nb: notebook_parameters(nb) for nb in notebooks}  # read from the parameters cells, now
     if notebooks:
-        check_declared(common, set(params or {}), declared, declared_by_all, params_file)
+        known = set().union(*declared.values())
+        # the notebooks left out by --only are read only to explain a name the selected ones lack
+        others = {nb: _parameters_or_none(nb) for nb in find_notebooks(None, notebooks_dir)
+                  if nb not in declared} if set(common) - known else {}
+        check_declared(common, set(params or {}), declared, {**others, **declared}, params_file)
     check_sections(per_notebook, find_notebooks(None, notebooks_dir), params_file)
     runner = {"processed_dir": _rel(processed_dir), "out_dir": _rel(out_dir),  # relative: no machine paths
               "corpus_dir": _rel(corpus_path)}
