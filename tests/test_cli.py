@@ -302,3 +302,11 @@ def test_an_unreadable_notebook_left_out_by_only_does_not_stop_the_checks(two_no
                                               r"\(02_topics\); declared by 01_speakers\."):
         run_workbook(corpus=RAW_DIR, out=tmp_path / "out", notebooks_dir=two_notebooks, only=["02"],
                      params={"top_n_terms": 5}, progress=False)
+
+
+def test_the_run_record_shows_the_command_with_paths_from_the_project_root(monkeypatch):
+    # typed from a subfolder, recorded as the project sees them (run.json, the index)
+    from transcripts.workbook import _shown_arguments
+    monkeypatch.chdir(NOTEBOOKS_DIR)
+    assert _shown_arguments(["--corpus", "../data/raw", "--out=../outputs/x", "--only", "01"]) == [
+        "--corpus", "data/raw", "--out=outputs/x", "--only", "01"]
