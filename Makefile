@@ -9,8 +9,9 @@ CORPUS ?=
 PARAMS ?=
 ONLY   ?=
 JOBS   ?=
+GIT_FILTER ?= 1
 
-.PHONY: setup run test lab bench clean baselines
+.PHONY: setup run test lab bench clean baselines git-filter
 
 setup: $(STAMP)
 
@@ -21,7 +22,25 @@ $(STAMP): requirements.txt pyproject.toml
 	@# see benchmarks/README.md for the measurement.
 	$(PY) -m pip uninstall --quiet --quiet -y rfc3987-syntax
 	$(PY) -m ipykernel install --sys-prefix --name transcripts --display-name "Python (transcripts)" >/dev/null
+	@$(if $(filter 0,$(GIT_FILTER)),:,$(MAKE) --no-print-directory git-filter)
 	@touch $(STAMP)
+
+# Notebooks saved from JupyterLab keep their outputs on disk; git stores them without (nbstripout as a git
+# filter; .gitattributes sends *.ipynb through it, and `git diff` shows them stripped too). The command is
+# relative, so each checkout (and worktree) uses its own .venv and no machine path enters git's config;
+# `--keep-id` keeps cell ids, so a notebook committed clean is stored byte for byte as it is.
+# Outside a git checkout (an unpacked archive, no git) there is nothing to set up; nothing here needs a network.
+# `make setup GIT_FILTER=0` leaves git's configuration alone.
+NBSTRIPOUT := .venv/bin/python -m nbstripout --keep-id
+git-filter:
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	  if [ "$$(git config filter.nbstripout.clean)" != "$(NBSTRIPOUT)" ]; then \
+	    { git config filter.nbstripout.clean "$(NBSTRIPOUT)" && git config filter.nbstripout.smudge cat && \
+	      git config diff.ipynb.textconv "$(NBSTRIPOUT) -t" && \
+	      echo "git: notebooks are committed without outputs (nbstripout filter, see .gitattributes)"; } || \
+	    echo "note: could not set git's nbstripout filter; clear notebooks' outputs before committing"; \
+	  fi; \
+	fi
 
 run: setup
 	$(PY) -m transcripts run $(if $(CORPUS),--corpus $(CORPUS)) $(if $(PARAMS),--params $(PARAMS)) $(if $(ONLY),--only $(ONLY)) $(if $(JOBS),--jobs $(JOBS))
@@ -29,8 +48,11 @@ run: setup
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# JupyterLab at the project root: notebooks/, outputs/, data/ and the editable resources
+# (lib/transcripts/resources/) are all in its file browser.
+LAB_ARGS = --ServerApp.root_dir="$(CURDIR)" $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: setup
-	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
+	$(VENV)/bin/jupyter lab $(LAB_ARGS)
 
 # Refresh the committed regression baselines (tests/baselines/*.json) from a fresh run of the sample,
 # on purpose, after a change that is meant to move the numbers; then review `git diff tests/baselines/`.

@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 from html.parser import HTMLParser
+from shutil import which as shutil_which
 from pathlib import Path
 
 import nbformat
@@ -284,7 +285,7 @@ def test_bad_params_file_is_a_clear_error(tmp_path, text, message):
 
 
 def test_a_parameter_no_notebook_declares_is_refused_before_running(toy_notebooks, tmp_path):
-    with pytest.raises(TranscriptError, match="no notebook declares the parameter.*lable.*Known parameters: label"):
+    with pytest.raises(TranscriptError, match=r"no notebook declares the parameter.*lable.*did you mean label\?"):
         run_workbook(corpus=RAW_DIR, out=tmp_path / "out", notebooks_dir=toy_notebooks, params={"lable": "typo"},
                      progress=False)
     assert not (tmp_path / "out").exists()
@@ -350,8 +351,12 @@ def test_papermill_help_notebook_shows_type_and_help():
      dict(corpus=None, params_file=None, only=None, out=None, jobs=None,
           params={"top_n": 20, "flag": True, "terms": ["a", "b"], "who": "Sergey Lavrov"})),
 ])
-def test_cli_run_arguments(monkeypatch, argv, expected):
+def test_cli_run_arguments(monkeypatch, tmp_path, argv, expected):
     from transcripts.__main__ import main
+    monkeypatch.chdir(tmp_path)  # paths are taken from the current folder
+    (tmp_path / "c").mkdir()
+    (tmp_path / "p.yaml").write_text("{}\n", encoding="utf-8")
+    expected = {k: tmp_path / v if k in ("corpus", "params_file", "out") and v else v for k, v in expected.items()}
     seen = {}
     monkeypatch.setattr("transcripts.workbook.run_workbook", lambda **kwargs: seen.update(kwargs) or 0)
     assert main(argv) == 0
@@ -482,3 +487,193 @@ def test_progress_bars_follow_the_environment(monkeypatch):
     monkeypatch.setenv("TRANSCRIPTS_PROGRESS", "1")
     assert progress.tqdm(range(3)).disable is False
     assert progress.tqdm(range(3), disable=True).disable is True
+
+
+# ---------------------------------------------------------------- the runner's folders (issue 15, item 3)
+
+def _scratch_notebook(name: str, token: str) -> nbformat.NotebookNode:
+    """A notebook whose defaults point at the interactive scratch folder, as the project's notebooks' do."""
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    return _notebook([md(f"# {name}\nWrites where it is told."), code(
+        'processed_dir: str = "outputs/scratch/processed"  # tables\n'
+        'out_dir: str = "outputs/scratch"  # results of an interactive run', metadata={"tags": ["parameters"]}),
+        code(f"from pathlib import Path\nt = Path(out_dir) / 'tables'\nt.mkdir(parents=True, exist_ok=True)\n"
+             f"(t / '{token}.txt').write_text(processed_dir)")])
+
+
+def test_the_runner_passes_both_folders_to_every_notebook_whatever_its_defaults(tmp_path, monkeypatch):
+    # Every notebook, declaring the folders or not, gets processed_dir and out_dir from the runner.
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    nbformat.write(_scratch_notebook("01_a", "x"), folder / "01_a.ipynb")
+    nbformat.write(_good("02_b"), folder / "02_b.ipynb")
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    nbformat.write(_notebook([md("# No folders\nDeclares neither."),  # no parameters cell at all
+                              code("x = 1")]), folder / "03_c.ipynb")
+    seen = {}
+
+    def fake(nb, output, params, **kwargs):
+        from transcripts.workbook import NotebookRun
+        seen[nb.name] = dict(params)
+        return NotebookRun(name=nb.stem, status="ok", seconds=0.0, ran_at="now")
+
+    monkeypatch.setattr("transcripts.workbook.execute_notebook", fake)
+    monkeypatch.setattr("transcripts.workbook._render", lambda *a: None)
+    out = tmp_path / "out"
+    assert run_workbook(corpus=RAW_DIR, out=out, notebooks_dir=folder, progress=False, jobs=1) == 0
+    assert sorted(seen) == ["01_a.ipynb", "02_b.ipynb", "03_c.ipynb"]
+    for name, params in seen.items():
+        assert params["out_dir"] == display_path(out), name
+        assert params["processed_dir"] == display_path(out / "processed"), name
+
+
+def test_a_notebook_run_by_the_runner_never_writes_into_the_scratch_folder(tmp_path):
+    # Side by side (worker processes), as `make run` does: the outputs go to the run's folder.
+    import uuid
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    tokens = {f"0{i}_scratch": f"w15c_{uuid.uuid4().hex}" for i in (1, 2)}
+    for name, token in tokens.items():
+        nbformat.write(_scratch_notebook(name, token), folder / f"{name}.ipynb")
+    out = tmp_path / "out"
+    assert run_workbook(corpus=RAW_DIR, out=out, notebooks_dir=folder, progress=False, jobs=2) == 0
+    for token in tokens.values():
+        written = out / "tables" / f"{token}.txt"
+        assert written.read_text() == display_path(out / "processed")
+        assert not (OUTPUTS_DIR / "scratch" / "tables" / f"{token}.txt").exists()
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=NOTEBOOK_IDS)
+def test_the_runner_gives_each_project_notebook_its_folders(nb_path):
+    # The project's notebooks as they are today (whatever their defaults): the runner's folders win.
+    import papermill
+    declared = papermill.inspect_notebook(str(nb_path))
+    runner = {"processed_dir": "outputs/x/processed", "out_dir": "outputs/x", "corpus_dir": "x"}
+    params = parameters_for(nb_path, declared, {}, {}, runner)
+    assert params["processed_dir"] == "outputs/x/processed" and params["out_dir"] == "outputs/x"
+
+
+# ---------------------------------------------------------------- notebooks committed without outputs
+
+def _tracked_notebooks() -> list[Path]:
+    """Every notebook git tracks (not only the numbered ones), or every notebook outside a git checkout."""
+    try:
+        listed = subprocess.run(["git", "-C", str(PROJECT_ROOT), "ls-files", "-z", "*.ipynb"], capture_output=True,
+                                check=True, timeout=60).stdout.decode().split("\0")
+        return [PROJECT_ROOT / p for p in listed if p]
+    except (OSError, subprocess.SubprocessError):
+        return [p for p in PROJECT_ROOT.rglob("*.ipynb")
+                if not {".venv", "outputs", ".ipynb_checkpoints"} & set(p.relative_to(PROJECT_ROOT).parts)]
+
+
+def test_no_committed_notebook_carries_outputs():
+    notebooks = _tracked_notebooks()
+    assert notebooks, "no notebook found"
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        dirty = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and (c.outputs or c.execution_count)]
+        assert not dirty, f"{display_path(path)}: cells {dirty} have outputs: `.venv/bin/nbstripout --keep-id FILE`"
+
+
+def test_the_git_filter_leaves_committed_notebooks_as_they_are():
+    # The filter that `make setup` sets (nbstripout --keep-id) changes nothing in a clean notebook, so it
+    # never shows a committed notebook as modified.
+    for path in _tracked_notebooks():
+        stripped = subprocess.run([sys.executable, "-m", "nbstripout", "--keep-id", "-t"], input=path.read_bytes(),
+                                  capture_output=True, check=True, timeout=120).stdout
+        assert stripped == path.read_bytes(), f"{display_path(path)} is not stored as nbstripout writes it"
+
+
+def test_gitattributes_send_notebooks_through_nbstripout():
+    lines = (PROJECT_ROOT / ".gitattributes").read_text(encoding="utf-8").splitlines()
+    assert "*.ipynb filter=nbstripout" in lines and "*.ipynb diff=ipynb" in lines
+
+
+def _make_here(folder: Path) -> None:
+    import shutil
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(PROJECT_ROOT / "Makefile", folder / "Makefile")
+    shutil.copy(PROJECT_ROOT / ".gitattributes", folder / ".gitattributes")
+    (folder / ".venv").symlink_to(Path(sys.prefix))  # this test's venv, as `make setup` makes one
+
+
+@pytest.mark.skipif(not shutil_which("make") or not shutil_which("git"), reason="needs make and git")
+def test_make_sets_the_filter_and_git_stores_notebooks_without_outputs(tmp_path):
+    repo = tmp_path / "fresh"
+    _make_here(repo)
+    git = ["git", "-C", str(repo)]
+    subprocess.run(git + ["init", "-q"], check=True)
+    subprocess.run(git + ["config", "user.email", "t@example.org"], check=True)
+    subprocess.run(git + ["config", "user.name", "t"], check=True)
+    done = subprocess.run(["make", "--no-print-directory", "git-filter"], cwd=repo, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    clean = subprocess.run(git + ["config", "filter.nbstripout.clean"], capture_output=True, text=True).stdout.strip()
+    assert clean.startswith(".venv/bin/python -m nbstripout"), clean  # relative: no machine path in git's config
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("print('saved from Lab')", execution_count=4, metadata={"tags": ["parameters"]},
+                                          outputs=[nbformat.v4.new_output("stream", text="saved from Lab\n")])]
+    (repo / "notebooks").mkdir()
+    nbformat.write(nb, repo / "notebooks" / "x.ipynb")
+    subprocess.run(git + ["add", "notebooks/x.ipynb"], check=True, cwd=repo / "notebooks", timeout=120)
+    stored = nbformat.reads(subprocess.run(git + ["show", ":notebooks/x.ipynb"], capture_output=True, text=True,
+                                           check=True).stdout, as_version=4)
+    assert stored.cells[0].outputs == [] and stored.cells[0].execution_count is None
+    assert stored.cells[0].metadata["tags"] == ["parameters"]  # tags (parameters, checks) are kept
+    assert stored.cells[0].id == nb.cells[0].id  # and so are cell ids
+    assert nbformat.read(repo / "notebooks" / "x.ipynb", as_version=4).cells[0].outputs  # the file keeps them
+
+
+@pytest.mark.skipif(not shutil_which("make"), reason="needs make")
+def test_make_git_filter_outside_git_does_nothing_and_succeeds(tmp_path):
+    plain = tmp_path / "unpacked"
+    _make_here(plain)
+    done = subprocess.run(["make", "--no-print-directory", "git-filter"], cwd=plain, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "GIT_CEILING_DIRECTORIES": str(tmp_path)})
+    assert done.returncode == 0 and "git:" not in done.stdout, done.stdout + done.stderr
+
+
+# ---------------------------------------------------------------- make lab
+
+@pytest.mark.skipif(not shutil_which("make"), reason="needs make")
+def test_make_lab_opens_jupyterlab_at_the_project_root(tmp_path):
+    import shlex
+    import signal
+    import socket
+    import time
+    import urllib.request
+    dry = subprocess.run(["make", "-n", "--no-print-directory", "lab"], cwd=PROJECT_ROOT, capture_output=True,
+                         text=True, timeout=120).stdout
+    command = [line for line in dry.splitlines() if "jupyter lab" in line][-1]
+    assert "notebooks/" not in command
+    assert ("--allow-root" in command) == (os.geteuid() == 0)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    args = shlex.split(command) + ["--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+                                   "--ServerApp.port_retries=0", "--IdentityProvider.token=w15c"]
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    proc = subprocess.Popen(args, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    try:
+        listing, deadline = None, time.monotonic() + 180
+        while listing is None and time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents?token=w15c", timeout=10) as r:
+                    listing = json.load(r)
+            except OSError:
+                time.sleep(1)
+        assert listing is not None, proc.stderr.read().decode(errors="replace") if proc.poll() is not None else "no answer"
+        names = {item["name"] for item in listing["content"]}
+        assert {"notebooks", "outputs", "data", "lib", "README.md"} <= names, names
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents/lib/transcripts/resources?token=w15c",
+                                    timeout=30) as r:
+            resources = {item["name"] for item in json.load(r)["content"]}
+        assert "topic_lexicon.yaml" in resources  # the editable resources are browsable
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()

@@ -27,6 +27,7 @@ and error.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import os
 import re
@@ -84,7 +85,8 @@ def find_notebooks(only: list[str] | None = None, notebooks_dir: str | Path = NO
     unknown = [w for w in wanted if not any(_matches(p, w) for p in found)]
     if unknown:
         names = ", ".join(p.stem for p in found) or "none"
-        raise TranscriptError(folder, f"no notebook matches {', '.join(unknown)}",
+        close = "".join(_close(w, [p.stem for p in found]) for w in unknown if not w.isdigit())
+        raise TranscriptError(folder, f"no notebook matches {', '.join(unknown)}{close}",
                               hint=f"Give notebook numbers such as 01 or 02 (available: {names})")
     return chosen
 
@@ -134,6 +136,49 @@ def _rel(path: Path) -> str:
     """A path as reports show it: relative to the project root, also outside it (`../../tmp/x`), so that no
     machine path reaches run.json, the index or a notebook's parameters (see `paths.display_path`)."""
     return display_path(path)
+
+
+def shown_path(path: str | Path) -> str:
+    """A path as the terminal shows it: relative to the current folder, as typed there (from the project root
+    that is `display_path`'s form, `../shared/...`); absolute when that would climb more than two folders.
+
+    >>> shown_path(PROJECT_ROOT / "data" / "raw") == os.path.relpath(PROJECT_ROOT / "data" / "raw")
+    True
+    """
+    here = Path.cwd()
+    if here.resolve() == PROJECT_ROOT.resolve():
+        return display_path(path, follow_link=False)  # a link is named as itself
+    absolute = Path(os.path.abspath(path))
+    relative = os.path.relpath(absolute, here)
+    return str(absolute) if relative.startswith(os.path.join("..", "..", "..")) else relative
+
+
+def did_you_mean(word: str, options, *, prefix: str = ". Did you mean ", n: int = 3) -> str:
+    """`prefix` and the names closest to a mistyped `word` (difflib's ratio at least 0.6, and within 0.1 of
+    the closest), or `""` when none is close.
+
+    >>> did_you_mean("top_n_term", ["top_n_terms", "top_n_topics", "freq"])
+    '. Did you mean top_n_terms?'
+    >>> did_you_mean("buld", ["build", "run", "speakers"], prefix=": did you mean ")
+    ': did you mean build?'
+    >>> did_you_mean("xyz", ["build", "run"])
+    ''
+    """
+    scored = []
+    for option in dict.fromkeys(str(o) for o in options):
+        matcher = difflib.SequenceMatcher(None, str(word), option)
+        if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6 and matcher.ratio() >= 0.6:
+            scored.append((matcher.ratio(), option))
+    scored.sort(key=lambda x: -x[0])
+    close = [option for ratio, option in scored[:n] if ratio >= scored[0][0] - 0.1]
+    if not close:
+        return ""
+    return prefix + (" or ".join([", ".join(close[:-1]), close[-1]]) if len(close) > 1 else close[0]) + "?"
+
+
+def _close(word: str, options) -> str:
+    """`" (did you mean x?)"` for a mistyped name, or `""`."""
+    return did_you_mean(word, options, prefix=" (did you mean ").replace("?", "?)") if options else ""
 
 
 # ---------------------------------------------------------------- parameters
@@ -199,8 +244,38 @@ def check_sections(per_notebook: dict[str, dict[str, Any]], notebooks: list[Path
     for key in per_notebook:
         if not any(_matches(nb, key) for nb in notebooks):
             names = ", ".join(nb.stem for nb in notebooks) or "none"
-            raise TranscriptError(params_file, f"the section {key!r} is for a notebook that does not exist",
+            close = _close(str(key), [nb.stem for nb in notebooks]) if not str(key).isdigit() else ""
+            raise TranscriptError(params_file, f"the section {key!r} is for a notebook that does not exist{close}",
                                   hint=f"Sections are notebook numbers or names (notebooks: {names})")
+
+
+def check_declared(common: dict[str, Any], from_cli: set[str], selected: dict[Path, dict[str, Any]],
+                   every: dict[Path, dict[str, Any]], params_file: str | Path | None) -> None:
+    """Refuse a parameter no notebook declares (naming the closest declared names), and a `-p` parameter
+    that only notebooks left out by `--only` declare (a params file's top-level keys may hold parameters
+    for the whole workbook, so they are only refused when no notebook at all declares them).
+
+    `selected` and `every` map notebooks to the parameters their `parameters` cells declare.
+    """
+    known = set().union(*selected.values()) if selected else set()
+    anywhere = known.union(*every.values()) if every else known
+    shown_known = ", ".join(sorted(known - set(RUNNER_PARAMS))) or "none"
+    unknown = sorted(set(common) - anywhere)
+    if unknown:
+        close = " ".join(did_you_mean(u, sorted(anywhere - set(RUNNER_PARAMS)), prefix=f"{u}: did you mean ")
+                         for u in unknown).strip()
+        where = params_file if set(unknown) - from_cli else None
+        raise TranscriptError(where, f"no notebook declares the parameter(s) {', '.join(unknown)}",
+                              hint=f"{close} (`papermill --help-notebook NOTEBOOK` lists a notebook's parameters)"
+                              if close else f"Known parameters: {shown_known}")
+    elsewhere = sorted(name for name in set(common) & from_cli if name not in known)
+    if elsewhere:
+        owners = sorted({nb.stem for nb, names in every.items() for n in elsewhere if n in names})
+        chosen = ", ".join(nb.stem for nb in selected)
+        raise TranscriptError(None, f"-p {', '.join(elsewhere)}: not declared by the selected notebooks ({chosen}); "
+                              f"declared by {', '.join(owners)}",
+                              hint=f"Add {'it' if len(owners) == 1 else 'them'} to --only, or leave the parameter out "
+                                   f"(the selected notebooks' parameters: {shown_known})")
 
 
 def check_types(nb: Path, declared: dict[str, dict[str, Any]], params: dict[str, Any]) -> None:
@@ -303,6 +378,15 @@ def notebook_parameters(nb_path: Path) -> dict[str, dict[str, Any]]:
     return dict(papermill.inspect_notebook(str(nb_path)))
 
 
+def _parameters_or_none(nb_path: Path) -> dict[str, dict[str, Any]]:
+    """`notebook_parameters`, or nothing for a notebook that cannot be read (one not selected to run must not
+    stop the run)."""
+    try:
+        return notebook_parameters(nb_path)
+    except Exception:  # noqa: BLE001 - any unreadable notebook: it is not run
+        return {}
+
+
 def parameters_for(nb_path: Path, declared: dict[str, Any], common: dict[str, Any],
                    per_notebook: dict[str, dict[str, Any]], runner: dict[str, Any]) -> dict[str, Any]:
     """The parameters to pass one notebook: the common ones it declares, its own section, the runner's."""
@@ -311,8 +395,9 @@ def parameters_for(nb_path: Path, declared: dict[str, Any], common: dict[str, An
         if _matches(nb_path, key):
             unknown = sorted(set(section) - set(declared))
             if unknown:
+                close = "".join(_close(u, list(declared)) for u in unknown)
                 raise TranscriptError(nb_path, f"parameter(s) {', '.join(unknown)} given for this notebook, "
-                                      "which does not declare them",
+                                      f"which does not declare them{close}",
                                       hint=f"Its parameters are: {', '.join(declared) or 'none'}")
             params.update(section)
     params.update({k: v for k, v in runner.items() if k in ("processed_dir", "out_dir") or k in declared})
@@ -473,12 +558,13 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
             _say(f"note: {key} is set by the runner (from --corpus/--out); the value given for it is ignored",
                  err=True)
             common.pop(key)
-    declared = {nb: notebook_parameters(nb) for nb in notebooks}
-    known = set().union(*declared.values()) if declared else set()
-    unknown = sorted(set(common) - known)
-    if unknown and notebooks:
-        raise TranscriptError(params_file, f"no notebook declares the parameter(s) {', '.join(unknown)}",
-                              hint=f"Known parameters: {', '.join(sorted(known - set(RUNNER_PARAMS))) or 'none'}")
+    declared = {nb: notebook_parameters(nb) for nb in notebooks}  # read from the parameters cells, now
+    if notebooks:
+        known = set().union(*declared.values())
+        # the notebooks left out by --only are read only to explain a name the selected ones lack
+        others = {nb: _parameters_or_none(nb) for nb in find_notebooks(None, notebooks_dir)
+                  if nb not in declared} if set(common) - known else {}
+        check_declared(common, set(params or {}), declared, {**others, **declared}, params_file)
     check_sections(per_notebook, find_notebooks(None, notebooks_dir), params_file)
     runner = {"processed_dir": _rel(processed_dir), "out_dir": _rel(out_dir),  # relative: no machine paths
               "corpus_dir": _rel(corpus_path)}
@@ -546,11 +632,11 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
 
     failed = [r for r in runs if r.status == "failed"]
     if not notebooks:
-        _say(f"No numbered notebooks in {_rel(resolve(notebooks_dir))}; wrote the tables and an empty index.")
+        _say(f"No numbered notebooks in {shown_path(resolve(notebooks_dir))}; wrote the tables and an empty index.")
     from .quality import count_warnings  # w12: the documents' warnings, counted on the last line
     n_warn = count_warnings(processed_dir)
     warned = f", {n_warn} warning(s) in documents.warnings" if n_warn is not None else ""
-    _say(f"Report: {_rel(index)}  ({len(runs) - len(failed)} of {len(runs)} notebook(s) ran, {seconds:.1f} s{warned})")
+    _say(f"Report: {shown_path(index)}  ({len(runs) - len(failed)} of {len(runs)} notebook(s) ran, {seconds:.1f} s{warned})")
     for r in failed:
         _say(f"error: {r.error}", err=True)
     for err in unreadable:
@@ -797,15 +883,15 @@ def ensure_tables(corpus: Path, processed_dir: Path, *, progress: bool = True) -
     for err in result.errors:
         _say(f"warning: skipped {err}", err=True)
     if tables_written_for(processed_dir, result.key):
-        _say(f"Tables: up to date in {_rel(processed_dir)} for {_rel(corpus)}")
+        _say(f"Tables: up to date in {shown_path(processed_dir)} for {shown_path(corpus)}")
         return TablesStatus(False, result.errors)
     docs = result.tables["documents"]
     if docs.empty:
         raise TranscriptError(corpus, "no transcript could be read, so there is nothing to analyse",
                               hint="See the errors above")
     write_tables(result.tables, processed_dir, key=result.key)
-    _say(f"Tables: built {len(docs)} document(s), {len(result.tables['turns'])} turns from {_rel(corpus)} "
-         f"into {_rel(processed_dir)}")
+    _say(f"Tables: built {len(docs)} document(s), {len(result.tables['turns'])} turns from {shown_path(corpus)} "
+         f"into {shown_path(processed_dir)}")
     return TablesStatus(True, result.errors)
 
 
@@ -955,12 +1041,12 @@ def _shown_arguments(args: list[str]) -> list[str]:
     ['--out', 'outputs/x', '--only', '01']
     """
     shown, path_next = [], False
-    for arg in args:
+    for arg in args:  # typed relative to the current folder (see __main__.cwd_path)
         option, eq, value = arg.partition("=")
-        if path_next and os.path.isabs(arg):
-            arg = display_path(arg)
-        elif eq and option in _PATH_OPTIONS and os.path.isabs(value):
-            arg = f"{option}={display_path(value)}"
+        if path_next:
+            arg = display_path(os.path.abspath(arg))
+        elif eq and option in _PATH_OPTIONS:
+            arg = f"{option}={display_path(os.path.abspath(value))}"
         shown.append(arg)
         path_next = arg in _PATH_OPTIONS
     return shown
