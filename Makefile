@@ -29,11 +29,12 @@ $(STAMP): requirements.txt pyproject.toml
 # filter; .gitattributes sends *.ipynb through it, and `git diff` shows them stripped too). The command is
 # relative, so each checkout (and worktree) uses its own .venv and no machine path enters git's config;
 # `--keep-id` keeps cell ids, so a notebook committed clean is stored byte for byte as it is.
-# Outside a git checkout (an unpacked archive, no git) there is nothing to set up; nothing here needs a network.
+# Outside a git checkout of the project (an unpacked archive, even inside another repository; no git) there is
+# nothing to set up; nothing here needs a network.
 # `make setup GIT_FILTER=0` leaves git's configuration alone.
 NBSTRIPOUT := .venv/bin/python -m nbstripout --keep-id
 git-filter:
-	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	@if [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$(CURDIR)" ]; then \
 	  if [ "$$(git config filter.nbstripout.clean)" != "$(NBSTRIPOUT)" ]; then \
 	    { git config filter.nbstripout.clean "$(NBSTRIPOUT)" && git config filter.nbstripout.smudge cat && \
 	      git config diff.ipynb.textconv "$(NBSTRIPOUT) -t" && \

@@ -633,6 +633,18 @@ def test_make_git_filter_outside_git_does_nothing_and_succeeds(tmp_path):
     assert done.returncode == 0 and "git:" not in done.stdout, done.stdout + done.stderr
 
 
+@pytest.mark.skipif(not shutil_which("make") or not shutil_which("git"), reason="needs make and git")
+def test_make_git_filter_leaves_an_enclosing_repository_alone(tmp_path):
+    # the project unpacked inside someone's own repository: that repository's configuration is not changed
+    subprocess.run(["git", "-C", str(tmp_path), "init", "-q"], check=True)
+    _make_here(tmp_path / "unpacked")
+    done = subprocess.run(["make", "--no-print-directory", "git-filter"], cwd=tmp_path / "unpacked",
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert subprocess.run(["git", "-C", str(tmp_path), "config", "filter.nbstripout.clean"], capture_output=True,
+                          text=True).stdout == ""
+
+
 # ---------------------------------------------------------------- make lab
 
 @pytest.mark.skipif(not shutil_which("make"), reason="needs make")
