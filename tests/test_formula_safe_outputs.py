@@ -29,7 +29,8 @@ def test_notebook_01_writes_no_cell_a_spreadsheet_would_run(tmp_path):
                         parameters=dict(corpus_dir=str(corpus), processed_dir=str(processed), out_dir=str(out)),
                         progress_bar=False)  # the notebook itself asserts full coverage of the raw file
     tables = sorted((out / "tables").glob("*.csv"))
-    assert [p.stem for p in tables] == ["cleaning_log", "documents", "sentences", "turns"]
+    # the four tables of the corpus, and any others the notebook writes (warnings, possible duplicates): all checked
+    assert {"cleaning_log", "documents", "sentences", "turns"} <= {p.stem for p in tables}
     for path in tables:
         cells = [c for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")) for c in row]
         assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], path.name
