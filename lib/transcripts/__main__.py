@@ -84,7 +84,14 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentP
     return parser, {"build": b, "run": r, "speakers": sp}
 
 
+def _one_line_warning(message, category, filename, lineno, line=None) -> str:
+    """Warnings on the command line as one line each (no source line, no machine path)."""
+    return f"warning: {message}\n"
+
+
 def main(argv: list[str] | None = None) -> int:
+    import warnings
+    warnings.formatwarning = _one_line_warning
     parser, commands = make_parser()
     args, extra = parser.parse_known_args(argv)
     if extra:  # an unknown option: say which of the command's options was meant
