@@ -24,6 +24,10 @@ What a subset keeps (filters combine with AND, also across chained `subset` call
   left out of any date range);
 - `speakers`, `roles` choose turns, and the sentences of those turns; the documents are then those
   with at least one chosen turn, with their whole cleaning log and raw text.
+
+The notebooks' filter parameters (`doc_ids`, `date_from`, `date_to`, `speakers`, `roles`, the same in
+every notebook) go through `scope`, which returns the subset's tables and, for the sections about an
+event or an exchange, the same events whole (`Scope.events`, `Scope.involving`).
 """
 from __future__ import annotations
 
