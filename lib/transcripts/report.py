@@ -189,8 +189,13 @@ def parameters_table(rows: list[dict[str, Any]]) -> str:
     n = len(defaults)
     summary = (f"The notebook's {n} other parameter{'s' if n != 1 else ''}, at {'their defaults' if n != 1 else 'its default'}"
                if given else f"Its {n} parameter{'s' if n != 1 else ''}")
+    from .corpus import FILTER_PARAMETERS
+    filters = [r for r in defaults if r["name"] in FILTER_PARAMETERS]  # the filters apart, and no table over 15 rows
+    others = [r for r in defaults if r["name"] not in FILTER_PARAMETERS]
+    parts = [filters] + [others[i:i + 15] for i in range(0, len(others), 15)]
+    tables = "".join(f'<table class="wb-params"><tbody>{body(part)}</tbody></table>' for part in parts if part)
     return (shown + f'<details class="wb-fold wb-params-defaults"><summary>{html.escape(summary, quote=False)}</summary>'
-            f'<table class="wb-params"><tbody>{body(defaults)}</tbody></table></details>')
+            f'{tables}</details>')
 
 
 def notebook_html(nb: nbformat.NotebookNode, *, name: str, index_href: str | None = "index.html") -> str:
