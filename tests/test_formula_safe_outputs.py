@@ -29,7 +29,7 @@ def test_notebook_01_writes_no_cell_a_spreadsheet_would_run(tmp_path):
                         parameters=dict(corpus_dir=str(corpus), processed_dir=str(processed), out_dir=str(out)),
                         progress_bar=False)  # the notebook itself asserts full coverage of the raw file
     tables = sorted((out / "tables").glob("*.csv"))
-    assert [p.stem for p in tables] == ["cleaning_log", "documents", "sentences", "turns"]
+    assert {"cleaning_log", "documents", "sentences", "turns"} <= {p.stem for p in tables}  # and the warnings
     for path in tables:
         cells = [c for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")) for c in row]
         assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], path.name

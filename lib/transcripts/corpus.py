@@ -706,14 +706,14 @@ class Corpus:
         return self._views.sql(sql).df()
 
     def to_parquet(self, folder: str | Path) -> Path:
-        """Write the subset's tables as `<folder>/<table>.parquet` (a processed folder `load` opens)."""
+        """Write the subset's tables as `<folder>/<table>.parquet` (a processed folder `load`, `load_tables`
+        and the notebooks open)."""
         if Path(folder).expanduser().resolve() == self.processed_dir:
             raise TranscriptError(folder, "this is the folder the corpus reads its tables from",
                                   hint="Write the subset to another folder")
-        out = _out_dir(folder)
-        for name in TABLES:
-            self.table(name).to_parquet(out / f"{name}.parquet", index=False)
-        return out
+        from .build import write_tables
+        # with the build's stamp, so that `load_tables` and the notebooks accept the folder too
+        return write_tables(self.tables(), _out_dir(folder))
 
     def to_csv(self, folder: str | Path, *, xlsx: bool = False) -> Path:
         """Write the subset's tables as `<folder>/<table>.csv` (`transcripts.csvout.write_csv`: formula-safe,
