@@ -225,7 +225,7 @@ def test_transcript_text_shows_as_text_in_tables_and_hovers(browser, xss_report)
 
 #: What a reader must not see before asking for code: code, prompts, checks, papermill's cell, metrics.
 HIDDEN_UNTIL_ASKED = [
-    (re.compile(r"^\s*(import|from) \w+", re.M), "an import line"),
+    (re.compile(r"^\s*(import [\w.]+|from [\w.]+ import )", re.M), "an import line"),  # not prose: "from A to B"
     (re.compile(r"\bassert\b"), "an assert"),
     (re.compile(r"# Parameters"), "papermill's injected parameters cell"),
     (re.compile(r"NBVAL_CHECK_OUTPUT"), "an nbval marker"),

@@ -456,14 +456,14 @@ def test_max_mb_is_the_limit(tmp_path, capsys):
 
 
 def test_a_param_value_that_is_not_yaml(capsys):
-    assert main(["run", "-p", "top_n_terms", "[unclosed"]) == 2
+    assert main(["run", "-p", "top_terms", "[unclosed"]) == 2
     line = _one_error_line(capsys)
-    assert "-p top_n_terms: '[unclosed' is not a valid value" in line and "Quote text" in line
+    assert "-p top_terms: '[unclosed' is not a valid value" in line and "Quote text" in line
 
 
 def test_a_params_file_that_is_not_utf8(tmp_path, capsys):
     f = tmp_path / "p.yaml"
-    f.write_bytes("top_n_terms: 5\nfreq: \"ann\u00e9e\"\n".encode("latin-1"))
+    f.write_bytes("top_terms: 5\nfreq: \"ann\u00e9e\"\n".encode("latin-1"))
     assert main(["run", "--params", str(f), "--out", str(tmp_path / "out")]) == 2
     line = _one_error_line(capsys)
     assert "p.yaml, line 2: the parameters file is not UTF-8 (byte 0xe9" in line and "Re-save it as UTF-8" in line
@@ -498,7 +498,7 @@ def test_names_without_ascii_letters_get_distinct_meaningful_ids(tmp_path):
 
 def test_a_params_section_for_a_missing_notebook_is_refused(tmp_path, capsys):
     f = tmp_path / "p.yaml"
-    f.write_text('"07":\n  top_n_terms: 5\n', encoding="utf-8")
+    f.write_text('"07":\n  top_terms: 5\n', encoding="utf-8")
     assert main(["run", "--params", str(f), "--out", str(tmp_path / "out")]) == 2
     line = _one_error_line(capsys)
     assert "the section '07' is for a notebook that does not exist" in line and "02_speaker_statistics" in line
@@ -507,8 +507,8 @@ def test_a_params_section_for_a_missing_notebook_is_refused(tmp_path, capsys):
 
 @pytest.mark.parametrize("name, value, message", [
     ("doc_ids", "nope", "parameter doc_ids must be a list, not text ('nope')"),
-    ("top_n_terms", "many", "parameter top_n_terms must be a whole number, not text ('many')"),
-    ("top_n_terms", 2.5, "parameter top_n_terms must be a whole number, not a number (2.5)"),
+    ("top_terms", "many", "parameter top_terms must be a whole number, not text ('many')"),
+    ("top_terms", 2.5, "parameter top_terms must be a whole number, not a number (2.5)"),
     ("prior_strength", True, "parameter prior_strength must be a number, not true or false (True)"),
 ])
 def test_parameter_types_are_checked_before_anything_runs(tmp_path, capsys, name, value, message):
@@ -521,7 +521,7 @@ def test_parameter_types_are_checked_before_anything_runs(tmp_path, capsys, name
 def test_parameters_of_the_right_type_pass():
     from transcripts.workbook import check_types, find_notebooks, notebook_parameters
     nb = find_notebooks(["02"])[0]
-    check_types(nb, notebook_parameters(nb), {"doc_ids": ["a", "b"], "top_n_terms": 20, "prior_strength": 2})
+    check_types(nb, notebook_parameters(nb), {"doc_ids": ["a", "b"], "top_terms": 20, "prior_strength": 2})
 
 
 def test_no_machine_path_in_what_a_run_writes_for_a_corpus_outside_the_project(tmp_path, monkeypatch):

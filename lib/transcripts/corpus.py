@@ -24,6 +24,10 @@ What a subset keeps (filters combine with AND, also across chained `subset` call
   left out of any date range);
 - `speakers`, `roles` choose turns, and the sentences of those turns; the documents are then those
   with at least one chosen turn, with their whole cleaning log and raw text.
+
+The notebooks' filter parameters (`doc_ids`, `date_from`, `date_to`, `speakers`, `roles`, the same in
+every notebook) go through `scope`, which returns the subset's tables and, for the sections about an
+event or an exchange, the same events whole (`Scope.events`, `Scope.involving`).
 """
 from __future__ import annotations
 
@@ -705,14 +709,14 @@ class Corpus:
         return self._views.sql(sql).df()
 
     def to_parquet(self, folder: str | Path) -> Path:
-        """Write the subset's tables as `<folder>/<table>.parquet` (a processed folder `load` opens)."""
+        """Write the subset's tables as `<folder>/<table>.parquet` (a processed folder `load`, `load_tables`
+        and the notebooks open)."""
         if Path(folder).expanduser().resolve() == self.processed_dir:
             raise TranscriptError(folder, "this is the folder the corpus reads its tables from",
                                   hint="Write the subset to another folder")
         from .build import write_tables
-
-        # written as a build writes them (atomic, certified by a stamp), so `load` and `load_tables` read them
-        return write_tables({name: self.table(name) for name in TABLES}, _out_dir(folder))
+        # with the build's stamp, so that `load_tables` and the notebooks accept the folder too
+        return write_tables(self.tables(), _out_dir(folder))
 
     def to_csv(self, folder: str | Path, *, xlsx: bool = False) -> Path:
         """Write the subset's tables as `<folder>/<table>.csv` (`transcripts.csvout.write_csv`: formula-safe,
@@ -775,6 +779,105 @@ class Corpus:
             out = _out_dir(folder)
             corpus.dump(out.name, base_path=str(out.parent))
         return corpus
+
+
+# ------------------------------------------------------------------------- the notebooks' filters
+
+#: The filter parameters every notebook takes (same names, same meaning; empty means "no condition").
+FILTER_PARAMETERS = ("doc_ids", "date_from", "date_to", "speakers", "roles")
+
+
+@dataclass
+class Scope:
+    """What a notebook analyses under its filter parameters (made by `scope`).
+
+    Attributes:
+        tables: the subset's five tables, as `Corpus.subset` keeps them: with `speakers` or `roles`, only
+            those turns and their sentences, in the documents holding at least one of them; every count,
+            share, word list, topic and claim is about these.
+        events: the same documents whole (every turn, whoever speaks), for the sections about an event
+            or an exchange: turn sequences, question→answer pairs, topic flows. The same dict as
+            `tables` when no speaker or role is chosen.
+        filter: the conditions (`Filter`); `description` says them in words ("" for none).
+    """
+
+    tables: dict[str, pd.DataFrame]
+    events: dict[str, pd.DataFrame]
+    filter: Filter = field(default_factory=Filter)
+
+    @property
+    def description(self) -> str:
+        return self.filter.describe()
+
+    def involving(self, exchanges: pd.DataFrame, *turn_columns: str) -> pd.DataFrame:
+        """The rows of `exchanges` (one per question, say, from `events`) in which a chosen turn takes
+        part: one of `turn_columns` (turn indices of the row's `doc_id`; a cell may hold several, as
+        "4; 5") names a turn of `tables`. Every row when no speaker or role is chosen.
+
+        >>> t = pd.DataFrame({"doc_id": ["d", "d", "d"], "turn_index": [0, 1, 2], "speaker": ["Q", "A", "B"]})
+        >>> s = Scope({"turns": t[t.speaker == "B"]}, {"turns": t}, Filter(speakers=("B",)))
+        >>> pairs = pd.DataFrame({"doc_id": ["d", "d"], "question_turn": [0, 1], "answer_turns": ["1", "2; 3"]})
+        >>> s.involving(pairs, "question_turn", "answer_turns").question_turn.tolist()
+        [1]
+        """
+        if not self.filter.by_turn or exchanges.empty:
+            return exchanges
+        chosen = set(zip(self.tables["turns"].doc_id, self.tables["turns"].turn_index.astype(int)))
+
+        def turns_of(value: Any) -> list[int]:
+            if value is None or (not isinstance(value, str) and pd.isna(value)):
+                return []
+            return [int(float(v)) for v in str(value).replace(",", ";").split(";") if v.strip()]
+
+        keep = [any((doc, t) in chosen for col in turn_columns for t in turns_of(row[col]))
+                for doc, row in zip(exchanges.doc_id, exchanges.to_dict("records"))]
+        return exchanges[keep].reset_index(drop=True)
+
+
+def scope(processed_dir: str | Path, *, doc_ids: Sequence[str] | None = None, date_from: str | None = None,
+          date_to: str | None = None, speakers: Sequence[str] | None = None, roles: Sequence[str] | None = None,
+          tables: dict[str, pd.DataFrame] | None = None) -> Scope:
+    """The tables a notebook analyses, under the filter parameters every notebook takes.
+
+    The conditions are `Corpus.subset`'s (dates inclusive, on the event date else the publication day;
+    speakers and roles choose turns, and the documents holding them); empty values set no condition.
+
+    Args:
+        processed_dir: the folder of processed tables (relative paths from the project root, as
+            notebooks' parameters are).
+        doc_ids, date_from, date_to, speakers, roles: the notebook's filter parameters.
+        tables: the processed tables already in memory (notebook 01 has just built them); used as
+            they are when no condition is set.
+
+    Raises:
+        TranscriptError: a name the corpus does not know (with "did you mean"), a date that is not a
+            date, or conditions that leave no turn.
+
+    >>> s = scope("data/processed", speakers=["Sergey Lavrov"], date_from="2019-12-01")
+    >>> s.description, len(s.tables["turns"]), len(s.events["turns"])
+    ("speakers=['Sergey Lavrov'], from 2019-12-01", 9, 17)
+    """
+    from .build import load_tables
+    from .paths import resolve
+
+    given = dict(doc_ids=doc_ids, date_from=date_from, date_to=date_to, speakers=speakers, roles=roles)
+    if not any(v.strip() if isinstance(v, str) else v for v in given.values()):
+        whole = tables if tables is not None else load_tables(processed_dir)
+        return Scope(whole, whole)
+    folder = resolve(processed_dir)
+    if _processed_dir(folder) != folder:
+        raise TranscriptError(display_path(folder), "processed tables missing",
+                              hint="Build them first: `python -m transcripts build` (or `make run`)")
+    sub = Corpus(_Source.open(folder)).subset(**given)
+    chosen = sub.tables()
+    if chosen["turns"].empty:
+        raise TranscriptError(None, f"no turn matches the filters ({sub.filter.describe()})",
+                              hint="Widen the dates, or check that those speakers speak in those documents "
+                                   "(`transcripts.load(...).speaker_stats()` lists who speaks)")
+    events = chosen
+    if sub.filter.by_turn:
+        events = Corpus(sub._source, Filter(doc_ids=tuple(chosen["documents"].doc_id))).tables()
+    return Scope(chosen, events, sub.filter)
 
 
 def _out_dir(folder: str | Path) -> Path:

@@ -112,6 +112,46 @@ def _who_spoke(turns: pd.DataFrame, n: int = 3, scope: str = "the words") -> str
     return f"{md(first)} spoke {_pct(share)} of {scope}" + "".join(f", {md(s)} {_pct(w)}" for s, w in rest) + "."
 
 
+# ---------------------------------------------------------------- every notebook
+
+def scope_note(scope: Any) -> Prose:
+    """What the filter parameters keep (`corpus.scope`), in words; nothing when no filter is set.
+
+    >>> from transcripts.corpus import Filter, Scope
+    >>> import datetime as dt
+    >>> t = pd.DataFrame({"doc_id": ["a", "a", "b"], "turn_index": [0, 1, 0], "speaker": ["X", "Y", "X"], "n_words": [30, 10, 60]})
+    >>> d = pd.DataFrame({"doc_id": ["a", "b"], "event_date": pd.to_datetime(["2021-06-02", "2021-07-01"])})
+    >>> s = Scope({"documents": d, "turns": t[t.speaker == "X"]}, {"documents": d, "turns": t},
+    ...           Filter(speakers=("X",), date_from=dt.date(2021, 6, 1)))
+    >>> print(scope_note(s))
+    **Filtered** (speakers X; from 2021-06-01): 2 events, from 2 June 2021 to 1 July 2021. Only the turns of the speakers and roles chosen are counted (2 turns, 90 % of the words of these events); the sections on an event's turn sequence and on questions and answers show the whole events, keeping the exchanges those turns take part in.
+    >>> print(scope_note(Scope({}, {})))
+    <BLANKLINE>
+    """
+    f = scope.filter
+    if not (f.by_turn or f.by_document):
+        return Prose("")
+    conditions = []
+    for name, what in (("doc_ids", "events"), ("speakers", "speakers"), ("roles", "roles")):
+        values = getattr(f, name)
+        if values is not None:
+            conditions.append(f"{what} " + ", ".join(md(v) for v in values[:5]) + (" …" if len(values) > 5 else ""))
+    if f.date_from is not None:
+        conditions.append(f"from {f.date_from.isoformat()}")
+    if f.date_to is not None:
+        conditions.append(f"to {f.date_to.isoformat()}")
+    docs = scope.tables["documents"]
+    span = _span(docs.event_date) if "event_date" in docs else ""
+    text = f"**Filtered** ({'; '.join(conditions)}): {_n(len(docs), 'event')}" + (f", {span}" if span else "") + "."
+    if f.by_turn:
+        chosen, whole = scope.tables["turns"], scope.events["turns"]
+        share = chosen.n_words.sum() / whole.n_words.sum() if whole.n_words.sum() else 0
+        text += (f" Only the turns of the speakers and roles chosen are counted ({_n(len(chosen), 'turn')}, "
+                 f"{_pct(share)} of the words of these events); the sections on an event's turn sequence and on "
+                 "questions and answers show the whole events, keeping the exchanges those turns take part in.")
+    return Prose(text)
+
+
 # ---------------------------------------------------------------- notebook 01
 
 def corpus_overview(documents: pd.DataFrame, turns: pd.DataFrame, *, n_sentences: int | None = None,

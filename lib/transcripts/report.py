@@ -164,15 +164,38 @@ def parameter_value(name: str, value: Any) -> str:
 
 
 def parameters_table(rows: list[dict[str, Any]]) -> str:
-    """The effective parameters as a small HTML table (everything escaped)."""
-    body = "".join(
-        f'<tr class="{"wb-set" if r["set"] else "wb-default"}"><th>{html.escape(r["name"])}</th>'
-        f'<td class="wb-value">{html.escape(parameter_value(r["name"], r["value"]))}</td>'
-        f'<td class="wb-help">{html.escape(r["help"])}</td></tr>' for r in rows)
-    n_set = sum(r["set"] for r in rows)
-    caption = ("Parameters of this run" + (f" ({n_set} set for this run, in bold; the others are the notebook's "
-                                           "defaults)" if n_set else " (the notebook's defaults)"))
-    return f'<table class="wb-params"><caption>{html.escape(caption)}</caption><tbody>{body}</tbody></table>'
+    """The effective parameters as small HTML tables (everything escaped): those set for this run shown,
+    the notebook's defaults folded one click away below them (a notebook has up to 20 parameters, and a
+    reader wants first what this run changed).
+
+    >>> page = parameters_table([{"name": "out_dir", "value": "o", "help": "", "set": True},
+    ...                          {"name": "top_terms", "value": 15, "help": "terms shown", "set": False}])
+    >>> page.count('<table class="wb-params">'), "<summary>The notebook's 1 other parameter, at its default</summary>" in page
+    (2, True)
+    """
+    def body(part: list[dict[str, Any]]) -> str:
+        return "".join(
+            f'<tr class="{"wb-set" if r["set"] else "wb-default"}"><th>{html.escape(r["name"])}</th>'
+            f'<td class="wb-value">{html.escape(parameter_value(r["name"], r["value"]))}</td>'
+            f'<td class="wb-help">{html.escape(r["help"])}</td></tr>' for r in part)
+
+    given = [r for r in rows if r["set"]]
+    defaults = [r for r in rows if not r["set"]]
+    caption = ("Parameters of this run" + (" (set for this run; the others are the notebook's defaults, below)"
+                                           if given and defaults else "" if given else " (the notebook's defaults)"))
+    shown = f'<table class="wb-params"><caption>{html.escape(caption)}</caption><tbody>{body(given)}</tbody></table>'
+    if not defaults:
+        return shown
+    n = len(defaults)
+    summary = (f"The notebook's {n} other parameter{'s' if n != 1 else ''}, at {'their defaults' if n != 1 else 'its default'}"
+               if given else f"Its {n} parameter{'s' if n != 1 else ''}")
+    from .corpus import FILTER_PARAMETERS
+    filters = [r for r in defaults if r["name"] in FILTER_PARAMETERS]  # the filters apart, and no table over 15 rows
+    others = [r for r in defaults if r["name"] not in FILTER_PARAMETERS]
+    parts = [filters] + [others[i:i + 15] for i in range(0, len(others), 15)]
+    tables = "".join(f'<table class="wb-params"><tbody>{body(part)}</tbody></table>' for part in parts if part)
+    return (shown + f'<details class="wb-fold wb-params-defaults"><summary>{html.escape(summary, quote=False)}</summary>'
+            f'{tables}</details>')
 
 
 def notebook_html(nb: nbformat.NotebookNode, *, name: str, index_href: str | None = "index.html") -> str:

@@ -326,7 +326,7 @@ def top_terms(dw: pd.DataFrame, n: int = 15, *, stopwords: bool | str | Iterable
     if stopwords:
         from ..terms import load_stopwords
         stops = load_stopwords(stopwords)
-        pos = pos[~pos.term.map(lambda t: is_stop_term(str(t), stops))]
+        pos = pos[~pos.term.map(lambda t: is_stop_term(str(t), stops)).astype(bool)]  # bool even when empty
     if within is not None and "count" in pos and len(pos):
         pos = pos[~_inside_pairs(pos, dw, within)]
     return pos.sort_values(["comparison", "rank"]).groupby("comparison", sort=False).head(n).reset_index(drop=True)
