@@ -79,3 +79,19 @@ def test_no_module_defines_a_private_helper_twice():
                 where = f"{path.parent.name}/{path.name}"
                 assert node.name not in seen, f"{node.name} defined in {seen.get(node.name)} and {where}"
                 seen[node.name] = where
+
+
+def test_no_notebook_defines_a_function_or_class():
+    # house rule: logic lives in lib/, a notebook only calls it (a `def` or `class` at the start of a line of a
+    # code cell, or a lambda bound to a name, would be logic kept in the notebook)
+    import re
+
+    import nbformat
+
+    from transcripts.paths import NOTEBOOKS_DIR
+    found = []
+    for path in sorted(NOTEBOOKS_DIR.glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code" and re.search(r"(?m)^\s*(async\s+def|def|class)\s|^\w+\s*=\s*lambda\b", cell.source):
+                found.append(path.name)
+    assert len(list(NOTEBOOKS_DIR.glob("*.ipynb"))) >= 5 and not found, found

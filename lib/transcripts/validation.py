@@ -359,3 +359,19 @@ def check_phrasings(path: str | Path = PHRASINGS) -> pd.DataFrame:
         rows.append(dict(phrasing=c.phrasing, check=c.check, text=" ".join(texts), arithmetic=c.arithmetic,
                          expected=expected, found=found, ok=bool(ok)))
     return pd.DataFrame(rows)
+
+
+def split_figures(scores: pd.DataFrame, split: str) -> dict[str, dict]:
+    """One part's figures of `devset_scores` per claim type, as plain numbers for a metrics file: precision,
+    recall and their 95 % intervals rounded to three decimals (None where undefined), and n_labelled.
+
+    >>> s = pd.DataFrame(dict(split="heldout", claim_type="all", precision=2 / 3, precision_low=0.2,
+    ...                       precision_high=0.9, recall=float("nan"), recall_low=None, recall_high=None, n_labelled=3),
+    ...                  index=[0])
+    >>> split_figures(s, "heldout")["all"]["precision"], split_figures(s, "heldout")["all"]["recall"]
+    (0.667, None)
+    """
+    part = scores[scores.split == split].set_index("claim_type")
+    cols = ["precision", "precision_low", "precision_high", "recall", "recall_low", "recall_high"]
+    return {t: {k: (None if pd.isna(v) else round(float(v), 3)) for k, v in part.loc[t, cols].items()}
+            | {"n_labelled": int(part.loc[t, "n_labelled"])} for t in part.index}
