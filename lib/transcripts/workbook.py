@@ -280,9 +280,18 @@ def check_declared(common: dict[str, Any], from_cli: set[str], selected: dict[Pa
 
 def check_types(nb: Path, declared: dict[str, dict[str, Any]], params: dict[str, Any]) -> None:
     """Refuse a parameter whose value does not have the type its notebook declares (`doc_ids: list`
-    given "nope" would become the ids n, o, p, e)."""
-    for name, value in params.items():
+    given "nope" would become the ids n, o, p, e). A date written without quotes in YAML (`date_from:
+    2021-06-01`, read as a date) is given as its text (`"2021-06-01"`) where the notebook declares text.
+
+    >>> p = {"date_from": __import__("datetime").date(2021, 6, 1)}
+    >>> check_types(Path("nb.ipynb"), {"date_from": {"inferred_type_name": "str"}}, p); p
+    {'date_from': '2021-06-01'}
+    """
+    import datetime as dt
+    for name, value in list(params.items()):
         expected = str((declared.get(name) or {}).get("inferred_type_name") or "")
+        if isinstance(value, dt.date) and expected and value_fits("", expected):
+            value = params[name] = value.isoformat()
         if expected and not value_fits(value, expected):
             raise TranscriptError(_rel(nb), f"parameter {name} must be {_type_phrase(expected)}, not "
                                   f"{_type_phrase(type(value).__name__)} ({value!r})",
