@@ -13,7 +13,7 @@ import yaml
 
 from .errors import TranscriptError
 from .paths import RESOURCES_DIR, resolve
-from .prefilter import SubstringIndex, fold, required_literals
+from .prefilter import TokenIndex, fold, required_literals
 
 CLAIM_TYPES = ("numeric", "factual", "position", "proposal", "commitment", "denial", "accusation", "agreement")
 # what a hand label may name: the claim types and `procedural` (the conduct of the event, not a claim)
@@ -50,10 +50,13 @@ class Rules:
     hedge_plan: "PhrasePlan | None" = None
     booster_plan: "PhrasePlan | None" = None
     literals: tuple[str, ...] = ()  # every word some cue or veto needs (see _checks)
-    literal_index: "SubstringIndex | None" = None
-    # per claim type, every word one of its cues (vetoes) needs; None when one of them needs none
-    cue_needs: dict[str, frozenset[str] | None] = field(default_factory=dict)
-    unless_needs: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    literal_index: "TokenIndex | None" = None
+    # which cues and vetoes can match a text, as one bit mask (see `runnable`): every pattern of
+    # `cue_checks` and `unless_checks` has a bit; `slots` gives, per (kind, type) with kind "cue" or
+    # "unless", the position of its first pattern's bit and the number of its patterns
+    slots: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    always_run: int = 0  # the bits of the patterns that need no word
+    actor_words: "TokenIndex | None" = None  # the longest word of each actor alias (see `may_name_actor`)
 
     def __post_init__(self) -> None:
         self.cue_checks = {t: _checks([p for _, p in pats]) for t, pats in self.cues.items()}
@@ -62,24 +65,39 @@ class Rules:
         self.booster_plan = phrase_plan(self.boosters)
         self.literals = tuple(sorted({w for checks in [*self.cue_checks.values(), *self.unless_checks.values()]
                                       for needs, _ in checks for w in needs}))
-        self.literal_index = SubstringIndex(self.literals)
-        self.cue_needs = {t: _all_needs(c) for t, c in self.cue_checks.items()}
-        self.unless_needs = {t: _all_needs(c) for t, c in self.unless_checks.items()}
+        weights: dict[str, int] = {w: 0 for w in self.literals}
+        bit = 0
+        for kind, table in (("cue", self.cue_checks), ("unless", self.unless_checks)):
+            for ctype, checks in table.items():
+                self.slots[(kind, ctype)] = (bit, len(checks))
+                for needs, _ in checks:
+                    if not needs:
+                        self.always_run |= 1 << bit
+                    for w in needs:
+                        weights[w] |= 1 << bit
+                    bit += 1
+        self.literal_index = TokenIndex(self.literals, weights=[weights[w] for w in self.literals])
+        words = {max(alias.split(), key=len) for alias in self.actor_index}
+        self.actor_words = TokenIndex(words | {w.replace("’", "'") for w in words})
 
     def has(self, option: str, ctype: str) -> bool:
         return ctype in self.options.get(option, set())
+
+    def may_name_actor(self, text: str) -> bool:
+        """False only when `actors` cannot match `text`: no alias's longest word is in it (case as written;
+        an alias's "’" matches "'" too)."""
+        return bool(self.actor_words.union(text))
+
+    def runnable(self, folded: str) -> int:
+        """The bits (see `slots`) of the cues and vetoes that can match a text whose `prefilter.fold` is
+        `folded`: those that need no word, and those one of whose needed words it holds (a pattern none of
+        whose needed words is there cannot match; see transcripts.prefilter)."""
+        return self.always_run | self.literal_index.union(folded)
 
 
 def _checks(patterns: list[re.Pattern]) -> list[tuple[frozenset[str], re.Pattern]]:
     """Each pattern with the literal words one of which its every match contains (empty: no test)."""
     return [(required_literals(p) or frozenset(), p) for p in patterns]
-
-
-def _all_needs(checks: list[tuple[frozenset[str], re.Pattern]]) -> frozenset[str] | None:
-    """The words one of which any of `checks` needs to match at all (None: one of them needs none)."""
-    if any(not needs for needs, _ in checks):
-        return None
-    return frozenset(w for needs, _ in checks for w in needs)
 
 
 @dataclass
@@ -105,11 +123,24 @@ def _phrase_re(phrase: str, *, before_number: bool = False) -> re.Pattern:
 
 
 def _alternation(words, *, boundary: bool = False) -> str:
-    """One regular-expression alternation of literal words (longest first; spaces match any spaces)."""
-    words = sorted({str(w) for w in words}, key=len, reverse=True)
+    r"""One regular-expression alternation of literal words (longest first; spaces match any spaces),
+    grouped by first letter (`a(?:bsurd|ccurate)|b(?:ad)`): it matches what the plain alternation matches,
+    in the same order of preference (two words can only both match at a position when they begin alike),
+    but at each position of a text only the words that begin with its letter are tried.
+
+    >>> _alternation(["bad", "absurd", "awful", "a mistake"], boundary=True)
+    '(?:a(?:\\s+mistake\\b|bsurd\\b|wful\\b)|b(?:ad\\b))'
+    """
+    words = sorted({str(w) for w in words}, key=lambda w: (-len(w), w))
     if not words:
         return "(?!x)x"
-    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") + (r"\b" if boundary else "") for w in words) + ")"
+    end = r"\b" if boundary else ""
+    groups: dict[str, list[str]] = {}
+    for w in words:
+        groups.setdefault(w[0].lower(), []).append(w)
+    return "(?:" + "|".join(re.escape(ws[0][0]) + "(?:" + "|".join(re.escape(w[1:]).replace(r"\ ", r"\s+") + end
+                                                                 for w in ws) + ")"
+                            for ws in groups.values()) + ")"
 
 
 def _compile(pattern: str, subs: dict[str, str], path: Path, where: str) -> re.Pattern:
