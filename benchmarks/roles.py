@@ -1,8 +1,8 @@
 """Speaker roles against the hand-labelled development set (tests/fixtures/roles_dev/).
 
-Run: `.venv/bin/python benchmarks/roles.py` (needs ../shared/corpora). Builds the 26 Kremlin pages and 10
-White House briefings of the census in a temporary folder (no cache), then prints per corpus, part
-(tuning / held-out) and kind of event: labelled turns, role accuracy, press recall, moderator recall,
+Run: `.venv/bin/python benchmarks/roles.py` (needs ../shared/corpora). Builds the Kremlin pages and White
+House briefings of the census (two batches, see tests/fixtures/roles_dev/README.md) in a temporary folder
+(no cache), then prints per corpus, part (tuning / held-out), batch and kind of event: labelled turns,
 press-or-moderator recall and the share of labels read as labels; then the question→answer pairs of
 the interviews and the confusions (hand role → built role) of each part. `--detail` lists every wrong
 turn. Then the Telegram-style fixtures (labels found of the 17 counted by hand, label-like lines read as
@@ -72,13 +72,13 @@ def main(argv: list[str] | None = None) -> int:
         n_press = int(((scored.doc_id == doc_id) & (scored.role == "press")).sum())
         n_pairs = int(((pairs.doc_id == doc_id) & pairs.answer_turn.notna()).sum())
         print(f"interview {row.file} ({row.part}): {n_pairs} question→answer pairs, {n_press} interviewer turns by hand")
-    for part, g in scored[scored.role != "nolabel"].groupby("part"):
+    for (part, batch), g in scored[scored.role != "nolabel"].groupby(["part", "batch"]):
         wrong = g[g.role != g.role_built]
         conf = wrong.groupby(["role", wrong.role_built.fillna("(none)")]).size().sort_values(ascending=False)
-        print(f"\nconfusions, {part}: " + ", ".join(f"{a}→{b} {n}" for (a, b), n in conf.items()))
+        print(f"\nconfusions, {part}, batch {batch}: " + ", ".join(f"{a}→{b} {n}" for (a, b), n in conf.items()))
     if args.detail:
         wrong = scored[(scored.role != "nolabel") & (scored.role != scored.role_built)]
-        print(wrong[["part", "file", "n", "label", "role", "role_built", "speaker"]].to_string(index=False))
+        print(wrong[["part", "batch", "file", "n", "label", "role", "role_built", "speaker"]].to_string(index=False))
     posts()
     if args.speed:
         speed()

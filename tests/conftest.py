@@ -71,9 +71,11 @@ def execute_notebook(notebook: str, tmp_path, processed, **params):
     import papermill as pm
 
     from transcripts.paths import KERNEL_NAME, NOTEBOOKS_DIR
+    from transcripts.workbook import execution_options
 
     out = tmp_path / "out"
     pm.execute_notebook(NOTEBOOKS_DIR / f"{notebook}.ipynb", tmp_path / f"{notebook[:2]}.ipynb",
                         kernel_name=KERNEL_NAME, progress_bar=False,
-                        parameters=dict(processed_dir=str(processed), out_dir=str(out), **params))
+                        parameters=dict(processed_dir=str(processed), out_dir=str(out), **params),
+                        **execution_options())  # the runner's timeouts, sized for a loaded machine (issue 18)
     return out

@@ -18,6 +18,7 @@ from transcripts import TranscriptError, build_corpus, read_document
 from transcripts.__main__ import main
 from transcripts.build import document_rows
 from transcripts.clean import coverage_problems
+from transcripts.paths import display_path
 from transcripts.readers import MAX_BYTES, read_documents, supported_formats
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -128,7 +129,9 @@ def test_same_document_twice_is_built_once_and_reported(tmp_path):
     write(tmp_path, "b.txt", LAVROV.replace("extend", "renew"))
     result = build_corpus(tmp_path, progress=False)
     assert sorted(result.tables["documents"].doc_id) == ["a", "b"]
-    assert result.duplicates == [(str(tmp_path / "copy_of_a.txt"), str(tmp_path / "a.txt"))]
+    # paths as reports show them (relative to the project root, no machine path)
+    assert result.duplicates == [(display_path(tmp_path / "copy_of_a.txt"), display_path(tmp_path / "a.txt"))]
+    assert result.duplicates[0][0].endswith("/copy_of_a.txt") and not result.duplicates[0][0].startswith("/")
 
 
 def test_a_100_mb_file_is_refused_before_it_is_read(tmp_path):

@@ -159,12 +159,15 @@ def test_whitehouse_republished_briefings_are_kept_once(whitehouse):
         assert any(dropped in w for w in warning_list(docs.loc[kept, "warnings"]))
 
 
-# The role census of tests/fixtures/roles_dev (labelled by hand before the role rules of issue 12 were
-# written; see its README). Thresholds are the figures reached (benchmarks/README.md), rounded down:
-# tuning = pages the rules were tuned on, heldout = pages never tuned on.
-ROLE_FLOORS = {  # (corpus, part): (role accuracy, press-or-moderator recall)
-    ("kremlin", "tuning"): (0.99, 0.99), ("kremlin", "heldout"): (0.93, 0.94),
-    ("whitehouse", "tuning"): (0.99, 0.99), ("whitehouse", "heldout"): (0.87, 0.82),
+# The role census of tests/fixtures/roles_dev (labelled by hand before the role rules were changed; see its
+# README). Thresholds are the figures reached (benchmarks/README.md), rounded down a little: tuning = pages the
+# rules were tuned on, heldout = pages never tuned on; batch 1 = issue 12's pages, batch 2 = the follow-up's
+# (its held-out pages measured once, after the rules were final).
+ROLE_FLOORS = {  # (corpus, part, batch): (role accuracy, press-or-moderator recall)
+    ("kremlin", "tuning", "1"): (0.99, 0.98), ("kremlin", "heldout", "1"): (0.95, 0.93),
+    ("kremlin", "tuning", "2"): (0.98, 0.99), ("kremlin", "heldout", "2"): (0.98, 0.94),
+    ("whitehouse", "tuning", "1"): (0.99, 0.99), ("whitehouse", "heldout", "1"): (0.99, 0.98),
+    ("whitehouse", "tuning", "2"): (0.99, 0.99), ("whitehouse", "heldout", "2"): (0.99, 0.99),
 }
 
 
@@ -174,17 +177,17 @@ def census_scores(kremlin, whitehouse):
     census = load_census()
     scored = pd.concat([score_turns(kremlin.tables, census[census.corpus == "kremlin"]),
                         score_turns(whitehouse.tables, census[census.corpus == "whitehouse"])], ignore_index=True)
-    return scored, role_figures(scored, by=("corpus", "part")).set_index(["corpus", "part"])
+    return scored, role_figures(scored, by=("corpus", "part", "batch")).set_index(["corpus", "part", "batch"])
 
 
 @needs_kremlin
 @needs_whitehouse
-@pytest.mark.parametrize("corpus, part", list(ROLE_FLOORS))
-def test_roles_against_the_hand_census(census_scores, corpus, part):
+@pytest.mark.parametrize("corpus, part, batch", list(ROLE_FLOORS))
+def test_roles_against_the_hand_census(census_scores, corpus, part, batch):
     scored, figures = census_scores
     assert scored.found.all()  # every labelled turn of the census is found in the built text
-    row = figures.loc[(corpus, part)]
-    accuracy, recall = ROLE_FLOORS[(corpus, part)]
+    row = figures.loc[(corpus, part, batch)]
+    accuracy, recall = ROLE_FLOORS[(corpus, part, batch)]
     assert row.accuracy >= accuracy, figures
     assert row.press_mod_recall >= recall, figures
     assert row.labels_found == 1.0

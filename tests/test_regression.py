@@ -132,11 +132,14 @@ def test_no_baseline_without_its_notebook():
 
 # ---------------------------------------------------------------- nbval
 
-def _nbval(paths: list[Path], rootdir: Path) -> subprocess.CompletedProcess:
+def _nbval(paths: list[Path], rootdir: Path, *, timeouts: bool = True) -> subprocess.CompletedProcess:
     cmd = [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-sanitize-with", str(SANITIZE),
            "--nbval-kernel-name", "transcripts", "--nbval-cell-timeout", "600", "-p", "no:cacheprovider",
+           *(["-p", "nbval_timeouts"] if timeouts else []),  # the runner's timeouts (tests/nbval_timeouts.py)
            "-o", "addopts=", "--rootdir", str(rootdir), "-q", *map(str, paths)]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=900, cwd=rootdir)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(Path(__file__).parent),
+                                                                    os.environ.get("PYTHONPATH")])))
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=900, cwd=rootdir, env=env)
 
 
 @pytest.mark.notebook

@@ -18,7 +18,8 @@ import nbformat
 import pytest
 
 from transcripts.errors import TranscriptError
-from transcripts.paths import NOTEBOOKS_DIR, OUTPUTS_DIR, PROCESSED_DIR, PROJECT_ROOT, RAW_DIR
+from transcripts.paths import (NOTEBOOKS_DIR, OUTPUTS_DIR, PROCESSED_DIR, PROJECT_ROOT, RAW_DIR, display_path,
+                              resolve)
 from transcripts.workbook import (check_kernel, find_notebooks, load_params, output_layout, parameters_for,
                                   run_workbook)
 
@@ -92,8 +93,10 @@ def test_runner_passes_its_folders_to_each_notebook(sample_workbook):
         executed = nbformat.read(out / "notebooks" / nb.name, as_version=4)
         injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
         assert len(injected) == 1, f"{nb.name}: papermill did not inject the runner's parameters"
-        assert f'processed_dir = "{out / "processed"}"' in injected[0].source
-        assert f'out_dir = "{out}"' in injected[0].source
+        # relative to the project root (no machine path in the pages), resolving to the run's folders
+        assert f'processed_dir = "{display_path(out / "processed")}"' in injected[0].source
+        assert f'out_dir = "{display_path(out)}"' in injected[0].source
+        assert resolve(display_path(out / "processed")) == (out / "processed").resolve()
         assert executed.metadata.kernelspec.name == "transcripts"
 
 

@@ -16,7 +16,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("corpus", nargs="?", default=str(RAW_DIR), help="folder of transcripts (default: data/raw)")
     b.add_argument("--out", default=str(PROCESSED_DIR), help="where to write the Parquet tables (default: data/processed)")
     b.add_argument("--format", dest="fmt", default=None, help="skip format detection and read every file as this format")
-    b.add_argument("--max-mb", type=float, default=None, help="refuse files larger than this (default: 20)")
+    b.add_argument("--max-mb", type=float, default=None,
+                   help="refuse files larger than this many megabytes (default: 20; a number above 0)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.add_argument("--no-cache", action="store_true", help="read every file again (default: reuse <out>/.cache)")
     b.add_argument("--speakers", default=None, help="your speaker registry CSV (label,canonical,role,affiliation)")
@@ -45,8 +46,7 @@ def main(argv: list[str] | None = None) -> int:
             from .quality import suggest_command
             return suggest_command(args.suggest, out=args.out, speakers=args.speakers)
         from .workbook import run_workbook
-        import yaml
-        params = {name: yaml.safe_load(value) for name, value in args.param}
+        params = {name: _param_value(name, value) for name, value in args.param}
         return run_workbook(corpus=args.corpus, params_file=args.params, only=args.only, out=args.out, params=params,
                             jobs=args.jobs)
     except TranscriptError as exc:
@@ -56,17 +56,42 @@ def main(argv: list[str] | None = None) -> int:
         print("\ninterrupted: what finished is kept; run the same command again to go on "
               "(unchanged work comes from the cache)", file=sys.stderr)
         return 130
+    except OSError as exc:  # the system refused a read or a write nothing above expected: still one line
+        from .outdir import write_hint
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}. {write_hint(exc)}", file=sys.stderr)
+        return 2
+
+
+def _param_value(name: str, value: str):
+    """A `-p NAME VALUE` value, read as YAML (`20` is a number, `[a, b]` a list, plain words text).
+
+    >>> _param_value("top_n", "20"), _param_value("who", "Sergey Lavrov")
+    (20, 'Sergey Lavrov')
+    >>> _param_value("terms", "[unclosed")
+    Traceback (most recent call last):
+    ...
+    transcripts.errors.TranscriptError: <input>: -p terms: '[unclosed' is not a valid value (YAML: expected ',' \
+or ']', but got '<stream end>'). Quote text that starts with [ { or a quote: -p terms "'[unclosed'"
+    """
+    import yaml
+    try:
+        return yaml.safe_load(value)
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise TranscriptError(None, f"-p {name}: {value!r} is not a valid value (YAML: {getattr(exc, 'problem', exc)})",
+                              hint=f"Quote text that starts with [ {{ or a quote: -p {name} \"'{value}'\"") from None
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import build_corpus, coverage, write_tables
+    from .build import build_corpus, checked_max_bytes, coverage, skipped_summary, write_tables
+    from .outdir import writable_folder
     from .readers import MAX_BYTES
 
-    max_bytes = int(args.max_mb * 2**20) if args.max_mb else MAX_BYTES
-    from .paths import resolve
+    max_bytes = MAX_BYTES if args.max_mb is None else checked_max_bytes(args.max_mb * 2**20)
+    out = writable_folder(args.out)  # before the build: a read-only or wrong --out fails at once
     result = build_corpus(args.corpus, fmt=args.fmt, max_bytes=max_bytes, progress=not args.quiet,
-                          cache_dir=None if args.no_cache else resolve(args.out) / ".cache", speakers=args.speakers)
-    out = write_tables(result.tables, args.out, key=result.key)
+                          cache_dir=None if args.no_cache else out / ".cache", speakers=args.speakers)
+    out = write_tables(result.tables, out, key=result.key)
     docs, turns = result.tables["documents"], result.tables["turns"]
     cov = coverage(result.tables)
     print(f"Built {len(docs)} document(s), {len(turns)} turns, {len(result.tables['sentences'])} sentences "
@@ -74,16 +99,20 @@ def _build(args: argparse.Namespace) -> int:
     bad_cov = cov[cov.problems.notna()]
     for row in bad_cov.itertuples():
         print(f"coverage problem in {row.doc_id}: {row.problems}", file=sys.stderr)
+    for line in skipped_summary(result.skipped):
+        print(line, file=sys.stderr)
     for dup, original in result.duplicates:
         print(f"skipped duplicate: {dup} has the same content as {original}", file=sys.stderr)
     for dup, kept, share in result.near_duplicates:
         print(f"skipped near-duplicate: {dup} repeats {kept} ({share:.1%} of the words the same)", file=sys.stderr)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     for warn in docs.dropna(subset=["warnings"]).itertuples():
         print(f"warning: {warn.doc_id}: {warn.warnings}", file=sys.stderr)
     for err in result.errors:
         print(f"error: {err}", file=sys.stderr)
     if result.errors:
-        print(f"{len(result.errors)} file(s) could not be read; the others were built.", file=sys.stderr)
+        print(f"{len(result.errors)} file(s) or folder(s) could not be read; the others were built.", file=sys.stderr)
     return 1 if result.errors or len(bad_cov) else 0
 
 

@@ -96,7 +96,11 @@ def role_figures(scored: pd.DataFrame, *, by: tuple[str, ...] = ("corpus", "part
 
 
 def summary_table(scored: pd.DataFrame) -> pd.DataFrame:
-    """Per corpus, part and kind, then per corpus and part (kind "all")."""
-    detail = role_figures(scored)
-    overall = role_figures(scored, by=("corpus", "part")).assign(kind="all")
-    return pd.concat([detail, overall], ignore_index=True).sort_values(["corpus", "part", "kind"], ignore_index=True)
+    """Per corpus, part, batch and kind; per corpus, part and batch (kind "all"); per corpus and part
+    (batch and kind "all")."""
+    scored = scored.assign(batch=scored["batch"].astype(str)) if "batch" in scored else scored.assign(batch="1")
+    detail = role_figures(scored, by=("corpus", "part", "batch", "kind"))
+    per_batch = role_figures(scored, by=("corpus", "part", "batch")).assign(kind="all")
+    overall = role_figures(scored, by=("corpus", "part")).assign(batch="all", kind="all")
+    return pd.concat([detail, per_batch, overall], ignore_index=True).sort_values(
+        ["corpus", "part", "batch", "kind"], ignore_index=True)

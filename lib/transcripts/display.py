@@ -266,9 +266,10 @@ class Table:
 
 def table(df: pd.DataFrame, *, rows: int = DEFAULT_ROWS, csv: str | None = None, columns: Iterable[str] | None = None,
           events: Any = None, percent: Iterable[str] = (), labels: Mapping[str, str] | None = None,
-          caption: str | None = None, max_chars: int = 160) -> Table:
+          caption: str | None = None, max_chars: int = 160, folded: str | None = None) -> Table:
     """The first `rows` rows (at most 15) of `df` for a reader, with how many there are and a link to
-    the full CSV (`csv`: its file name in the output folder's `tables/`).
+    the full CSV (`csv`: its file name in the output folder's `tables/`). With `folded`, the table is
+    one click away: a closed section headed by that text (for tables a reader may skip).
 
     >>> df = pd.DataFrame({"speaker": ["<b>X</b>", "Y"], "n_words": [1200, None]})
     >>> t = table(df, rows=1, csv="speaker_stats.csv")
@@ -277,6 +278,8 @@ def table(df: pd.DataFrame, *, rows: int = DEFAULT_ROWS, csv: str | None = None,
     >>> repr(t).splitlines()[-1]
     '(1 of 2 rows; all in speaker_stats.csv)'
     """
+    if df.empty:
+        return _empty(csv, caption)
     rows = max(1, min(int(rows), MAX_ROWS))
     frame, numeric = reader_frame(df.head(rows), columns=columns, events=events, percent=percent, labels=labels,
                                   max_chars=max_chars)
@@ -293,7 +296,29 @@ def table(df: pd.DataFrame, *, rows: int = DEFAULT_ROWS, csv: str | None = None,
                  f'<caption style="caption-side:bottom;text-align:left">{cap}{html.escape(note)}'
                  f'{":" + link if csv else ""}</caption></table>')
     plain = frame.to_string(index=False) + f"\n({note}{' in ' + csv if csv else ''})"
-    return Table(html_text, plain)
+    return Table(fold(html_text, folded), plain)
+
+
+def fold(html_text: str, summary: str | None) -> str:
+    """HTML inside a closed `<details>` section headed by `summary` (escaped); as it is without one.
+
+    >>> fold("<table></table>", "Every <event>")
+    '<details class="wb-fold"><summary>Every &lt;event&gt;</summary><table></table></details>'
+    """
+    if not summary:
+        return html_text
+    return f'<details class="wb-fold"><summary>{html.escape(summary)}</summary>{html_text}</details>'
+
+
+
+def _empty(csv: str | None, caption: str | None) -> Table:
+    """What an empty table shows: one line saying so, no header row.
+
+    >>> repr(_empty(None, "Warnings")), "<table" in _empty("w.csv", None)._repr_html_()
+    ('Warnings · none', False)
+    """
+    text = (f"{caption} · " if caption else "") + "none"
+    return Table(f'<p class="wb-table-note">{html.escape(text)}</p>', text)
 
 
 def _rows_note(shown: int, total: int, csv: str | None) -> str:
@@ -311,10 +336,10 @@ def _rows_note(shown: int, total: int, csv: str | None) -> str:
 def interactive(df: pd.DataFrame, *, rows: int = 10, max_rows: int = 500, csv: str | None = None,
                 columns: Iterable[str] | None = None, events: Any = None, percent: Iterable[str] = (),
                 labels: Mapping[str, str] | None = None, caption: str | None = None, max_chars: int = 300,
-                align_right: Iterable[str] = ()):
+                align_right: Iterable[str] = (), folded: str | None = None):
     """A searchable, sortable table (itables, offline) showing `rows` rows a page, of at most `max_rows`
     rows of `df` (the first ones: sort `df` first), with a link to the full CSV. Text columns named in
-    `align_right` are aligned right (the left context of keywords in context).
+    `align_right` are aligned right (the left context of keywords in context); `folded` as for `table`.
 
     The first call in a kernel also displays itables' JavaScript (offline mode), so the table works in
     JupyterLab; the rendered page drops that copy and loads one shared `itables.js` instead.
@@ -322,6 +347,8 @@ def interactive(df: pd.DataFrame, *, rows: int = 10, max_rows: int = 500, csv: s
     from IPython.display import HTML
     from itables import to_html_datatable
 
+    if df.empty:
+        return _empty(csv, caption)
     _emit_init()
     shown = df.head(max_rows)
     frame, numeric = reader_frame(shown, columns=columns, events=events, percent=percent, labels=labels,
@@ -343,7 +370,7 @@ def interactive(df: pd.DataFrame, *, rows: int = 10, max_rows: int = 500, csv: s
     link = (f' <a href="{html.escape(TABLES_HREF + csv, quote=True)}">{html.escape(csv)}</a>' if csv else "")
     cap = f"{html.escape(caption)} · " if caption else ""
     footer = f'<p class="wb-table-note">{cap}{html.escape(note)}{":" + link if csv else ""} · search and sort above</p>'
-    return HTML(f'<div class="wb-interactive">{table_html}{footer}</div>')
+    return HTML(fold(f'<div class="wb-interactive">{table_html}{footer}</div>', folded))
 
 
 INIT_MARK = "itables-init"

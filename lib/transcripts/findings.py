@@ -129,7 +129,8 @@ def _plural(n: float, one: str, many: str | None = None) -> str:
 
 def notebook_card(name: str, metrics: dict[str, Any], tables_dir: Path, processed_dir: Path | None = None) -> Card:
     """Findings, key figures and a chart for notebook `name` (by its number) from what the run wrote."""
-    makers: dict[str, Callable[..., Card]] = {"01": _card_01, "02": _card_02, "03": _card_03, "04": _card_04}
+    makers: dict[str, Callable[..., Card]] = {"01": _card_01, "02": _card_02, "03": _card_03, "04": _card_04,
+                                              "05": _card_05}
     maker = makers.get(name[:2])
     card = Card()
     if maker is not None:
@@ -237,9 +238,13 @@ def _card_02(metrics: dict[str, Any], tables_dir: Path, processed_dir: Path | No
                 + " hedges per 1,000 words.")
     terms = metrics.get("top_terms")
     if isinstance(terms, dict) and shares:
-        mine = terms.get(f"{shares[0][0]} vs rest")
-        if isinstance(mine, list) and mine:
-            card.findings.append(f"Words that set {shares[0][0]} apart: " + ", ".join(map(str, mine[:5])) + ".")
+        # the speaker with most words whose distinctive words were scored (the press is scored as a side)
+        who = next((s for s, _ in shares if isinstance(terms.get(f"{s} vs rest"), list) and terms[f"{s} vs rest"]), None)
+        if who is not None:
+            card.findings.append(f"Words that set {who} apart: " + ", ".join(map(str, terms[f"{who} vs rest"][:5])) + ".")
+        press = terms.get("press vs official")
+        if isinstance(press, list) and press:
+            card.findings.append("Words that set the press apart from the officials: " + ", ".join(map(str, press[:5])) + ".")
     return card
 
 
@@ -383,6 +388,12 @@ def _card_04(metrics: dict[str, Any], tables_dir: Path, processed_dir: Path | No
             card.findings.append(f"All {_plural(n_checks, 'numeric check')} add up.")
     elif n_checks is not None and n_bad is not None and n_checks:
         card.findings.append(f"{fmt_int(n_bad)} of {_plural(n_checks, 'numeric check')} do not add up.")
+    rates = read_csv(tables_dir, "claim_rates.csv")
+    if rates is not None and {"speaker", "total"} <= set(rates.columns) and len(rates) >= 2:
+        r = rates.sort_values(["total", "speaker"], ascending=[False, True])
+        card.findings.append(f"For their words, {r.speaker.iloc[0]} makes most claims ({_rate(r.total.iloc[0])} per "
+                             f"1,000 words) and {r.speaker.iloc[-1]} fewest ({_rate(r.total.iloc[-1])}), among the "
+                             f"{len(r)} who spoke most.")
     ledger = read_csv(tables_dir, "claim_ledger.csv")
     n_entries, n_groups = _num(metrics.get("n_ledger_entries")), _num(metrics.get("n_ledger_groups"))
     if n_entries:
@@ -394,6 +405,38 @@ def _card_04(metrics: dict[str, Any], tables_dir: Path, processed_dir: Path | No
             if top.n_in_group > 1:
                 text += f"; said most often ({fmt_int(top.n_in_group)} times): “{_short(top.group_text)}”"
         card.findings.append(text if text.endswith("”") else text + ".")
+    return card
+
+
+def _card_05(metrics: dict[str, Any], tables_dir: Path, processed_dir: Path | None) -> Card:
+    card = Card()
+    held = (metrics.get("devset_heldout") or {}).get("overall")
+    if isinstance(held, dict) and all(_num(held.get(k)) is not None for k in ("precision", "recall")):
+        n = _num(held.get("n_labelled"))
+        card.findings.append(
+            f"On held-out sentences the rules were never adjusted on, claim types reach precision "
+            f"{held['precision']:.2f} and recall {held['recall']:.2f}"
+            + (f" ({_plural(n, 'labelled claim')})" if n else "") + ".")
+    cv = metrics.get("checkworthiness_cv") or {}
+    model, bow = (_num((cv.get(k) or {}).get("MAP")) for k in ("model", "bow"))
+    if model is not None:
+        card.findings.append(f"The check-worthiness ranker's mean average precision is {model:.3f}"
+                             + (f", against {bow:.3f} for bag-of-words" if bow is not None else "")
+                             + " (one training transcript left out at a time).")
+    ok, n = _num(metrics.get("numeric_phrasings_ok")), _num(metrics.get("numeric_phrasings"))
+    if ok is not None and n:
+        card.findings.append(f"{fmt_int(ok)} of {_plural(n, 'phrasing')} of a percentage change or a multiple "
+                             "are checked as the hand-worked arithmetic says.")
+    rows = _num(metrics.get("labelling_sheet_rows"))
+    if rows:
+        card.findings.append(f"A labelling sheet of {_plural(rows, 'sentence')} of this corpus is ready to fill in "
+                             "(labelling_sheet.csv).")
+    held_types = metrics.get("devset_heldout") or {}
+    bars = [(t, _num(v.get("precision"))) for t, v in held_types.items()
+            if t not in ("overall", "procedural") and isinstance(v, dict)]
+    bars = sorted(((t, p) for t, p in bars if p is not None), key=lambda tp: (-tp[1], tp[0]))[:MAX_BARS]
+    if bars:
+        card.chart = Chart("Held-out precision by claim type", "bars", [(t, p, f"{p:.2f}") for t, p in bars])
     return card
 
 

@@ -35,6 +35,24 @@ ANSWER_WORDS = {"answer", "reply", "a"}
 #: Role labels whose speaker depends on the event and the neighbouring turns (see `transcripts.roles`).
 GENERIC_WORDS = {"remark", "response", "reply", "voice", "comment", "follow-up", "remark from the audience",
                  "question from the audience", "voice from the audience"}
+_GENERIC_FORM = re.compile(r"(?P<word>remark|response|repl(?:y|ie)|voice|comment|question|exclamation)s?"
+                           r"(?:\s+from\s+(?:the\s+)?(?:audience|floor|hall|room|crowd|auditorium))?", re.I)
+
+
+def generic_word(label: str) -> str | None:
+    """The generic word of a label that stands for someone the page does not name, in any of its forms
+    (plural, "from the hall"), or None.
+
+    >>> [generic_word(x) for x in ["Remarks", "Response from the hall", "Replies", "Question", "Sergey Lavrov"]]
+    ['remark', 'response', 'reply', 'question', None]
+    """
+    m = _GENERIC_FORM.fullmatch(" ".join(label.split()))
+    if not m:
+        return None
+    word = m.group("word").lower()
+    return "reply" if word.startswith("repl") else word
+
+
 #: Single capitalised words that head notes, not speech ("Note:", "Source:"): never speaker labels.
 NOT_SPEAKERS = {"note", "notes", "source", "sources", "update", "updated", "editor", "summary", "tags", "photo",
                 "photos", "video", "see", "also", "background", "context", "related", "end", "ps", "subject",

@@ -30,14 +30,18 @@ def resolve(path: str | Path) -> Path:
     return p if p.is_absolute() else (PROJECT_ROOT / p).resolve()
 
 
-def display_path(path: str | Path) -> str:
+def display_path(path: str | Path, *, follow_link: bool = True) -> str:
     """A path as reports and tables show it: relative to the project root (`data/raw/x.txt`,
-    `../shared/corpora/kremlin_pages`), so no machine path leaks into outputs.
+    `../shared/corpora/kremlin_pages`), so no machine path leaks into outputs. With `follow_link=False`
+    a link is shown as itself, not as what it points to.
 
     >>> display_path(RAW_DIR / "x.txt"), display_path(PROJECT_ROOT.parent / "no_such_folder" / "y")
     ('data/raw/x.txt', '../no_such_folder/y')
     """
-    p = Path(path).resolve()
+    try:
+        p = Path(path).resolve() if follow_link else Path(path).parent.resolve() / Path(path).name
+    except (OSError, RuntimeError):  # a loop of links: shown as given, made absolute
+        p = Path(os.path.abspath(path))
     try:
         return p.relative_to(PROJECT_ROOT).as_posix()
     except ValueError:

@@ -179,16 +179,22 @@ def _save(folder: Path, key: str, value: pd.DataFrame) -> None:
     atomic_write(_path(folder, key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), what="analysis cache")
 
 
-def atomic_write(path: Path, data: bytes, *, what: str = "cache") -> None:
+def atomic_write(path: Path, data: bytes, *, what: str = "cache", strict: bool = False) -> None:
     """Write via a temporary file, so that a reader never sees half an entry; a cache that cannot be
-    written (read-only disk, full disk) is skipped with a warning, not an error; a writer stopped half
-    way (a warm-up is stopped so) leaves no temporary file behind."""
+    written (read-only disk, full disk) is skipped with a warning, not an error (`strict`: the OSError is
+    raised); a writer stopped half way (a warm-up is stopped so) leaves no temporary file behind."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(data)
         os.replace(tmp, path)
     except OSError as exc:
+        try:
+            tmp.unlink(missing_ok=True)  # what a full disk let through
+        except OSError:
+            pass
+        if strict:
+            raise
         warnings.warn(f"{what} not written ({exc})", stacklevel=3)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -5,12 +5,18 @@ press, "moderator" and "host" are moderators, an office is an official). `settle
 the event and at who speaks after whom, and corrects what the label cannot tell:
 
 - the kind of event (`event_kind`: press conference, interview, call-in show, forum, meeting);
-- generic labels (`Remark:`, `Response:`, `Reply:`, `Question:`) are journalists at press events and
-  participants (`other`) at meetings and call-in shows; a `Reply:` to a question is the principal's;
+- generic labels (`Remark:`, `Response:`, `Reply:`, `Question:`; also `Remarks:`, `Response from the
+  hall:`) are journalists at press events and at talks between officials, participants (`other`) at
+  meetings, forums and call-in shows with participants of their own; a `Reply:` to a question is the
+  principal's;
 - in an interview, the named person who alternates with the principal is the interviewer (`press`);
 - a person who is not the principal, speaks through the whole event and asks or hands the floor to
   many others chairs it (`moderator`): forum moderators, the anchors of a call-in show, a press
-  secretary giving the floor at a news conference;
+  secretary giving the floor at a news conference; so does one who mostly hands the floor on in short
+  turns ("Let's go to Zeke Miller at the AP"); but an office-holder whose turns are statements of their
+  own, or anyone answering journalists at length, is no chair (an `official` who also gives the floor);
+- the head of a company, a university or a union is no `official` by the label (`label_role`), the head
+  of a state body is;
 - in a call-in show, people who mostly talk to others than the principal and pass the floor are the
   broadcast's correspondents (`press`); callers stay `other`;
 - at a news conference or a media forum, the named people who ask the principal are journalists (`press`);
@@ -24,7 +30,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .labels import GENERIC_WORDS, mentions_outlet, person_in
+from .labels import GENERIC_WORDS, generic_word, mentions_outlet, person_in
 from .model import Document, Turn
 
 #: Kinds of event, from the words of the title or event type (first match wins).
@@ -45,8 +51,41 @@ _MEDIA_EVENT = re.compile(r"\bmedia\b|\bjournalists?\b|\bpress\b|\bnewspapers?\b
 #: Words of a label that make its speaker a journalist, a moderator or an official.
 _PRESS_WORDS = {"reporter", "correspondent", "journalist", "interviewer", "editor", "editor-in-chief", "columnist",
                 "commentator", "blogger", "newscaster", "broadcaster", "observer"}
-_MODERATOR_WORDS = {"moderator", "presenter", "host", "anchor", "co-host", "chair", "chairperson",
-                    "master of ceremonies", "emcee"}
+_MODERATOR_WORDS = {"moderator", "presenter", "host", "anchor", "co-host", "emcee"}
+#: A chair of the session, not of an organisation ("session chair", "chair of the plenary session").
+_SESSION_CHAIR = re.compile(r"\b(?:session|panel|plenary|meeting|discussion|debate|ceremony)\s+chair|\bchair(?:person|"
+                            r"man|woman)?\s+of\s+the\s+(?:\w+\s+)?(?:session|panel|plenary|meeting|discussion|"
+                            r"debate)\b|\bmaster of ceremonies\b", re.I)
+#: Offices that make an official by themselves.
+_GOVERNMENT_WORDS = {"minister", "ministry", "governor", "government", "duma", "senator", "ambassador",
+                     "spokesperson", "spokesman", "spokeswoman", "parliament", "ombudsman", "ombudsperson",
+                     "ombudswoman"}
+#: Heads of something: an official when the something is a state body, not when it is a company.
+_HEAD_WORDS = {"president", "chairman", "chairperson", "chairwoman", "chair", "co-chair", "co-chairperson",
+               "director", "director-general", "ceo", "head", "chief", "founder", "co-founder", "partner", "rector",
+               "manager", "executive", "owner", "proprietor"}
+#: Heads that head a company or a university whatever the label says about it.
+_BUSINESS_HEADS = {"ceo", "founder", "co-founder", "partner", "rector", "owner", "proprietor", "manager"}
+#: Names of state bodies that hold a word of the other list ("Central Bank", "Accounts Chamber").
+_STATE_PHRASE = re.compile(r"\b(?:central bank|bank of russia|national bank|reserve bank|federal reserve|accounts chamber|"
+                           r"civic chamber|public chamber|state duma|state council|security council|federation council|"
+                           r"(?:pension|investment|wealth|monetary|insurance|sovereign) fund)\b", re.I)
+#: Words naming anything but a state body: a company (also a state-owned one), a bank, a university, an
+#: institute, a hospital, an association, a union, a non-governmental organisation.
+_NOT_STATE = re.compile(r"\b(?:compan(?:y|ies)|corporation|concern|works|plant|factory|shipyard|group|holding\w*|"
+                        r"capital|partners|ventures|bank|university|institute|academy|school|college|hospital|clinic|"
+                        r"centre|center|union|association|chamber|foundation|society|club|league|movement|campaign|"
+                        r"public organi[sz]ation|non-governmental|cooperative|firm|inc|llc|ltd|jsc|pjsc|plc|railways|"
+                        r"airlines)\b", re.I)
+#: Words naming a state body (or a political party); a head of one is an official.
+_STATE_BODY = re.compile(r"\b(?:ministry|minist(?:er|re)s?|government|federal|duma|parliament\w*|senate|congress|"
+                         r"assembly|council|agency|service|committee|commission|administration|presidential|"
+                         r"president's|executive office|white house|kremlin|treasury|region|regional|territory|"
+                         r"republic|oblast|province|district|municipal\w*|mayor\w*|court|prosecutor\w*|police|army|"
+                         r"navy|armed forces|guard|military|defen[cs]e|security|intelligence|customs|united nations|"
+                         r"\bun\b|nato|opec|european union|european commission|party|faction|countries)\b", re.I)
+
+
 _STRONG_OFFICE = {"minister", "ministry", "governor", "government", "duma", "senator", "senate", "ambassador",
                   "spokesperson", "spokesman", "spokeswoman", "secretary", "deputy", "president", "premier",
                   "chancellor", "mayor", "commissioner", "presidential", "prime", "parliament", "parliamentary",
@@ -59,6 +98,12 @@ _FLOOR = re.compile(r"\b(?:you have the floor|the floor is yours|over to you|go 
                     r"you are on (?:the )?air|on air|call cent(?:re|er)|video call|camera crew|our crew|our colleagues?|"
                     r"direct line|we are (?:now )?(?:here )?(?:in|at|on)\b|let us (?:go|cross|turn)|let's (?:go|cross|"
                     r"turn)|introduce yourself|give the floor|pass the floor|next question|questions? from)", re.I)
+
+#: A chair handing the floor on ("you have the floor", "next question", "let's go to Kaitlan Collins").
+_GIVE_FLOOR = re.compile(r"\b(?:you have the floor|the floor is yours|(?:give|pass|hand) (?:you )?the floor|floor (?:goes|"
+                         r"is given) to|next question|(?:first|next|last|final) question (?:goes|will go|is from|comes)|"
+                         r"let(?:'s|’s| us) (?:go|turn|move) (?:on )?to|over to you|(?:hand|turn) it over to|"
+                         r"introduce yourself)", re.I)
 
 
 def event_kind(doc: Document) -> str | None:
@@ -82,12 +127,21 @@ def is_media_event(doc: Document) -> bool:
 
 
 def label_role(label_name: str) -> str | None:
-    """The role a label's own words give its speaker, or None when they say nothing.
+    """The role a label's own words give its speaker, or None when they say nothing (`other` for the
+    head of a company, a university or an association: the label says they hold no public office).
 
     >>> [label_role(x) for x in ["President of Interstate Television and Radio Company Mir Radik Batyrshin",
     ...   "Communications and Mass Media Minister Nikolai Nikiforov", "Research Director of the Valdai Club, moderator "
     ...   "Fyodor Lukyanov", "Anna Petrova, correspondent of Channel One", "Sergey Lavrov", "Gazprom CEO Alexei Miller"]]
-    ['press', 'official', 'moderator', 'press', None, 'official']
+    ['press', 'official', 'moderator', 'press', None, 'other']
+
+    A head is an official when what they head is a state body (or a country), not a company:
+
+    >>> [label_role(x) for x in ["Zaliv Shipyard General Director Igor Obrubov", "Rector of Moscow State University "
+    ...   "Viktor Sadovnichy", "Director of the Federal Security Service Alexander Bortnikov", "President of Turkey Recep "
+    ...   "Tayyip Erdogan", "Federation Council Chairperson Valentina Matviyenko", "Department Chair at Moscow State "
+    ...   "University Olga Dontsova", "Human Rights Ombudsperson for the Komi Republic Olga Savastyanova"]]
+    ['other', 'other', 'official', 'official', 'official', 'other', 'official']
     """
     name = " ".join(label_name.split())
     office = name
@@ -103,16 +157,24 @@ def label_role(label_name: str) -> str | None:
             office = " ".join(tokens[:-keep])
     words = set(re.findall(r"[a-z][a-z-]*", office.lower()))
     words |= {part for w in words if "-" in w and w not in ("editor-in-chief", "co-host") for part in w.split("-")}
-    if words & _MODERATOR_WORDS:
+    if words & _MODERATOR_WORDS or _SESSION_CHAIR.search(office):
         return "moderator"
     if words & _PRESS_WORDS:
         return "press"
-    if words & {"minister", "ministry", "governor", "government", "duma", "senator", "ambassador", "spokesperson",
-                "spokesman", "spokeswoman", "parliament"}:
+    if words & _GOVERNMENT_WORDS:
         return "official"
     if mentions_outlet(office) and office.strip() != name.strip() or words & _JOURNALIST_OFFICE:
         return "press"
-    if words & (_STRONG_OFFICE | {"ceo"}):
+    if words & _HEAD_WORDS:
+        # the head of a state body is an official; the head of a company, a university or a union is not
+        if _STATE_PHRASE.search(office):
+            return "official"
+        if _NOT_STATE.search(office):
+            return "other"
+        if _STATE_BODY.search(office):
+            return "official"
+        return "other" if words & _BUSINESS_HEADS else "official"  # "Gazprom CEO"; "Chief of Staff", "President"
+    if words & _STRONG_OFFICE:
         return "official"
     return None
 
@@ -129,9 +191,12 @@ def _text(doc: Document, turn: Turn) -> str:
 
 
 def _generic(turn: Turn) -> str | None:
-    """The generic word of a label ("remark", "reply", "question"), or None for any other label."""
+    """The generic word of a label ("remark", "reply", "question"; also "Remarks", "Response from the
+    hall"), or None for any other label."""
     word = re.sub(r"\s*\(.*$", "", turn.label or "").strip().lower()
-    return word if word in GENERIC_WORDS | {"question", "q", "answer"} else None
+    if word in GENERIC_WORDS | {"question", "q", "answer"}:
+        return word
+    return generic_word(word)
 
 
 def settle_roles(doc: Document) -> None:
@@ -146,6 +211,11 @@ def settle_roles(doc: Document) -> None:
     kind = event_kind(doc)
     media = is_media_event(doc)
     press_event = kind in PRESS_KINDS or (kind is None and not media)
+    # Unnamed voices ("Question:", "Remark:") are journalists at press and media events, and at meetings of
+    # officials only (talks between leaders); at a meeting, forum or call-in show with participants of
+    # its own (named people holding no office: workers, residents, experts) they are participants.
+    participants = any(t.role == "other" and t.speaker not in _ROLE_SPEAKERS and _generic(t) is None for t in turns)
+    journalists = press_event or media or (kind != "call-in show" and not participants)
     speakers = {t.speaker for t in turns}
     principal = doc.principal if doc.principal in speakers else _most_frequent_official(turns) or doc.principal
     guesses: dict[tuple[str, str], str] = {}
@@ -170,9 +240,9 @@ def settle_roles(doc: Document) -> None:
             elif turn.speaker == "Answer" and principal:
                 turn.speaker = principal
             continue
-        if word in ("question", "q") and kind != "call-in show":
-            continue  # a question is a journalist's, except from the callers of a call-in show
-        role = "press" if press_event or media else "other"
+        if word in ("question", "q") and journalists:
+            continue  # a question is a journalist's, except where the people asking are participants
+        role = "press" if journalists else "other"
         if turn.speaker == "Answer" or word in ("reply", "answer"):
             turn.speaker = "Press" if role == "press" else "Participant"
         elif role == "other" and turn.speaker == "Press":
@@ -190,15 +260,20 @@ def settle_roles(doc: Document) -> None:
                 guess(t, "press", "labelled as a journalist elsewhere in the event")
             continue
         # chairs: through the event, handing the floor to many others, or asking most of the questions,
-        # and seldom answering a journalist (an official who answers is no chair)
-        host = s["n"] >= max(3, 0.1 * n) and s["span"] >= 0.5 and s["answers"] <= 0.25 * s["n"] and (
-            s["dfol"] >= 3 or (s["q"] >= 0.3 and s["n"] >= max(5, 0.25 * n)))
+        # and seldom answering a journalist (an official who answers is no chair); an office-holder chairs
+        # only when their turns are procedural (short), not statements of their own
+        host = s["n"] >= max(3, 0.1 * n) and s["span"] >= 0.5 and s["answers"] <= 0.25 * s["n"] \
+            and s["long_answers"] <= 0.1 * s["n"] and (s["role"] != "official" or s["median_words"] <= 40) and (
+                s["dfol"] >= 3 or (s["q"] >= 0.3 and s["n"] >= max(5, 0.25 * n)))
+        # ... or, with few turns, mostly hands the floor on in short turns and answers nobody at length
+        hands_on = s["handovers"] >= 2 and s["handovers"] >= 0.5 * s["n"] and not s["long_answers"]
         if kind == "interview" and s["n"] >= 2 and (s["f_pr"] >= 0.5 or s["p_pr"] >= 0.5):
             for t in s["turns"]:
                 guess(t, "press", "interviews the principal")
-        elif host and kind is not None and s["role"] in ("other", "official"):
+        elif (host or hands_on) and kind is not None and s["role"] in ("other", "official"):
             for t in s["turns"]:
-                guess(t, "moderator", "speaks through the event and hands the floor to others")
+                guess(t, "moderator", "chairs: hands the floor to others" if hands_on and not host
+                      else "speaks through the event and hands the floor to others")
     # 3. call-in shows: the broadcast's correspondents
     if kind == "call-in show":
         for who, s in stats.items():
@@ -246,16 +321,20 @@ def _most_frequent_official(turns: list[Turn]) -> str | None:
 
 def _speaker_stats(doc: Document, principal: str | None) -> dict[str, dict]:
     """Per speaker: turns, the share followed / preceded by the principal, distinct others after them,
-    the share holding a question mark, the span of the event they cover, floor-passing words."""
+    the share holding a question mark, the span of the event they cover, floor-passing words, the turns
+    right after a journalist's (answers; long answers: 40 words or more), the median words of a turn."""
     turns = doc.turns
     n = len(turns)
     out: dict[str, dict] = {}
     for i, t in enumerate(turns):
         s = out.setdefault(t.speaker, dict(turns=[], idx=[], fol=[], prev=[], q=0, floor=False,
-                                           role=t.role, press_label=False, answers=0))
+                                           role=t.role, press_label=False, answers=0, long_answers=0, words=[],
+                                           handovers=0))
         s["turns"].append(t)
         s["idx"].append(i)
         text = _text(doc, t)
+        s["words"].append(len(text.split()))
+        s["handovers"] += s["words"][-1] <= 40 and bool(_GIVE_FLOOR.search(text))
         s["q"] += "?" in text
         s["floor"] = s["floor"] or bool(_FLOOR.search(text))
         s["press_label"] = s["press_label"] or (t.role == "press" and _generic(t) is None)
@@ -263,11 +342,14 @@ def _speaker_stats(doc: Document, principal: str | None) -> dict[str, dict]:
             s["fol"].append(turns[i + 1].speaker)
         if i:
             s["prev"].append(turns[i - 1].speaker)
-            s["answers"] += turns[i - 1].role == "press" and turns[i - 1].speaker != t.speaker
+            answers = turns[i - 1].role == "press" and turns[i - 1].speaker != t.speaker
+            s["answers"] += answers
+            s["long_answers"] += answers and s["words"][-1] >= 40
     for who, s in out.items():
         k = len(s["idx"])
         s["n"] = k
         s["q"] = s["q"] / k
+        s["median_words"] = sorted(s["words"])[k // 2]
         s["span"] = (s["idx"][-1] - s["idx"][0]) / n if n else 0
         s["dfol"] = len(set(s["fol"]) - {principal, who})
         s["f_pr"] = sum(f == principal for f in s["fol"]) / max(1, len(s["fol"]))

@@ -1,6 +1,8 @@
-"""Small tables for looking at a build: turn overviews, what cleaning set aside, the metrics of notebook 01."""
+"""Small tables for looking at a build: turn overviews, what cleaning set aside, the metrics of notebook 01;
+events spread over a corpus's whole period, and counts made rates per 1,000 words."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .quality import warning_list
@@ -65,3 +67,46 @@ def build_metrics(tables: dict[str, pd.DataFrame], cov: pd.DataFrame) -> dict:
         "log_reasons": sorted(tables["cleaning_log"].reason.unique().tolist()),
         "n_warnings": int(sum(len(warning_list(v)) for v in tables["documents"].warnings)),
     }
+
+
+def spread_events(documents: pd.DataFrame, n: int) -> list[str]:
+    """At most `n` events spread evenly over the whole period (by date, then doc_id), in date order: the
+    first and the last, and the others at even steps between them, so a chart of "some events" shows
+    the corpus from start to end rather than its first weeks. Undated events come last, and only when
+    there are fewer than `n` dated ones.
+
+    >>> docs = pd.DataFrame({"doc_id": list("abcdefg"), "event_date": pd.to_datetime(
+    ...     ["2021-01-01", "2021-02-01", "2021-03-01", "2022-01-01", "2023-01-01", "2024-01-01", None])})
+    >>> spread_events(docs, 3), spread_events(docs, 10)
+    (['a', 'd', 'f'], ['a', 'b', 'c', 'd', 'e', 'f', 'g'])
+    """
+    if n <= 0 or documents.empty:
+        return []
+    dates = pd.to_datetime(documents.event_date, errors="coerce") if "event_date" in documents else None
+    df = documents.assign(_date=dates if dates is not None else pd.NaT)
+    dated = df[df._date.notna()].sort_values(["_date", "doc_id"], kind="stable")
+    undated = df[df._date.isna()].sort_values("doc_id", kind="stable")
+    ordered = list(dated.doc_id) + list(undated.doc_id)
+    if len(ordered) <= n:
+        return ordered
+    pool = list(dated.doc_id) if len(dated) >= n else ordered
+    picks = sorted(set(np.floor(np.linspace(0, len(pool) - 1, n) + 0.5).astype(int)))  # halves round up
+    return [pool[i] for i in picks]
+
+
+def per_1000_words(counts: pd.DataFrame, words: pd.Series, *, top: int | None = None) -> pd.DataFrame:
+    """Counts per row (a speaker) made rates per 1,000 of that row's words (`words`, by the same index);
+    rows without words are left out. With `top`, the `top` rows with most words, most first.
+
+    >>> counts = pd.DataFrame({"numeric": [4, 1, 3], "total": [10, 1, 6]}, index=["A", "B", "C"])
+    >>> per_1000_words(counts, pd.Series({"A": 2000, "B": 0, "C": 3000})).to_dict("index")
+    {'A': {'numeric': 2.0, 'total': 5.0}, 'C': {'numeric': 1.0, 'total': 2.0}}
+    >>> per_1000_words(counts, pd.Series({"A": 2000, "B": 0, "C": 3000}), top=1).index.tolist()
+    ['C']
+    """
+    per = pd.Series(words, dtype=float).reindex(counts.index)
+    keep = per > 0
+    rates = counts[keep].div(per[keep], axis=0) * 1000
+    if top is not None:
+        rates = rates.loc[per[keep].sort_values(ascending=False, kind="stable").index[:top]]
+    return rates

@@ -61,6 +61,11 @@ class NotebookRun:
     error: str | None = None
     notebook: str | None = None  # executed copy, relative to the output folder
     html: str | None = None  # page, relative to the html folder
+    #: why it failed: "notebook" (a cell raised) or "outside" (timeout, kernel or worker died, memory): the
+    #: runner runs a notebook that failed from outside once more, alone, before reporting it
+    cause: str | None = None
+    attempts: int = 1
+    retried: str | None = None  # what the first attempt ran into, when the notebook was run again alone
 
 
 # ---------------------------------------------------------------- locating things
@@ -126,11 +131,9 @@ def _slug(name: str) -> str:
 
 
 def _rel(path: Path) -> str:
-    """A path relative to the project root when inside it (no machine paths in reports)."""
-    try:
-        return path.resolve().relative_to(PROJECT_ROOT).as_posix()
-    except ValueError:
-        return str(path)
+    """A path as reports show it: relative to the project root, also outside it (`../../tmp/x`), so that no
+    machine path reaches run.json, the index or a notebook's parameters (see `paths.display_path`)."""
+    return display_path(path)
 
 
 # ---------------------------------------------------------------- parameters
@@ -150,13 +153,23 @@ def load_params(params_file: str | Path | None) -> tuple[dict[str, Any], dict[st
     import yaml
     path = resolve(params_file)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = path.read_bytes()
+        data = yaml.safe_load(raw.decode("utf-8")) or {}
     except FileNotFoundError:
         raise TranscriptError(path, "parameters file not found") from None
+    except OSError as exc:
+        raise TranscriptError(path, f"cannot read the parameters file ({exc.strerror or exc})",
+                              hint="Give a YAML file you may read (--params)") from None
+    except UnicodeDecodeError as exc:
+        raise TranscriptError(path, f"the parameters file is not UTF-8 (byte 0x{raw[exc.start]:02x} at byte {exc.start})",
+                              line=raw.count(b"\n", 0, exc.start) + 1, hint="Re-save it as UTF-8") from None
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         raise TranscriptError(path, f"not valid YAML ({getattr(exc, 'problem', exc)})",
                               line=line + 1 if line is not None else None) from None
+    except RecursionError:
+        raise TranscriptError(path, "not a usable parameters file (nested too deeply)",
+                              hint="Parameters are names with plain values, lists or mappings") from None
     if not isinstance(data, dict):
         raise TranscriptError(path, "a parameters file must be a mapping of name: value",
                               hint="e.g. `top_n: 20`, or `\"02\": {top_n: 20}` for one notebook")
@@ -178,6 +191,110 @@ def _is_notebook_key(key: Any) -> bool:
     """
     key = str(key)
     return key.isdigit() or bool(re.match(r"^\d{2}_", key))
+
+
+def check_sections(per_notebook: dict[str, dict[str, Any]], notebooks: list[Path],
+                   params_file: str | Path | None) -> None:
+    """Refuse a parameters-file section for a notebook that does not exist (a typo would be ignored)."""
+    for key in per_notebook:
+        if not any(_matches(nb, key) for nb in notebooks):
+            names = ", ".join(nb.stem for nb in notebooks) or "none"
+            raise TranscriptError(params_file, f"the section {key!r} is for a notebook that does not exist",
+                                  hint=f"Sections are notebook numbers or names (notebooks: {names})")
+
+
+def check_types(nb: Path, declared: dict[str, dict[str, Any]], params: dict[str, Any]) -> None:
+    """Refuse a parameter whose value does not have the type its notebook declares (`doc_ids: list`
+    given "nope" would become the ids n, o, p, e)."""
+    for name, value in params.items():
+        expected = str((declared.get(name) or {}).get("inferred_type_name") or "")
+        if expected and not value_fits(value, expected):
+            raise TranscriptError(_rel(nb), f"parameter {name} must be {_type_phrase(expected)}, not "
+                                  f"{_type_phrase(type(value).__name__)} ({value!r})",
+                                  hint=f"e.g. {name}: {_example(expected)} in a parameters file, or -p {name} "
+                                       f"\"{_example(expected)}\"")
+
+
+_TYPE_PHRASES = {"str": "text", "int": "a whole number", "float": "a number", "bool": "true or false",
+                 "list": "a list", "dict": "a mapping", "NoneType": "empty (null)", "date": "a date",
+                 "datetime": "a date and time"}
+_EXAMPLES = {"str": "word", "int": "10", "float": "0.5", "bool": "true", "list": "[a, b]", "dict": "{a: 1}"}
+
+
+def _type_phrase(type_name: str) -> str:
+    return " or ".join(_TYPE_PHRASES.get(_base(t), t) for t in _alternatives(type_name))
+
+
+def _example(type_name: str) -> str:
+    return _EXAMPLES.get(_base(_alternatives(type_name)[0]), "…")
+
+
+def _alternatives(type_name: str) -> list[str]:
+    """`Optional[str]`, `str | None`, `Union[int, float]` → their parts.
+
+    >>> _alternatives("Optional[list[str]]"), _alternatives("int | None")
+    (['list[str]', 'None'], ['int', 'None'])
+    """
+    t = type_name.replace("typing.", "").strip()
+    for wrapper, extra in (("Optional[", ["None"]), ("Union[", [])):
+        if t.startswith(wrapper) and t.endswith("]"):
+            return _split_top(t[len(wrapper):-1]) + extra
+    return _split_top(t, "|")
+
+
+def _split_top(text: str, sep: str = ",") -> list[str]:
+    parts, depth, cur = [], 0, ""
+    for ch in text:
+        depth += ch == "["
+        depth -= ch == "]"
+        if ch == sep and depth == 0:
+            parts.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    return [p for p in parts + [cur.strip()] if p]
+
+
+def _base(type_name: str) -> str:
+    base = type_name.split("[", 1)[0].strip()
+    return {"List": "list", "Dict": "dict", "Tuple": "list", "tuple": "list", "None": "NoneType"}.get(base, base)
+
+
+def value_fits(value: Any, type_name: str) -> bool:
+    """Whether a parameter value has the type a notebook declares (papermill's `inferred_type_name`);
+    unknown types accept anything.
+
+    >>> [value_fits(v, "list") for v in ([], ["a"], "nope")]
+    [True, True, False]
+    >>> value_fits(3, "float"), value_fits(True, "int"), value_fits(None, "Optional[str]"), value_fits(2, "list[str]")
+    (True, False, True, False)
+    >>> value_fits([1, "a"], "list[int]"), value_fits({"a": 1}, "Any")
+    (False, True)
+    """
+    for alt in _alternatives(type_name):
+        base = _base(alt)
+        inner = _split_top(alt[alt.index("[") + 1:-1]) if "[" in alt and alt.endswith("]") else []
+        if base == "NoneType" and value is None:
+            return True
+        if base == "str" and isinstance(value, str):
+            return True
+        if base == "bool" and isinstance(value, bool):
+            return True
+        if base == "int" and isinstance(value, int) and not isinstance(value, bool):
+            return True
+        if base == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return True
+        if base == "list" and isinstance(value, (list, tuple)):
+            if len(inner) == 1 and _base(inner[0]) in _TYPE_PHRASES:
+                if all(value_fits(v, inner[0]) for v in value):
+                    return True
+                continue
+            return True
+        if base == "dict" and isinstance(value, dict):
+            return True
+        if base not in {"NoneType", "str", "bool", "int", "float", "list", "dict"}:
+            return True  # a type we do not check
+    return False
 
 
 def notebook_parameters(nb_path: Path) -> dict[str, dict[str, Any]]:
@@ -204,11 +321,121 @@ def parameters_for(nb_path: Path, declared: dict[str, Any], common: dict[str, An
 
 # ---------------------------------------------------------------- the run
 
-def default_jobs() -> int:
-    """Notebooks run side by side by default: one more than the cores (a kernel starting or writing
-    leaves its core idle for a while), one at a time on a single core."""
-    cores = os.cpu_count() or 1
-    return cores + 1 if cores >= 2 else 1
+#: Memory one notebook running side by side holds, per byte of the processed Parquet tables (the White House
+#: corpus: about 1.5 GB for 79 MB of tables, see README.md), and at least.
+MEMORY_PER_TABLE_BYTE = 20
+MIN_NOTEBOOK_MEMORY = 600 * 2**20
+
+
+@dataclass
+class Machine:
+    """What the machine has to spare when a run starts."""
+
+    cores: int
+    load: float | None  # 1-minute load average (runnable processes); None where the system does not say
+    available: int | None  # bytes of memory available; None where the system does not say
+
+    @classmethod
+    def now(cls) -> "Machine":
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except (AttributeError, OSError):
+            cores = os.cpu_count() or 1
+        try:
+            load = os.getloadavg()[0]
+        except (AttributeError, OSError):
+            load = None
+        return cls(cores, load, _available_memory())
+
+
+def _available_memory() -> int | None:
+    try:
+        import psutil
+        return int(psutil.virtual_memory().available)
+    except Exception:  # noqa: BLE001 - no psutil, or a system it cannot read: memory is not a limit then
+        return None
+
+
+def default_jobs(machine: Machine | None = None, per_notebook: int = MIN_NOTEBOOK_MEMORY) -> tuple[int, str]:
+    """How many notebooks to run side by side, and why: one more than the idle cores (a kernel starting or
+    writing leaves its core idle for a while), as many as the free memory holds, at least one.
+
+    >>> default_jobs(Machine(cores=2, load=0.1, available=16 * 2**30))[0]  # an idle machine: cores + 1
+    3
+    >>> default_jobs(Machine(cores=2, load=1.1, available=16 * 2**30))[0]  # a busy core: one fewer
+    2
+    >>> default_jobs(Machine(cores=2, load=4.0, available=16 * 2**30))  # doctest: +NORMALIZE_WHITESPACE
+    (1, '2 cores, load 4.0, 16.0 GB of memory available, about 0.6 GB per notebook')
+    >>> default_jobs(Machine(cores=8, load=0.0, available=2 * 2**30), per_notebook=2**30)[0]  # memory: 2
+    2
+    """
+    machine = machine or Machine.now()
+    idle = machine.cores - (machine.load or 0.0)
+    jobs = max(1, min(machine.cores + 1, int(idle + 0.5) + 1)) if machine.cores >= 2 else 1
+    if machine.available is not None:
+        jobs = max(1, min(jobs, machine.available // max(per_notebook, 1)))
+    why = [f"{machine.cores} core{'s' if machine.cores != 1 else ''}"]
+    if machine.load is not None:
+        why.append(f"load {machine.load:.1f}")
+    if machine.available is not None:
+        why.append(f"{machine.available / 2**30:.1f} GB of memory available, about "
+                   f"{per_notebook / 2**30:.1f} GB per notebook")
+    return int(jobs), ", ".join(why)
+
+
+def notebook_memory(processed_dir: Path) -> int:
+    """About the memory one notebook holds on these tables (they are read whole)."""
+    size = sum(p.stat().st_size for p in processed_dir.glob("*.parquet")) if processed_dir.is_dir() else 0
+    return max(MIN_NOTEBOOK_MEMORY, MEMORY_PER_TABLE_BYTE * size)
+
+
+# ---------------------------------------------------------------- a busy machine
+
+#: Seconds a kernel may take to start. papermill's default, 60, is short on a machine where several
+#: kernels start at once beside a CPU-bound neighbour. TRANSCRIPTS_KERNEL_START_TIMEOUT overrides it.
+KERNEL_START_TIMEOUT = 300
+#: Seconds a cell's remaining output may take to arrive after its kernel replied. nbclient waits 4 s and
+#: papermill makes going over it fatal (`CellTimeoutError: ... Timeout waiting for IOPub output`): a large
+#: figure can take longer on a loaded machine (issue 18). The output is still waited for, not dropped (a page
+#: without its figure would be worse than a slow run). TRANSCRIPTS_IOPUB_TIMEOUT overrides it.
+IOPUB_TIMEOUT = 300
+
+
+def execution_options() -> dict[str, int]:
+    """The notebook client's settings for every execution: the runner's, the tests' (`tests/conftest.py`)
+    and nbval's (`tests/test_regression.py`).
+
+    >>> sorted(execution_options())
+    ['iopub_timeout', 'start_timeout']
+    """
+    return {"start_timeout": _seconds_from_env("TRANSCRIPTS_KERNEL_START_TIMEOUT", KERNEL_START_TIMEOUT),
+            "iopub_timeout": _seconds_from_env("TRANSCRIPTS_IOPUB_TIMEOUT", IOPUB_TIMEOUT)}
+
+
+def _seconds_from_env(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise TranscriptError(None, f"{name}={value!r} is not a number of seconds",
+                              hint=f"Set it to a whole number of seconds, e.g. {default}, or unset it")
+    return int(value)
+
+
+def _failed_outside(exc: BaseException) -> bool:
+    """True when an execution failed for a reason outside the notebook's code (a timeout, a kernel that
+    died or did not start, a connection lost), which running it again alone may cure."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    if isinstance(exc, (CellTimeoutError, DeadKernelError, TimeoutError, ConnectionError, MemoryError)):
+        return True
+    if type(exc).__module__.startswith("zmq"):
+        return True
+    # jupyter_client: "Kernel didn't respond in 300 seconds", "Kernel died before replying to kernel_info"
+    return isinstance(exc, RuntimeError) and "kernel" in str(exc).lower()
+
+
+#: Errors raised in a cell that come from the machine, not the notebook's code.
+_OUTSIDE_ENAMES = {"MemoryError"}
 
 
 def run_workbook(corpus: str | Path | None = None, params_file: str | Path | None = None,
@@ -235,6 +462,8 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
     """
     started = dt.datetime.now().astimezone()
     t0 = time.perf_counter()
+    machine = Machine.now()  # before the build adds its own load
+    options = execution_options()  # a bad TRANSCRIPTS_*_TIMEOUT stops the run before anything runs
     corpus_path, processed_dir, out_dir = output_layout(corpus, out)
     notebooks = find_notebooks(only, notebooks_dir)
     common, per_notebook = load_params(params_file)
@@ -250,8 +479,16 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
     if unknown and notebooks:
         raise TranscriptError(params_file, f"no notebook declares the parameter(s) {', '.join(unknown)}",
                               hint=f"Known parameters: {', '.join(sorted(known - set(RUNNER_PARAMS))) or 'none'}")
+    check_sections(per_notebook, find_notebooks(None, notebooks_dir), params_file)
+    runner = {"processed_dir": _rel(processed_dir), "out_dir": _rel(out_dir),  # relative: no machine paths
+              "corpus_dir": _rel(corpus_path)}
+    settings = {nb: parameters_for(nb, declared[nb], common, per_notebook, runner) for nb in notebooks}
+    for nb in notebooks:  # wrong types are refused before anything runs
+        check_types(nb, declared[nb], settings[nb])
     if notebooks:
         check_kernel()
+    from .outdir import writable_folder
+    writable_folder(out_dir)
 
     # Built (or found up to date) before any notebook runs, through the content-hash cache that notebook 01
     # shares, so 01 re-reads nothing; files that could not be read are reported here and in the exit status.
@@ -259,14 +496,16 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
     dirs = {name: out_dir / name for name in ("notebooks", "html", "metrics", "tables")}
     for folder in dirs.values():
         folder.mkdir(parents=True, exist_ok=True)
-
-    runner = {"processed_dir": _rel(processed_dir), "out_dir": _rel(out_dir),  # relative: no machine paths
-              "corpus_dir": _rel(corpus_path)}
-    jobs = default_jobs() if jobs is None else max(1, int(jobs))
-    settings = {nb: parameters_for(nb, declared[nb], common, per_notebook, runner) for nb in notebooks}
     # a notebook that builds the tables (it declares corpus_dir) runs first and alone; the others only read them
     first = [nb for nb in notebooks if "corpus_dir" in declared[nb]]
     rest = [nb for nb in notebooks if nb not in first]
+    if jobs is None:
+        jobs, why = default_jobs(machine, notebook_memory(processed_dir))
+    else:
+        jobs, why = max(1, int(jobs)), "as asked (--jobs)"
+    if len(rest) > 1:
+        _say(f"Notebooks: {'one at a time' if jobs == 1 else f'{min(jobs, len(rest))} side by side'} after the first "
+             f"({why})")
     if jobs > 1 and len(rest) > 1:
         from threading import Thread
 
@@ -290,13 +529,20 @@ def run_workbook(corpus: str | Path | None = None, params_file: str | Path | Non
         runs = [done[nb] for nb in notebooks]
     else:
         runs = _run_in_order(notebooks, declared, settings, processed_dir, dirs, progress)
+    runs = _run_again_alone(runs, notebooks, settings, dirs)
 
     finished = dt.datetime.now().astimezone()
     seconds = time.perf_counter() - t0
     manifest = _manifest(corpus_path, processed_dir, out_dir, _table_counts(processed_dir), common, per_notebook,
                          runs, started, finished, seconds, notebooks_dir, only)
-    (out_dir / "run.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
-    index = _write_index(manifest, out_dir, notebooks_dir)
+    manifest["side_by_side"] = {"jobs": jobs, "why": why, **options}
+    try:
+        (out_dir / "run.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
+        index = _write_index(manifest, out_dir, notebooks_dir)
+    except OSError as exc:
+        from .outdir import write_hint
+        raise TranscriptError(_rel(out_dir), f"could not write the run's record and index ({exc.strerror or exc}); "
+                              "the notebooks' pages are in html/", hint=write_hint(exc)) from None
 
     failed = [r for r in runs if r.status == "failed"]
     if not notebooks:
@@ -339,6 +585,35 @@ def _run_in_order(notebooks: list[Path], declared: dict[Path, dict], settings: d
     return runs
 
 
+def _run_again_alone(runs: list[NotebookRun], notebooks: list[Path], settings: dict[Path, dict[str, Any]],
+                     dirs: dict[str, Path]) -> list[NotebookRun]:
+    """Each notebook that failed for a reason outside it (a timeout, a kernel or worker process that died,
+    memory) runs once more, alone, in a fresh process, once the others are done; the run's record says so."""
+    out = []
+    for nb, run in zip(notebooks, runs):
+        if run.status == "failed" and run.cause == "outside":
+            again = _run_alone(nb, settings[nb], dirs)
+            again.attempts = run.attempts + 1
+            again.retried = f"the first attempt failed outside the notebook ({_short_error(run.error)}); run again alone"
+            if again.status == "failed":
+                again.error = f"{again.error} (also when run again alone)"
+            _say(_line(again, _label(nb, notebooks)))
+            run = again
+        out.append(run)
+    return out
+
+
+def _short_error(error: str | None) -> str:
+    """The error type and message of a one-line failure, without the notebook's name.
+
+    >>> _short_error("notebooks/02_x.ipynb: could not be executed: CellTimeoutError: A cell timed out")
+    'CellTimeoutError: A cell timed out'
+    """
+    text = str(error or "unknown error")
+    match = re.search(r"\b(\w+(?:Error|Exception|Pool|Interrupt|Exit)\b.*)", text)
+    return _first_line(match.group(1) if match else text, 100)
+
+
 def _worker_pool(workers: int):
     """Fresh interpreters (papermill's kernels and event loops are not shared between threads). Ctrl-C is
     the runner's to handle (it stops them), so they ignore it and print no tracebacks."""
@@ -374,24 +649,27 @@ def _run_side_by_side(pool, rest: list[Path], notebooks: list[Path], settings: d
     bar = tqdm(total=len(rest), desc=f"{len(rest)} notebooks, {jobs} at a time", unit="notebook",
                file=sys.stderr, disable=not progress, leave=False)
     futures = {pool.submit(_execute_and_render, nb, settings[nb], dirs): nb for nb in rest}
-    broken: list[Path] = []
     for future in as_completed(futures):
         nb = futures[future]
         try:
             run = future.result()
-        except BrokenProcessPool:  # a worker died (out of memory, killed): it takes the pool's other work down
-            broken.append(nb)
-            continue
+        except BrokenProcessPool as exc:  # a worker died (out of memory, killed): it takes the pool's other
+            # notebooks down, so each is run again alone (`_run_again_alone`): only one that kills its process fails
+            run = _stopped(nb, exc)
         done[nb] = run
         bar.update()
         (bar.write if progress else _say)(_line(run, _label(nb, notebooks)))
-    # so each notebook the broken pool held is run again alone: only the one that kills its process fails
-    for nb in sorted(broken, key=notebooks.index):
-        done[nb] = _run_alone(nb, settings[nb], dirs)
-        bar.update()
-        (bar.write if progress else _say)(_line(done[nb], _label(nb, notebooks)))
     bar.close()
     return done
+
+
+def _stopped(nb: Path, exc: BaseException) -> NotebookRun:
+    """The record of a notebook whose worker process died under it."""
+    return NotebookRun(name=nb.stem, status="failed", seconds=0.0,
+                       ran_at=dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"),
+                       error=f"{_rel(nb)}: the process running it stopped ({type(exc).__name__}: "
+                             f"{_first_line(str(exc))}); if memory ran out, try --jobs 1",
+                       notebook=f"notebooks/{nb.name}", cause="outside")
 
 
 def _run_alone(nb: Path, params: dict[str, Any], dirs: dict[str, Path]) -> NotebookRun:
@@ -399,12 +677,11 @@ def _run_alone(nb: Path, params: dict[str, Any], dirs: dict[str, Path]) -> Noteb
     with _worker_pool(1) as pool:
         try:
             return pool.submit(_execute_and_render, nb, params, dirs).result()
-        except Exception as exc:  # noqa: BLE001 - the process died again: one line, the run goes on
-            return NotebookRun(name=nb.stem, status="failed", seconds=0.0,
-                               ran_at=dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"),
-                               error=f"{_rel(nb)}: the process running it stopped ({type(exc).__name__}: "
-                                     f"{_first_line(str(exc))}); if memory ran out, try --jobs 1",
-                               notebook=f"notebooks/{nb.name}")
+        except Exception as exc:  # noqa: BLE001 - the process died: one line, the run goes on
+            return _stopped(nb, exc)
+        except BaseException:  # Ctrl-C: the notebook stops now, not when it is done
+            _stop_pool(pool)
+            raise
 
 
 def _stop_pool(pool) -> None:
@@ -478,8 +755,13 @@ def _say(text: str, *, err: bool = False) -> None:
 
 
 def _line(run: NotebookRun, label: str) -> str:
+    """One line per notebook run: `[2/4] 02_speaker_statistics   ok   41.3 s`, and what a retry is about."""
+    if run.status == "failed" and run.cause == "outside" and run.attempts == 1:
+        return (f"{label:<40} {'retry':<6} {run.seconds:6.1f} s  ({_short_error(run.error)}: "
+                "it runs again alone when the others are done)")
     mark = "ok" if run.status == "ok" else "FAILED"
-    return f"{label:<40} {mark:<6} {run.seconds:6.1f} s"
+    note = "  (run again alone: the first attempt failed outside the notebook)" if run.retried else ""
+    return f"{label:<40} {mark:<6} {run.seconds:6.1f} s{note}"
 
 
 def check_kernel(name: str = KERNEL_NAME) -> None:
@@ -506,8 +788,12 @@ def ensure_tables(corpus: Path, processed_dir: Path, *, progress: bool = True) -
     files, readers and resources (the build's key, as `python -m transcripts build` does; files are read
     through the cache in `<processed_dir>/.cache`, so only changed ones are read again). Files that
     cannot be read are reported and returned; the others are built."""
-    from .build import build_corpus, tables_written_for, write_tables
+    from .build import build_corpus, skipped_summary, tables_written_for, write_tables
     result = build_corpus(corpus, progress=progress, cache_dir=processed_dir / ".cache")
+    for line in skipped_summary(result.skipped):
+        _say(line, err=True)
+    for note in result.notes:
+        _say(f"note: {note}", err=True)
     for err in result.errors:
         _say(f"warning: skipped {err}", err=True)
     if tables_written_for(processed_dir, result.key):
@@ -543,18 +829,20 @@ def execute_notebook(nb: Path, output: Path, params: dict[str, Any], *, progress
     ran_at = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
     t0 = time.perf_counter()
     output.parent.mkdir(parents=True, exist_ok=True)
-    error = None
+    error = cause = None
     previous = os.environ.get("TRANSCRIPTS_PROGRESS")
     os.environ["TRANSCRIPTS_PROGRESS"] = "0"  # the kernel inherits it: no progress bars in the rendered pages
     try:
         papermill.execute_notebook(
             str(nb), str(output), parameters=params, kernel_name=KERNEL_NAME, cwd=str(PROJECT_ROOT),
             progress_bar={"leave": False, "desc": label or nb.stem, "file": sys.stderr} if progress else False,
-            kernel_manager_class=_kernel_manager_class())
+            kernel_manager_class=_kernel_manager_class(), **execution_options())
     except PapermillExecutionError as exc:
         error = failure_message(nb, output, exc)
+        cause = "outside" if exc.ename in _OUTSIDE_ENAMES else "notebook"
     except Exception as exc:  # kernel died, bad notebook JSON, …: still one line, still the other notebooks
         error = f"{_rel(nb)}: could not be executed: {type(exc).__name__}: {_first_line(str(exc))}"
+        cause = "outside" if _failed_outside(exc) else "notebook"
         if not output.exists():
             import shutil
             shutil.copyfile(nb, output)
@@ -563,8 +851,23 @@ def execute_notebook(nb: Path, output: Path, params: dict[str, Any], *, progress
             os.environ.pop("TRANSCRIPTS_PROGRESS", None)
         else:
             os.environ["TRANSCRIPTS_PROGRESS"] = previous
+    _relative_provenance(nb, output)
     return NotebookRun(name=nb.stem, status="failed" if error else "ok", seconds=time.perf_counter() - t0,
-                       ran_at=ran_at, error=error)
+                       ran_at=ran_at, error=error, cause=cause)
+
+
+def _relative_provenance(nb: Path, output: Path) -> None:
+    """papermill records the notebook's input and output paths as given, machine paths: shown relative
+    to the project root instead, as everywhere else."""
+    try:
+        import nbformat
+        executed = nbformat.read(output, as_version=4)
+        record = executed.metadata.get("papermill", {})
+        if record.get("input_path") or record.get("output_path"):
+            record["input_path"], record["output_path"] = _rel(nb), _rel(output)
+            nbformat.write(executed, output)
+    except Exception:  # noqa: BLE001 - provenance is cosmetic: a notebook that cannot be read is reported elsewhere
+        pass
 
 
 def _kernel_manager_class() -> type:
@@ -639,10 +942,31 @@ def _manifest(corpus: Path, processed_dir: Path, out_dir: Path, counts: dict[str
         "seconds": round(seconds, 2),
         "versions": package_versions(),
         "git": git_commit(),
-        "command": "python -m transcripts run " + " ".join(shlex.quote(a) for a in sys.argv[2:])
+        "command": "python -m transcripts run " + " ".join(shlex.quote(a) for a in _shown_arguments(sys.argv[2:]))
         if sys.argv[1:2] == ["run"] else "run_workbook()",
         "notebooks": [e for e in entries if e],
     }
+
+
+def _shown_arguments(args: list[str]) -> list[str]:
+    """The command's arguments as the record shows them: folders and files relative to the project root.
+
+    >>> _shown_arguments(["--out", str(PROJECT_ROOT / "outputs" / "x"), "--only", "01"])
+    ['--out', 'outputs/x', '--only', '01']
+    """
+    shown, path_next = [], False
+    for arg in args:
+        option, eq, value = arg.partition("=")
+        if path_next and os.path.isabs(arg):
+            arg = display_path(arg)
+        elif eq and option in _PATH_OPTIONS and os.path.isabs(value):
+            arg = f"{option}={display_path(value)}"
+        shown.append(arg)
+        path_next = arg in _PATH_OPTIONS
+    return shown
+
+
+_PATH_OPTIONS = {"--corpus", "--out", "--params"}
 
 
 def _write_index(manifest: dict[str, Any], out_dir: Path, notebooks_dir: str | Path) -> Path:

@@ -61,16 +61,30 @@ def show(fig: go.Figure) -> None:
     display(bundle, raw=True)
 
 
-def turn_sequence(turns: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+def turn_sequence(turns: pd.DataFrame, *, title: str | None = None, events: pd.DataFrame | None = None) -> go.Figure:
     """Who speaks when: one bar per turn along the event, its length the turn's words, coloured by role.
 
-    One row per document when `turns` holds several events.
+    One row per document when `turns` holds several events, in the order they come, or, with `events`
+    (the documents table), labelled "date · title" and in date order; hovers then show only the first
+    words of each turn, so a chart of many events stays light.
     """
-    df = turns.sort_values(["doc_id", "turn_index"]).copy()
+    several = turns.doc_id.nunique() > 1
+    if events is not None:
+        from ..analysis.speakers.floor import event_labels
+        dated = events[events.doc_id.isin(set(turns.doc_id))]
+        dated = dated.assign(_d=pd.to_datetime(dated.event_date, errors="coerce")).sort_values(["_d", "doc_id"])
+        order = {d: i for i, d in enumerate(dated.doc_id)}
+        turns = turns.assign(_o=turns.doc_id.map(order).fillna(len(order)),
+                             doc_id=turns.doc_id.map(event_labels(dated)).fillna(turns.doc_id))
+    else:
+        order = {d: i for i, d in enumerate(dict.fromkeys(turns.doc_id))}
+        turns = turns.assign(_o=turns.doc_id.map(order))
+    df = turns.sort_values(["_o", "turn_index"]).copy()
     df["word_start"] = df.groupby("doc_id").n_words.cumsum() - df.n_words
+    preview = 90 if several else 240
     df["hover"] = [f"<b>{html.escape(str(s))}</b> ({html.escape(str(r))}), turn {i}, {n} words<br>"
                    + (f"to {html.escape(str(a))}<br>" if isinstance(a, str) else "")
-                   + hover_text(t, max_chars=240)
+                   + hover_text(t, max_chars=preview)
                    for s, r, i, n, a, t in zip(df.speaker, df.role, df.turn_index, df.n_words, df.addressee, df.text)]
     fig = go.Figure()
     for role, part in df.groupby("role", sort=False):
@@ -80,9 +94,11 @@ def turn_sequence(turns: pd.DataFrame, *, title: str | None = None) -> go.Figure
             orientation="h", name=role, marker_color=ROLE_COLORS.get(role, "#999"),
             marker_line_color="white", marker_line_width=1,
             hovertext=part.hover, hoverinfo="text"))
+    rows = [html.escape(str(v)) for v in dict.fromkeys(df.doc_id if several else df.speaker)]
     fig.update_layout(template=TEMPLATE, barmode="overlay", title=title or "Turn sequence: who speaks when",
                       xaxis_title="position in the event (words from the start)", yaxis_title=None,
-                      legend_title="role", height=max(260, 90 + 40 * (df.doc_id.nunique() if df.doc_id.nunique() > 1 else df.speaker.nunique())))
+                      yaxis=dict(categoryorder="array", categoryarray=rows[::-1]),
+                      legend_title="role", height=max(260, 110 + (26 if several else 40) * len(rows)))
     return fig
 
 

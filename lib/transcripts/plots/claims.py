@@ -12,21 +12,39 @@ TYPE_COLORS = {"numeric": "#1f77b4", "factual": "#7f7f7f", "position": "#9467bd"
                "commitment": "#17becf", "denial": "#d62728", "accusation": "#ff7f0e", "agreement": "#bcbd22"}
 
 
-def claims_by_speaker(claims: pd.DataFrame, *, top: int = 12, title: str = "Claims by speaker and type") -> go.Figure:
-    """Stacked bars: for the `top` speakers with most claims, how many of each type."""
+def claims_by_speaker(claims: pd.DataFrame, *, top: int = 12, words: pd.Series | None = None,
+                      title: str | None = None) -> go.Figure:
+    """Stacked bars: for `top` speakers, how many claims of each type.
+
+    With `words` (each speaker's words), the bars are claims per 1,000 of the speaker's words, for the
+    `top` speakers with most words: a rate, so that who talks most does not simply come first.
+    Without, raw counts for the `top` speakers with most claims.
+    """
     counts = claims.groupby(["speaker", "claim_type"], observed=True).size().rename("n").reset_index()
-    order = counts.groupby("speaker").n.sum().sort_values(ascending=False).head(top).index.tolist()
+    if words is not None:
+        words = pd.Series(words, dtype=float)
+        order = [s for s in words.sort_values(ascending=False, kind="stable").index if s in set(counts.speaker)][:top]
+    else:
+        order = counts.groupby("speaker").n.sum().sort_values(ascending=False).head(top).index.tolist()
     counts = counts[counts.speaker.isin(order)]
     fig = go.Figure()
+    unit = "per 1,000 words" if words is not None else ""
     for ctype, color in TYPE_COLORS.items():
         n = counts[counts.claim_type.astype(str) == ctype].set_index("speaker").n.reindex(order).fillna(0)
         if n.sum() == 0:
             continue
-        fig.add_trace(go.Bar(y=[html.escape(str(s)) for s in order], x=n, name=ctype, orientation="h",
-                             marker_color=color, hovertemplate="%{y}: %{x} " + ctype + " claim(s)<extra></extra>"))
-    fig.update_layout(template=TEMPLATE, barmode="stack", title=title, xaxis_title="claims (a sentence may carry several)",
+        x = n / words.reindex(order) * 1000 if words is not None else n
+        fig.add_trace(go.Bar(y=[html.escape(str(s)) for s in order], x=x.round(2), name=ctype, orientation="h",
+                             marker_color=color, customdata=n.astype(int),
+                             hovertemplate="%{y}: %{x} " + ctype + " claims " + unit + " (%{customdata} in all)<extra></extra>"
+                             if words is not None else "%{y}: %{x} " + ctype + " claim(s)<extra></extra>"))
+    fig.update_layout(template=TEMPLATE, barmode="stack",
+                      title=title or ("Claims per 1,000 words, by speaker and type" if words is not None
+                                      else "Claims by speaker and type"),
+                      xaxis_title=("claims per 1,000 of the speaker's words (a sentence may carry several)"
+                                   if words is not None else "claims (a sentence may carry several)"),
                       yaxis=dict(autorange="reversed"), legend=dict(title="type", orientation="h", y=-0.3),
-                      height=max(340, 150 + 32 * len(order)))
+                      height=max(340, 150 + 28 * len(order)))
     return fig
 
 
@@ -54,12 +72,18 @@ def checkworthiness_map(claims: pd.DataFrame, doc_id: str, *, title: str | None 
     return fig
 
 
-def numeric_checks_figure(checks: pd.DataFrame, *, title: str = "Stated and recomputed figures") -> go.Figure:
+def numeric_checks_figure(checks: pd.DataFrame, *, title: str = "Stated and recomputed figures",
+                          events: pd.DataFrame | None = None) -> go.Figure:
     """For each recomputed change: the stated and the recomputed percentage side by side, the
-    inconsistent ones marked; hover shows the arithmetic."""
+    inconsistent ones marked; hover shows the arithmetic. With `events` (the documents table), each
+    is labelled by its event's date and title."""
     df = checks[checks.check == "change"].reset_index(drop=True)
-    labels = [f"{i + 1}. {d[:28]}… turn {t}, sentence {s}"
-              for i, (d, t, s) in enumerate(zip(df.doc_id, df.turn_index, df.sentence_index))]
+    names = {}
+    if events is not None:
+        from ..analysis.speakers.floor import event_labels
+        names = event_labels(events, max_chars=28)
+    labels = [f"{i + 1}. {html.escape(names.get(d, d[:28] + '…'))}, turn {t}"
+              for i, (d, t) in enumerate(zip(df.doc_id, df.turn_index))]
     hover = [hover_text(e, max_chars=500) for e in df.explanation]
     fig = go.Figure([
         go.Bar(x=labels, y=df.stated_value, name="stated", marker_color="#7f7f7f", hovertext=hover, hoverinfo="text",
@@ -109,7 +133,7 @@ def precision_recall(scores: pd.DataFrame, *, bar: float = 0.8, title: str = "Ex
     labels = [f"{t} ({n})" for t, n in zip(scores.claim_type, scores.n_labelled)]
     fig = go.Figure([go.Bar(x=labels, y=scores.precision, name="precision", marker_color="#1f77b4"),
                      go.Bar(x=labels, y=scores.recall, name="recall", marker_color="#ff7f0e")])
-    fig.add_hline(y=bar, line_dash="dot", line_color="#444", annotation_text=f"precision bar {bar:g}")
+    fig.add_hline(y=bar, line_dash="dot", line_color="#444", annotation_text=f"precision target {bar:g}")
     fig.update_layout(template=TEMPLATE, barmode="group", title=title + " (in brackets: labelled sentences)",
                       yaxis_range=[0, 1.05], height=360)
     return fig

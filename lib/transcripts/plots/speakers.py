@@ -20,17 +20,27 @@ def _e(value: object) -> str:
     return html.escape(str(value))
 
 
-def airtime(stats: pd.DataFrame, *, top: int = 25, title: str | None = None) -> go.Figure:
+def airtime(stats: pd.DataFrame, *, top: int = 12, title: str | None = None) -> go.Figure:
     """Words spoken per speaker (bars coloured by role, labelled with the share of all words).
 
     Args:
         stats: from `speakers.speaker_stats` (one row per speaker).
-        top: at most this many speakers (the most words); the rest are summed in the title.
+        top: at most this many speakers (the most words); the others share one grey bar.
     """
     df = stats.sort_values("n_words", ascending=False)
     rest = df.iloc[top:]
     df = df.head(top).iloc[::-1]
     fig = go.Figure()
+    order = [_e(s) for s in df.speaker]
+    if len(rest):
+        others = f"{len(rest):,} others"
+        order = [others] + order
+        total = float(stats.n_words.sum()) or 1.0
+        fig.add_trace(go.Bar(
+            y=[others], x=[int(rest.n_words.sum())], orientation="h", name="others", marker_color="#c7c7c7",
+            text=[f"{rest.n_words.sum() / total:.1%}"], textposition="outside", cliponaxis=False,
+            hovertext=[f"<b>{len(rest):,} other speakers</b><br>{int(rest.n_words.sum()):,} words "
+                       f"({rest.n_words.sum() / total:.1%}), {int(rest.n_turns.sum()):,} turns"], hoverinfo="text"))
     for role, part in df.groupby("role", sort=False):
         fig.add_trace(go.Bar(
             y=[_e(s) for s in part.speaker], x=part.n_words, orientation="h", name=role, marker_color=ROLE_COLORS.get(role, "#999"),
@@ -40,70 +50,77 @@ def airtime(stats: pd.DataFrame, *, top: int = 25, title: str | None = None) -> 
                        for s, r, w, ws, t, m, lg in zip(part.speaker, part.role, part.n_words, part.word_share,
                                                       part.n_turns, part.mean_turn_words, part.longest_turn_words)],
             hoverinfo="text"))
-    note = f" ({len(rest)} more speakers, {rest.n_words.sum():,} words, not shown)" if len(rest) else ""
-    fig.update_layout(template=TEMPLATE, title=(title or "Airtime: words spoken per speaker") + note,
+    fig.update_layout(template=TEMPLATE, title=title or "Airtime: words spoken per speaker",
                       xaxis_title="words (share of all words in the label)", yaxis_title=None, legend_title="role",
-                      yaxis=dict(categoryorder="array", categoryarray=[_e(s) for s in df.speaker]),
-                      height=max(260, 90 + 32 * len(df)), margin=dict(r=70))
+                      yaxis=dict(categoryorder="array", categoryarray=order),
+                      height=max(260, 90 + 26 * len(order)), margin=dict(r=70))
     return fig
 
 
 def distinctive_words(dw: pd.DataFrame, contexts: pd.DataFrame | None = None, *, label_top: int = 15,
-                      max_points: int = 3000, title: str | None = None) -> go.Figure:
-    """Fightin' Words: each term's z-score against how often the group uses it (log scale).
+                      comparisons: list[str] | None = None, title: str | None = None) -> go.Figure:
+    """Fightin' Words: the `label_top` most distinctive terms of each comparison as bars of their
+    z-scores, one comparison at a time, chosen in a menu above the chart (one chart for every speaker,
+    so the page stays short; bars, so no label hides another).
 
-    One marker per term of one group (the rows of `dw` for one comparison); the `label_top` terms
-    with the highest z are labelled and their hovers show up to three occurrences in context.
+    Hovers give the counts, the rate per 1,000 words and one occurrence in context, shortened.
 
     Args:
-        dw: rows of `speakers.distinctive_words` for one comparison.
+        dw: rows of `speakers.distinctive_words` (any number of comparisons).
         contexts: `speakers.keyword_in_context` rows (group, term, left, keyword, right, doc_id).
-        max_points: at most this many unlabelled terms (the most frequent), so corpus-wide
-            figures stay small.
+        comparisons: the comparisons to offer, in this order (default: those of `dw`, as they come).
     """
-    if dw.empty:
-        return go.Figure().update_layout(template=TEMPLATE, title="No terms to show (too few words?)")
-    comparison = dw.comparison.iloc[0]
-    df = dw[dw.comparison == comparison].copy()
-    df["total"] = df["count"] + df.count_other
-    top = df[df.z > 0].nsmallest(label_top, "rank")
-    ctx = {}
+    pos = dw[dw.z > 0]
+    comparisons = [c for c in (comparisons or list(dict.fromkeys(pos.comparison))) if (pos.comparison == c).any()]
+    if not comparisons:
+        return go.Figure().update_layout(template=TEMPLATE, title="No distinctive terms to show (too few words?)")
+    ctx: dict[tuple, str] = {}
     if contexts is not None and len(contexts):
-        for (g, term), part in contexts.groupby(["group", "term"], sort=False):
-            events = (part.event_date.dt.strftime("%Y-%m-%d").fillna(part.doc_id)
-                      if "event_date" in part and pd.api.types.is_datetime64_any_dtype(part.event_date) else part.doc_id)
-            ctx[(g, term)] = "<br>".join(
-                f"<i>{_e(ev)}, {_e(sp)}</i>: " + hover_text(f"{l}[{k}]{r}", width=90, max_chars=200)
-                for ev, sp, l, k, r in zip(events, part.speaker, part.left, part.keyword, part.right))
-
-    def hover(part: pd.DataFrame) -> list[str]:
-        return [f"<b>{_e(t)}</b>: {c:,} here, {o:,} in the other side<br>log-odds {lo:+.2f}, z {z:+.2f}"
-                + (f"<br>{ctx[(g, t)]}" if (g, t) in ctx else "")
-                for g, t, c, o, lo, z in zip(part.group, part.term, part["count"], part.count_other,
-                                             part.log_odds, part.z)]
-
-    others = df.drop(top.index).nlargest(max_points, "total")
+        first = contexts.drop_duplicates(["group", "term"])
+        for g, term, sp, l, k, r in zip(first.group, first.term, first.speaker, first.left, first.keyword, first.right):
+            ctx[(g, term)] = f"<i>{_e(sp)}</i>: " + hover_text(f"{_tail(l, 50)}[{k}]{_head(r, 50)}", width=70,
+                                                                max_chars=140)
     fig = go.Figure()
-    fig.add_trace(go.Scattergl(x=others.total, y=others.z, mode="markers", name="other terms",
-                               marker=dict(color="#bbbbbb", size=5), hovertext=hover(others), hoverinfo="text"))
-    # Terms with the same counts sit on the same point: one marker, one label listing them.
-    top = top.assign(hover=hover(top))
-    spots = (top.groupby(["total", "z"], sort=False)
-             .agg(terms=("term", list), hover=("hover", "<br><br>".join), rank=("rank", "min"))
-             .reset_index().sort_values("rank"))
-    labels = [_e(", ".join(t[:3]) + (f" +{len(t) - 3}" if len(t) > 3 else "")) for t in spots.terms]
-    fig.add_trace(go.Scatter(x=spots.total, y=spots.z, mode="markers+text", name=f"top {len(top)} terms",
-                             text=labels, textposition=["top center" if i % 2 == 0 else "bottom center"
-                                                        for i in range(len(spots))],
-                             marker=dict(color="#d62728", size=8), hovertext=spots.hover, hoverinfo="text"))
-    fig.add_hline(y=1.96, line_dash="dot", line_color="#888", annotation_text="z = 1.96",
-                  annotation_position="bottom right")
-    fig.update_layout(template=TEMPLATE, title=title or f"Distinctive words: {_e(comparison)}",
-                      xaxis=dict(type="log", title="times used by both sides (log scale)",
-                                 range=[np.log10(df.total.min() * 0.6), np.log10(df.total.max() * 1.6)]),
-                      yaxis_title="z-score of the weighted log-odds (higher: more typical of this side)",
-                      height=520, hoverlabel=dict(align="left"))
+    ticks = []
+    for i, comp in enumerate(comparisons):
+        part = pos[pos.comparison == comp].nsmallest(label_top, "rank").iloc[::-1]
+        hover = [f"<b>{_e(t)}</b>: {c:,} times here ({p:.2f} per 1,000 words), {o:,} elsewhere; z {z:.1f}"
+                 + (f"<br>{ctx[(g, t)]}" if (g, t) in ctx else "")
+                 for g, t, c, o, p, z in zip(part.group, part.term, part["count"], part.count_other, part.per_1k,
+                                             part.z)]
+        fig.add_trace(go.Bar(y=list(range(len(part))), x=part.z, orientation="h", name=_e(comp), visible=i == 0,
+                             marker_color="#d62728" if str(part.group.iloc[0]) != "press" else "#ff7f0e",
+                             text=[f"{p:.2f}" for p in part.per_1k], textposition="outside", cliponaxis=False,
+                             hovertext=hover, hoverinfo="text", showlegend=False))
+        ticks.append([_e(t) for t in part.term])
+    labels = [_e(c) for c in comparisons]
+    title = title or "Distinctive words"
+
+    def layout_of(i: int) -> dict:
+        return {"yaxis.tickvals": list(range(len(ticks[i]))), "yaxis.ticktext": ticks[i],
+                "title.text": f"{title}: {labels[i]}"}
+
+    buttons = [dict(label=labels[i], method="update",
+                    args=[{"visible": [j == i for j in range(len(comparisons))]}, layout_of(i)])
+               for i in range(len(comparisons))]
+    first = layout_of(0)
+    fig.update_layout(template=TEMPLATE, title=first["title.text"], height=140 + 24 * label_top,
+                      xaxis_title="z-score of the weighted log-odds (labels: times per 1,000 words)",
+                      yaxis=dict(tickvals=first["yaxis.tickvals"], ticktext=first["yaxis.ticktext"], title=None),
+                      margin=dict(t=120, r=60), hoverlabel=dict(align="left"), title_y=0.97,
+                      updatemenus=[dict(buttons=buttons, direction="down", x=1, xanchor="right", y=1.02,
+                                        yanchor="bottom", showactive=True)] if len(comparisons) > 1 else [])
     return fig
+
+
+def _tail(text: str, n: int) -> str:
+    text = str(text)
+    return text if len(text) <= n else "…" + text[-n:].split(" ", 1)[-1]
+
+
+def _head(text: str, n: int) -> str:
+    text = str(text)
+    return text if len(text) <= n else text[:n].rsplit(" ", 1)[0] + "…"
 
 
 def stance(profile: pd.DataFrame, *, categories: tuple[str, ...] = ("hedging", "certainty"), top: int = 15,
@@ -118,21 +135,27 @@ def stance(profile: pd.DataFrame, *, categories: tuple[str, ...] = ("hedging", "
                                  hovertemplate="%{x}: %{y:.1f} per 1,000 words (%{customdata} in all)<extra>"
                                  + _e(cat) + "</extra>"))
     fig.update_layout(template=TEMPLATE, barmode="group", title=title or "Hedging and certainty per 1,000 words",
-                      yaxis_title="markers per 1,000 words", xaxis_title=None, legend_title="marker")
+                      yaxis_title="markers per 1,000 words", xaxis_title=None, legend_title="marker", height=400)
     return fig
 
 
-def mention_heatmap(matrix: pd.DataFrame, *, title: str | None = None) -> go.Figure:
-    """Who mentions whom: speakers (rows) by people, countries and organisations (columns)."""
+def mention_heatmap(matrix: pd.DataFrame, *, rates: bool = False, title: str | None = None) -> go.Figure:
+    """Who mentions whom: speakers (rows) by people, countries and organisations (columns); `rates`
+    when the matrix holds mentions per 1,000 words (`speakers.mention_matrix(..., words=...)`)."""
     if matrix.empty:
         return go.Figure().update_layout(template=TEMPLATE, title="No mentions found")
     z = matrix.to_numpy()
+    text = (np.where(z > 0, np.char.mod("%.1f", z.astype(float)), "") if rates else
+            np.where(z > 0, z.astype(str), ""))
     fig = go.Figure(go.Heatmap(
         z=z, x=[_e(c) for c in matrix.columns], y=[_e(i) for i in matrix.index], colorscale="Blues",
-        text=np.where(z > 0, z, "").astype(str), texttemplate="%{text}",
-        hovertemplate="%{y} mentions %{x}: %{z} time(s)<extra></extra>"))
-    fig.update_layout(template=TEMPLATE, title=title or "Who mentions whom", xaxis_tickangle=-40,
-                      height=max(260, 140 + 30 * len(matrix)))
+        text=text, texttemplate="%{text}",
+        hovertemplate=("%{y} mentions %{x} %{z:.2f} times per 1,000 words<extra></extra>" if rates else
+                       "%{y} mentions %{x}: %{z} time(s)<extra></extra>")))
+    fig.update_layout(template=TEMPLATE, title=title or ("Who mentions whom, per 1,000 of the speaker's words" if rates
+                                                         else "Who mentions whom"),
+                      xaxis_tickangle=-40, height=max(320, 200 + 30 * len(matrix)))
+    fig.update_xaxes(automargin=True)
     return fig
 
 
@@ -156,7 +179,7 @@ def monthly_activity(monthly: pd.DataFrame, *, title: str | None = None) -> go.F
                               "in %{customdata[0]} event(s), %{customdata[1]:.0%} of all words<extra></extra>"),
                 row=row, col=1)
     fig.update_layout(template=TEMPLATE, title=title or "Each spokesperson's airtime and turns, month by month",
-                      height=620, legend_title="speaker", hovermode="closest")
+                      height=520, legend_title="speaker", hovermode="closest")
     fig.update_yaxes(rangemode="tozero")
     fig.update_xaxes(tickformat="%b %Y")
     if len(months) == 1:  # one event: show the month, not a zoom into milliseconds around it

@@ -27,9 +27,15 @@ def topic_colors(topic_ids: list[str]) -> dict[str, str]:
     return {t: _PALETTE[i % len(_PALETTE)] for i, t in enumerate(topic_ids)}
 
 
-def topic_bars(summary: pd.DataFrame, lexicon_ids: list[str], *, title: str | None = None) -> go.Figure:
-    """Sentences per topic (from `topics.topic_summary`), with their share and top matched words."""
+def topic_bars(summary: pd.DataFrame, lexicon_ids: list[str], *, top: int | None = None,
+               title: str | None = None) -> go.Figure:
+    """Sentences per topic (from `topics.topic_summary`), with their share and top matched words; with
+    `top`, only the `top` topics with most sentences (the title says how many there are)."""
     df = summary[summary.n_sentences > 0].sort_values(["n_sentences", "topic"], ascending=[True, False])
+    n_all = len(df)
+    if top is not None and n_all > top:
+        df = df.tail(top)
+        title = title or f"Sentences per topic (the {top} topics with most sentences, of {n_all})"
     colors = topic_colors(lexicon_ids)
     hover = [f"<b>{html.escape(lab)}</b><br>{n} sentences ({s:.1%}), {m} matches, {d} document(s)<br>"
              f"top words: {html.escape(w)}"
@@ -88,7 +94,7 @@ def topic_flow_chart(flow: pd.DataFrame, sentence_topics: pd.DataFrame, labels: 
 
 
 def qa_topic_chart(qa: pd.DataFrame, labels: dict[str, str], *, title: str | None = None,
-                   max_questions: int = 40) -> go.Figure:
+                   max_questions: int = 20) -> go.Figure:
     """Questions of one event against the topics of question and answer: an open circle where only
     the question has the topic, a cross where only the answer has it, a filled dot where both do.
 
@@ -112,7 +118,7 @@ def qa_topic_chart(qa: pd.DataFrame, labels: dict[str, str], *, title: str | Non
             points[kind][0].append(labels[topic])
             points[kind][1].append(row)
             points[kind][2].append(f"<b>{html.escape(row)}</b>: {html.escape(r.shift)}<br>{html.escape(labels[topic])}: "
-                                   f"{kind}<br>{hover_text(r.question_text, max_chars=300)}")
+                                   f"{kind}<br>{hover_text(r.question_text, max_chars=160)}")
     fig = go.Figure()
     for kind, (symbol, color) in kinds.items():
         x, y, h = points[kind]
@@ -121,13 +127,11 @@ def qa_topic_chart(qa: pd.DataFrame, labels: dict[str, str], *, title: str | Non
     used = [labels[t] for t in labels if labels[t] in set(sum((points[k][0] for k in kinds), []))]
     fig.update_layout(template=TEMPLATE,
                       title=(title or "Questions and answers: did the answer stay on the question's topics?") + note,
-                      xaxis=dict(categoryorder="array", categoryarray=used, title=None, tickangle=-30,
-                                 side="top" if len(rows) > 15 else "bottom"),
+                      xaxis=dict(categoryorder="array", categoryarray=used, title=None, tickangle=-30),
                       yaxis=dict(categoryorder="array", categoryarray=list(reversed(rows)), title=None,
                                  ticktext=[f"{r} · {s}" for r, s in zip(reversed(rows), reversed(list(qa["shift"])))],
                                  tickvals=list(reversed(rows))),
-                      height=max(280, 120 + 28 * len(rows) + (110 if len(rows) > 15 else 0)),
-                      margin=dict(t=250) if len(rows) > 15 else None, legend_title="topic in")
+                      height=max(280, 230 + 22 * len(rows)), legend_title="topic in")
     return fig
 
 

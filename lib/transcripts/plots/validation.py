@@ -12,7 +12,7 @@ SPLIT_COLORS = {"tuning": "#9ecae1", "heldout": "#08519c", "all": "#6baed6", "sh
 def intervals(scores: pd.DataFrame, *, measure: str = "precision", bar: float | None = None,
               title: str | None = None) -> go.Figure:
     """One marker per claim type (and `overall`) and split, at the measure's value, with its 95 % interval
-    as an error bar; `bar` (e.g. the issue's 0.85) as a dotted line. `scores` is `score_sheet` output,
+    as an error bar; `bar` (a target such as 0.85) as a dotted line. `scores` is `score_sheet` output,
     with a `split` column for several splits."""
     df = scores if "split" in scores else scores.assign(split="sheet")
     fig = go.Figure()
@@ -26,7 +26,7 @@ def intervals(scores: pd.DataFrame, *, measure: str = "precision", bar: float | 
                          arrayminus=part[measure] - part[f"{measure}_low"]),
             hovertemplate="%{x}: %{y:.2f}<extra>" + str(split) + "</extra>"))
     if bar is not None:
-        fig.add_hline(y=bar, line_dash="dot", line_color="#444", annotation_text=f"bar {bar:g}")
+        fig.add_hline(y=bar, line_dash="dot", line_color="#444", annotation_text=f"target {bar:g}")
     fig.update_layout(template=TEMPLATE, title=title or f"{measure.capitalize()} per claim type, with 95 % intervals",
                       yaxis_range=[0, 1.05], yaxis_title=measure, height=380, xaxis=dict(type="category"))
     return fig

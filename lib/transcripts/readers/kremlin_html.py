@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import TranscriptError
-from ..labels import (ROLE_LABELS, TITLE_WORDS, is_name_like, is_outlet, is_single_name, paren_parts, person_in,
+from ..labels import (ROLE_LABELS, TITLE_WORDS, generic_word, is_name_like, is_outlet, is_single_name, paren_parts, person_in,
                       skip_symbols, speaker_key_text)
 from ..model import Document, LogEntry, Turn
 from ..roles import label_role
@@ -230,6 +230,9 @@ def parse(doc: Document) -> None:
             recurring[lab.name] = recurring.get(lab.name, 0) + 1
     labels.update({i: lab for i, lab in singles.items() if lab and recurring[lab.name] >= 2})
     known = {lab.name for lab in labels.values() if lab and not lab.role_word and _bare_name(lab.name)}
+    # people whose full label names a company or a university: not officials, though the title names them
+    no_office = {_name_of(lab.name, known) for lab in labels.values()
+                 if lab and not lab.role_word and label_role(re.sub(r"\s*\([^()]*\)", "", lab.name)) == "other"}
     if doc.principal is None:
         lead = " ".join(b.text for b in blocks if "read__lead" in b.classes)
         sizes: dict[str, int] = {}  # characters spoken under each named label, up to the next label
@@ -268,7 +271,7 @@ def parse(doc: Document) -> None:
             pending = []
             label_end = start + lab.speech_start
             doc.log.append(LogEntry(start, label_end, "speaker label"))
-            speaker, role = _speaker(lab, doc, known)
+            speaker, role = _speaker(lab, doc, known, no_office)
             current = Turn(speaker=speaker, role=role, pieces=[], label=lab.text, addressee=lab.addressee,
                            stage_note=lab.stage_note)
             if label_end < end:  # else the label stands alone and its speech is the next paragraph
@@ -377,6 +380,8 @@ def _label(b: Block, *, single_word: bool = False) -> HtmlLabel | None:
     name = m.group("name").strip(" .,;-–—")
     low = name.lower()
     role_word = ROLE_LABELS.get(low) or _PRESS_LABELS.get(low)
+    if role_word is None and (word := generic_word(low)):  # "Remarks", "Response from the hall"
+        role_word = ROLE_LABELS.get(word) or _PRESS_LABELS.get(word)
     if role_word is None and is_outlet(name):
         role_word = "press"
     if role_word is None and not _person_like(name) and not (single_word and is_single_name(name)):
@@ -393,15 +398,16 @@ def _person_like(name: str) -> bool:
     "Commander of the 58th Army ... Anatoly Khrulyov") or with a trailing note ("Alisa Shmelyova, engineer")."""
     if len(name) > 220:
         return False
-    if "," in name and _bare_name(name.split(",")[0].strip()):
-        return True
+    if "," in name and (_bare_name(first := name.split(",")[0].strip()) or _office_and_name(name)):
+        return True  # "Alisa Shmelyova, engineer", "Sports commentator Dmitry Guberniyev, ceremony moderator"
     if any(ch.isdigit() for ch in name):
         return is_name_like(name)
     who = person_in(re.sub(r"\([^()]*\)", " ", name))
     return bool(who) and (len(who.split()) >= 2 or name.split()[-1][:1].isupper() and len(name.split()) >= 2)
 
 
-def _speaker(lab: HtmlLabel, doc: Document, known: set[str] = frozenset()) -> tuple[str, str]:
+def _speaker(lab: HtmlLabel, doc: Document, known: set[str] = frozenset(),
+             no_office: set[str] = frozenset()) -> tuple[str, str]:
     if lab.role_word:
         speaker = {"press": "Press", "moderator": "Moderator", "other": lab.name.title()}.get(lab.role_word,
                                                                                            lab.name.title())
@@ -421,6 +427,8 @@ def _speaker(lab: HtmlLabel, doc: Document, known: set[str] = frozenset()) -> tu
         return speaker, by_label
     if speaker == doc.principal or by_label == "official":
         return speaker, "official"
+    if by_label == "other" or speaker in no_office:  # the head of a company or a university, also when the
+        return speaker, "other"                       # title names them
     if doc.title and speaker in doc.title:
         return speaker, "official"
     return speaker, "other"
@@ -450,6 +458,8 @@ def _name_of(label_name: str, known: frozenset[str] | set[str] = frozenset()) ->
     name = " ".join(label_name.split())
     if "," in name and _bare_name(first := name.split(",")[0].strip()):
         return _shout(first)
+    if _office_and_name(name):  # "Sports commentator Dmitry Guberniyev, ceremony moderator"
+        return _name_of(name.split(",")[0], known)
     for k in sorted(known, key=len, reverse=True):
         if name == k or name.endswith(" " + k):
             return k
@@ -464,6 +474,16 @@ def _name_of(label_name: str, known: frozenset[str] | set[str] = frozenset()) ->
     if len(tokens) > 2 and len(tokens) < len(name.split()) and not re.fullmatch(r"[A-Z]\.", tokens[-2]):
         tokens = tokens[-2:]
     return _shout(" ".join(tokens))
+
+
+def _office_and_name(name: str) -> bool:
+    """An office and a person's full name, then a role in lower case after a comma ("Sports commentator
+    Dmitry Guberniyev, ceremony moderator"; not "Minister of Construction, Housing and Utilities Mikhail Men")."""
+    if "," not in name:
+        return False
+    first, rest = name.split(",", 1)
+    who = person_in(first.strip()) or ""
+    return len(who.split()) >= 2 and not any(w[:1].isupper() for w in rest.split())
 
 
 def _bare_name(name: str) -> bool:

@@ -316,8 +316,8 @@ def _turn_for(doc: Document, label: Label, piece: tuple[int, int]) -> Turn:
         by_label = label_role(label.text if not label.affiliation else f"{label.name}, {label.affiliation}")
         if by_label in ("press", "moderator"):
             role = by_label
-        elif speaker in known or (doc.title and speaker in doc.title) or by_label == "official":
-            role = "official"
+        elif speaker in known or by_label == "official" or by_label != "other" and doc.title and speaker in doc.title:
+            role = "official"  # the head of a company or a university (`other` by the label) is no official
         else:
             role = "other"
         if label.affiliation:

@@ -2,7 +2,11 @@
 log-odds ratio with an informative Dirichlet prior ("Fightin' Words"), the press against the
 officials, each comparison's top terms, and those terms in context.
 
-Terms are `tokens.terms`: words lower-cased, curly apostrophes made straight.
+Terms are `tokens.terms`: words lower-cased, curly apostrophes made straight. With `stopwords`, the
+function words of English and the fillers of spoken briefings (`transcripts.analysis.terms.load_stopwords`:
+pronouns, articles, auxiliaries, "going", "thank") are left out before counting, and so are their
+contractions ("we're", "that's", "don't"); with `ngrams=[1, 2]` pairs of words within a sentence
+("supply chain") are scored too, each size against its own totals, as `Corpus.keyness` does.
 """
 from __future__ import annotations
 
@@ -92,63 +96,205 @@ def group_term_counts(turns: pd.DataFrame, by: str = "speaker") -> tuple[np.ndar
     return vocab, {key: c[order].astype(float) for key, c in counts.items()}
 
 
-DW_COLUMNS = ["comparison", "group", "term", "count", "count_other", "per_1k", "log_odds", "z", "rank"]
+DW_COLUMNS = ["comparison", "group", "term", "count", "count_other", "per_1k", "log_odds", "z", "rank", "n"]
+
+#: The endings of English contractions: "we're" is "we" + "re", "don't" is "don" + "t".
+_CONTRACTION_ENDINGS = frozenset({"s", "re", "ve", "ll", "d", "m", "t"})
+
+
+def is_stop_term(term: str, stopwords: frozenset[str] | set[str]) -> bool:
+    """True when a term is a stop word, a contraction of one ("we're", "that's", "don't",
+    "shouldn't"), a lone letter ("U.S." gives "u" and "s"), or an n-gram that starts or ends with one (textacy's convention, as
+    `transcripts.analysis.terms.ngrams`: "secretary of state" stays, "the supply" goes).
+
+    >>> stops = frozenset({"we", "that", "do", "the", "of", "should"})
+    >>> [is_stop_term(t, stops) for t in ["we're", "that's", "don't", "shouldn't", "russia's", "students'",
+    ...                                   "supply", "the supply", "supply of", "secretary of state", "u s"]]
+    [True, True, True, True, False, False, False, True, True, False, True]
+    """
+    if not stopwords:
+        return False
+    words = term.split(" ")
+    return _is_stop_word(words[0], stopwords) or (len(words) > 1 and _is_stop_word(words[-1], stopwords))
+
+
+def _is_stop_word(word: str, stopwords: frozenset[str] | set[str]) -> bool:
+    if word in stopwords or (len(word) == 1 and word.isalpha()):  # a lone letter: "U.S." gives "u", "s"
+        return True
+    base, sep, ending = word.rpartition("'")
+    if not sep or not base or ending not in _CONTRACTION_ENDINGS:
+        return False
+    return base in stopwords or (ending == "t" and base.endswith("n") and base[:-1] in stopwords)
+
+
+def group_ngram_counts(sentences: pd.DataFrame, n: int, by: str = "speaker",
+                       stopwords: frozenset[str] | set[str] = frozenset(), min_count: int = 1
+                       ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Counts of the n-grams of each group's sentences (never across a sentence), as arrays over one
+    vocabulary of n-grams: (vocab, {group: counts}). N-grams that start or end with a stop word are
+    left out (`is_stop_term`). `vocab` holds the n-grams' text ("supply chain"); n-grams seen fewer
+    than `min_count` times in all groups together share one entry, the empty string, so that the
+    totals (and the log-odds of the others) are as with every n-gram listed, without writing out
+    millions of rare ones.
+
+    >>> s = pd.DataFrame({"speaker": ["A", "A", "B"], "text": ["The supply chain.", "Supply chain issues", "the chain"]})
+    >>> vocab, counts = group_ngram_counts(s, 2, stopwords={"the"})
+    >>> list(vocab), counts["A"].tolist(), counts["B"].tolist()
+    (['chain issues', 'supply chain'], [1.0, 2.0], [0.0, 0.0])
+    """
+    if not 1 <= n <= 3:
+        raise TranscriptError(None, f"n-grams of {n} words are not counted", hint="Use 1, 2 or 3")
+    index: dict[str, int] = {}
+    width = 21  # bits per word id in an n-gram's code (2 million distinct words)
+    by_group: dict[str, np.ndarray] = {}
+    for key, texts in sentences.groupby(by, sort=False).text:
+        chunks = []
+        for text in texts:
+            toks = terms(str(text))
+            if len(toks) < n:
+                continue
+            ids = np.fromiter((index.setdefault(w, len(index)) for w in toks), dtype=np.int64, count=len(toks))
+            code = ids[: len(ids) - n + 1].copy()
+            for i in range(1, n):
+                code = (code << width) | ids[i: len(ids) - n + 1 + i]
+            chunks.append(code)
+        by_group[key] = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
+    if len(index) >= 1 << width:
+        raise TranscriptError(None, "too many distinct words to count n-grams", hint="Count fewer sentences")
+    words = np.array(list(index), dtype=object)
+    if stopwords and len(words):
+        stop = np.fromiter((_is_stop_word(w, stopwords) for w in words), dtype=bool, count=len(words))
+        mask = (1 << width) - 1
+        for key, code in by_group.items():
+            by_group[key] = code[~stop[code >> (width * (n - 1))] & ~stop[code & mask]]
+    codes = np.unique(np.concatenate(list(by_group.values()))) if by_group else np.zeros(0, dtype=np.int64)
+    counts = {}
+    for key, code in by_group.items():
+        found, k = np.unique(code, return_counts=True)
+        c = np.zeros(len(codes))
+        c[np.searchsorted(codes, found)] = k
+        counts[key] = c
+    if min_count > 1 and len(codes):
+        frequent = sum(counts.values()) >= min_count
+        if not frequent.all():
+            codes = np.concatenate([[-1], codes[frequent]])
+            counts = {k: np.concatenate([[c[~frequent].sum()], c[frequent]]) for k, c in counts.items()}
+    real = codes[codes >= 0]
+    parts = [words[(real >> (width * (n - 1 - i))) & ((1 << width) - 1)] for i in range(n)] if len(real) else []
+    vocab = np.array(([""] if len(real) < len(codes) else []) + [" ".join(t) for t in zip(*parts)], dtype=object)
+    order = np.argsort(vocab, kind="stable")
+    return vocab[order], {key: c[order] for key, c in counts.items()}
 
 
 def distinctive_words(turns: pd.DataFrame, *, by: str = "speaker", groups: Sequence[str] | None = None,
-                      against: str = "rest", prior_strength: float = 1.0, min_count: int = 3,
-                      min_group_words: int = 50, max_terms: int | None = None,
+                      top: int | None = None, against: str = "rest", prior_strength: float = 1.0,
+                      min_count: int = 3, min_group_words: int = 50, max_terms: int | None = None,
+                      stopwords: bool | str | Iterable[str] | None = None, ngrams: int | Sequence[int] = 1,
+                      sentences: pd.DataFrame | None = None,
                       counts: tuple[np.ndarray, dict[str, np.ndarray]] | None = None) -> pd.DataFrame:
     """Fightin' Words for each group (speaker, or role, …) against the rest of the turns given.
 
     Args:
         turns: turns to compare (e.g. only press and official turns for "press vs officials").
         by: the column that defines the groups.
-        groups: the groups to score (default: every group with at least `min_group_words` words).
+        groups: the groups to score. Default: every group with at least `min_group_words` words, or,
+            with `top`, none besides the top ones.
+        top: also score the `top` groups with most words among those that name a person (speakers
+            such as "Press" or "Senior Administration Official", and press turns, left out).
         against: label for the comparison, e.g. "rest" or "official".
         prior_strength: see `log_odds`; 1.0 by default.
         min_count: keep terms used at least this often in both groups together.
         min_group_words: skip groups with fewer words (too little speech to say anything).
         max_terms: keep at most this many of a group's highest-z, lowest-z and most frequent terms
-            each (bounds the table on a large corpus); None keeps every term over `min_count`.
-        counts: `group_term_counts(turns, by)`, when already computed.
+            (of each n-gram size) each (bounds the table on a large corpus); None keeps every term
+            over `min_count`.
+        stopwords: None or False: every word counts; True: the shipped stop words
+            (`transcripts.analysis.terms.load_stopwords`), their contractions too (`is_stop_term`),
+            are left out before counting; a file or a list of words: those.
+        ngrams: 1, or the n-gram sizes to score, such as [1, 2]: each size is scored against its own
+            totals (n-grams are counted within sentences, so 2 or 3 needs `sentences`).
+        sentences: the `sentences` table (doc_id, turn_index, text), for n-grams of 2 or 3 words.
+        counts: `group_term_counts(turns, by)`, when already computed (single words).
 
     Returns:
         comparison ("<group> vs <against>"), group, term, count (in the group), count_other,
-        per_1k (count per 1,000 of the group's words), log_odds, z, rank (1 = most distinctive of
-        the group); both signs (negative z: the group avoids the term).
+        per_1k (count per 1,000 of the group's words, stop words included), log_odds, z, rank (1 = most
+        distinctive of the group, over every size), n (words in the term); both signs (negative z:
+        the group avoids the term).
     """
-    vocab, by_group = counts if counts is not None else group_term_counts(turns, by)
-    if not by_group:
+    from ..terms import load_stopwords, ngram_sizes
+
+    sizes = ngram_sizes(ngrams)
+    stops = load_stopwords(stopwords)
+    words = turns.groupby(by, sort=False).n_words.sum() if "n_words" in turns else None
+    vocab1, by_group1 = counts if counts is not None else group_term_counts(turns, by)
+    if not by_group1:
         return pd.DataFrame(columns=DW_COLUMNS)
-    total = sum(by_group.values())
-    sizes = {k: c.sum() for k, c in by_group.items()}
-    if groups is None:
-        groups = [k for k, n in sorted(sizes.items(), key=lambda kv: -kv[1]) if n >= min_group_words]
+    sizes_words = {k: (float(words[k]) if words is not None and k in words else float(c.sum()))
+                   for k, c in by_group1.items()}
+    groups = _choose_groups(turns, by, sizes_words, groups, top, min_group_words)
+    tables: dict[int, tuple[np.ndarray, dict[str, np.ndarray]]] = {}
+    for n in sizes:
+        if n == 1:
+            keep = (np.fromiter((not _is_stop_word(w, stops) for w in vocab1), dtype=bool, count=len(vocab1))
+                    if stops else np.ones(len(vocab1), dtype=bool))
+            tables[1] = vocab1[keep], {k: c[keep] for k, c in by_group1.items()}
+        else:
+            if sentences is None:
+                raise TranscriptError(None, f"distinctive {n}-grams need the sentences table",
+                                      hint="Pass sentences=tables['sentences'] (n-grams never cross a sentence)")
+            s = sentences[["doc_id", "turn_index", "text"]].merge(turns[["doc_id", "turn_index", by]],
+                                                                   on=["doc_id", "turn_index"])
+            tables[n] = group_ngram_counts(s, n, by, stops, min_count)
     frames = []
     for key in groups:
-        if key not in by_group:
+        if key not in by_group1:
             raise TranscriptError(None, f"no turns with {by} = {key!r}",
-                                  hint=f"Groups present: {', '.join(map(str, by_group))}")
-        mine = by_group[key]
-        rest = total - mine
-        if rest.sum() <= 0 or mine.sum() <= 0:
+                                  hint=f"Groups present: {', '.join(map(str, by_group1))}")
+        parts = []
+        for n, (vocab, by_group) in tables.items():
+            mine = by_group.get(key)
+            if mine is None or not len(vocab):
+                continue
+            total = sum(by_group.values())
+            rest = total - mine
+            if rest.sum() <= 0 or mine.sum() <= 0:
+                continue
+            delta, z, _ = _log_odds_arrays(mine, rest, total, prior_strength)
+            keep = np.flatnonzero((total >= min_count) & (vocab != ""))
+            parts.append(pd.DataFrame({
+                "term": vocab[keep], "count": mine[keep].astype(int), "count_other": rest[keep].astype(int),
+                "per_1k": np.round(1000 * mine[keep] / sizes_words[key], 3), "log_odds": np.round(delta[keep], 4),
+                "z": np.round(z[keep], 3), "n": n, "_z": z[keep], "_total": total[keep]}))
+        if not parts:
             continue
-        delta, z, _ = _log_odds_arrays(mine, rest, total, prior_strength)
-        keep = np.flatnonzero(total >= min_count)
-        keep = keep[np.lexsort((keep, -z[keep]))]  # z descending, then alphabetical
-        rank = np.arange(1, len(keep) + 1)
-        if max_terms is not None and len(keep) > 3 * max_terms:
-            frequent = np.zeros(len(keep), dtype=bool)
-            frequent[np.argsort(-total[keep], kind="stable")[:max_terms]] = True
-            sel = (rank <= max_terms) | (rank > len(keep) - max_terms) | frequent
-            keep, rank = keep[sel], rank[sel]
-        n = sizes[key]
-        frames.append(pd.DataFrame({
-            "comparison": f"{key} vs {against}", "group": key, "term": vocab[keep], "count": mine[keep].astype(int),
-            "count_other": rest[keep].astype(int), "per_1k": np.round(1000 * mine[keep] / n, 3),
-            "log_odds": np.round(delta[keep], 4), "z": np.round(z[keep], 3), "rank": rank}))
+        df = pd.concat(parts, ignore_index=True)
+        df = df.sort_values(["_z", "n", "term"], ascending=[False, True, True], kind="stable", ignore_index=True)
+        df["rank"] = np.arange(1, len(df) + 1)
+        if max_terms is not None:  # per size: the highest-z, lowest-z and most frequent terms
+            by_size = df.groupby("n")
+            place = by_size.cumcount()
+            frequent = by_size._total.rank(method="first", ascending=False) <= max_terms
+            df = df[(place < max_terms) | (place >= by_size.term.transform("size") - max_terms) | frequent]
+        df.insert(0, "comparison", f"{key} vs {against}")
+        df.insert(1, "group", key)
+        frames.append(df.drop(columns=["_z", "_total"]))
     return pd.concat(frames, ignore_index=True)[DW_COLUMNS] if frames else pd.DataFrame(columns=DW_COLUMNS)
+
+
+def _choose_groups(turns: pd.DataFrame, by: str, words: dict[str, float], groups: Sequence[str] | None,
+                   top: int | None, min_group_words: int) -> list[str]:
+    """The groups `distinctive_words` scores: the `top` people with most words, then the named ones."""
+    if top is None:
+        if groups is not None:
+            return list(groups)
+        return [k for k, n in sorted(words.items(), key=lambda kv: -kv[1]) if n >= min_group_words]
+    from .mentions import is_generic
+    roles = (turns.groupby(by).role.agg(lambda r: r.value_counts().index[0])
+             if "role" in turns and by != "role" else pd.Series(dtype=object))
+    people = [k for k, n in sorted(words.items(), key=lambda kv: (-kv[1], str(kv[0])))
+              if n >= min_group_words and not is_generic(str(k)) and roles.get(k) != "press"]
+    return list(dict.fromkeys([*people[:top], *(groups or [])]))
 
 
 def press_vs_officials(turns: pd.DataFrame, **kwargs) -> pd.DataFrame:
@@ -162,10 +308,45 @@ def press_vs_officials(turns: pd.DataFrame, **kwargs) -> pd.DataFrame:
     return pd.concat([press, official], ignore_index=True)
 
 
-def top_terms(dw: pd.DataFrame, n: int = 15) -> pd.DataFrame:
-    """The `n` most distinctive terms (highest z, positive only) of each comparison."""
+def top_terms(dw: pd.DataFrame, n: int = 15, *, stopwords: bool | str | Iterable[str] | None = None,
+              within: float | None = 0.8) -> pd.DataFrame:
+    """The `n` most distinctive terms (highest z, positive only) of each comparison.
+
+    With `stopwords` (as `distinctive_words` takes it), stop words and their contractions are passed
+    over, so a chart shows content words even when the table was scored with every word. A word that
+    the group says mostly inside one pair of words (at least `within` of its uses: "white" in "white
+    house") is passed over too, the pair standing for it.
+
+    >>> dw = pd.DataFrame({"comparison": "A vs rest", "term": ["we're", "white", "treaty", "the", "white house", "house"],
+    ...                    "count": [50, 10, 8, 90, 9, 12], "z": [9.0, 6.0, 5.0, 4.0, 3.0, 2.0], "rank": range(1, 7)})
+    >>> top_terms(dw, 3).term.tolist(), top_terms(dw, 3, stopwords=True).term.tolist()
+    (["we're", 'treaty', 'the'], ['treaty', 'white house', 'house'])
+    """
     pos = dw[dw.z > 0]
+    if stopwords:
+        from ..terms import load_stopwords
+        stops = load_stopwords(stopwords)
+        pos = pos[~pos.term.map(lambda t: is_stop_term(str(t), stops))]
+    if within is not None and "count" in pos and len(pos):
+        pos = pos[~_inside_pairs(pos, dw, within)]
     return pos.sort_values(["comparison", "rank"]).groupby("comparison", sort=False).head(n).reset_index(drop=True)
+
+
+def _inside_pairs(rows: pd.DataFrame, dw: pd.DataFrame, within: float) -> pd.Series:
+    """For each single word of `rows`, whether its group says it mostly (`within`) inside one of the
+    pairs of words `dw` scores for that comparison."""
+    out = pd.Series(False, index=rows.index)
+    terms = dw.term.astype(str)
+    pairs = dw[terms.str.count(" ") == 1]
+    if pairs.empty:
+        return out
+    best: dict[tuple[str, str], int] = {}
+    for comp, term, count in zip(pairs.comparison, pairs.term, pairs["count"]):
+        for word in str(term).split(" "):
+            best[comp, word] = max(best.get((comp, word), 0), int(count))
+    single = ~rows.term.astype(str).str.contains(" ")
+    return pd.Series([bool(s) and c > 0 and best.get((comp, str(t)), 0) >= within * c
+                      for s, comp, t, c in zip(single, rows.comparison, rows.term, rows["count"])], index=rows.index)
 
 
 def keyword_in_context(sentences: pd.DataFrame, turns: pd.DataFrame, picks: pd.DataFrame, *,

@@ -80,6 +80,7 @@ def speaker_stats(turns: pd.DataFrame, *, per_event: bool = False) -> pd.DataFra
     out["word_share"] = out.n_words / total_words if len(out) else []
     out["turn_share"] = out.n_turns / total_turns if len(out) else []
     addressed = turns[turns.is_question & turns.addressee.notna()]
+    addressed = addressed.assign(addressee=addressed.addressee.str.split("; ")).explode("addressee")  # each person
     addressed = addressed.groupby(["doc_id", "addressee"] if per_event else ["addressee"]).size()
     idx = pd.MultiIndex.from_frame(out[keys]) if per_event else out.speaker
     out["n_addressed"] = addressed.reindex(idx).fillna(0).astype(int).to_numpy()

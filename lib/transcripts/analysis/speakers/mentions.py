@@ -25,6 +25,8 @@ _HONORIFICS = re.compile(r"^(?:(?:mr|mrs|ms|dr|prof|president|vice president|sec
                          r"surgeon general|ambassador|senator|governor|minister|foreign minister)\.?\s+)+",
                          re.IGNORECASE)
 
+_BARE_HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "madam", "miss", "mister"}
+
 
 def load_gazetteer(path: str | Path | None = None) -> pd.DataFrame:
     """The gazetteer as a table: entity, type, alias (one row per spelling, the name itself included).
@@ -61,7 +63,7 @@ def speaker_entities(turns: pd.DataFrame, gazetteer: pd.DataFrame) -> pd.DataFra
 
     Full names are taken first, so "Dr. Fauci" is recognised as the "Anthony Fauci" already added.
 
-    >>> t = pd.DataFrame({"speaker": ["Sergey Lavrov", "Press", "Ms. Psaki", "Jen Psaki"], "role": ["official", "press", "official", "official"]})
+    >>> t = pd.DataFrame({"speaker": ["Sergey Lavrov", "Press", "Ms. Psaki", "Jen Psaki", "Mr."], "role": ["official", "press", "official", "official", "official"]})
     >>> speaker_entities(t, load_gazetteer()).alias.tolist()
     ['Jen Psaki', 'Psaki']
     """
@@ -73,7 +75,8 @@ def speaker_entities(turns: pd.DataFrame, gazetteer: pd.DataFrame) -> pd.DataFra
     for name in sorted(bares, key=lambda n: (-len(bares[n].split()), n)):
         bare = bares[name]
         surname = bare.split()[-1] if bare else ""
-        if not bare or bare in known or name in known or surname in known or not any(c.isalpha() for c in bare):
+        if (not bare or bare in known or name in known or surname in known or not any(c.isalpha() for c in bare)
+                or bare.strip(". ").lower() in _BARE_HONORIFICS):  # a label "MR.": no one to be named
             continue
         aliases = [bare] + ([surname] if len(bare.split()) > 1 and len(surname) > 2 else []) + [name.strip()]
         for alias in dict.fromkeys(aliases):
@@ -110,11 +113,26 @@ def mentions(turns: pd.DataFrame, gazetteer: pd.DataFrame | None = None, *,
     return pd.DataFrame(rows, columns=cols)
 
 
-def mention_matrix(found: pd.DataFrame, *, by: str = "speaker", top: int = 20) -> pd.DataFrame:
-    """Mentions counted per speaker (rows) and entity (columns), the `top` most mentioned entities."""
+def mention_matrix(found: pd.DataFrame, *, by: str = "speaker", top: int = 20,
+                   words: pd.Series | None = None, rows: list[str] | None = None) -> pd.DataFrame:
+    """Mentions per speaker (rows) and entity (columns), the `top` most mentioned entities.
+
+    With `words` (each speaker's words, e.g. `speaker_stats(turns).set_index("speaker").n_words`), the
+    counts become mentions per 1,000 of the speaker's words, so a speaker who talks more does not look
+    more interested in everything. `rows` keeps those speakers, in that order (missing ones get zeros).
+
+    >>> found = pd.DataFrame({"speaker": ["A", "A", "B"], "entity": ["Iran", "Iran", "Iran"], "n": [2, 1, 1]})
+    >>> mention_matrix(found, words=pd.Series({"A": 3000, "B": 500}), rows=["A", "B", "C"]).Iran.tolist()
+    [1.0, 2.0, 0.0]
+    """
     if found.empty:
         return pd.DataFrame()
     keep = found.groupby("entity").n.sum().nlargest(top).index
     m = found[found.entity.isin(keep)].pivot_table(index=by, columns="entity", values="n", aggfunc="sum",
-                                                   fill_value=0)
-    return m[list(keep)]
+                                                   fill_value=0)[list(keep)]
+    if rows is not None:
+        m = m.reindex(rows, fill_value=0)
+    if words is not None:
+        per = pd.Series(words, dtype=float).reindex(m.index)
+        m = m.div(per.where(per > 0), axis=0).fillna(0) * 1000
+    return m

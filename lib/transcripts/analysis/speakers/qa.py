@@ -80,9 +80,10 @@ def addressees(pairs: pd.DataFrame) -> pd.DataFrame:
 
     Returns one row per addressee ("(nobody named)" for questions to the floor): n_questions,
     answered_by_addressee, answer_absent (addressee named, their answer not in the transcript),
-    answered_by (who did speak next, e.g. "Sergey Lavrov ×2").
+    answered_by (who did speak next, e.g. "Sergey Lavrov ×2"). A question put to several people
+    ("Vladimir Putin; Recep Tayyip Erdogan") counts once for each of them.
     """
-    df = pairs.assign(addressee=pairs.addressee.fillna("(nobody named)"))
+    df = pairs.assign(addressee=pairs.addressee.fillna("(nobody named)").str.split("; ")).explode("addressee")
     rows = []
     for who, g in df.groupby("addressee", sort=False):
         named = who != "(nobody named)"

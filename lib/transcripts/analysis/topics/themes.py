@@ -1,7 +1,15 @@
 """Theme discovery: TF-IDF + NMF themes (fixed random state) with top terms, example sentences and
 their overlap with the lexicon, so an analyst can see what the lexicon lacks.
+
+Themes are about what is said, not who says it or how a briefing runs: besides the stop words, the
+words of the corpus's own speakers' names (`name_words`), honorifics and offices, and the routine of
+a press room (`press_room_words`, `resources/press_room_words.txt`) are left out.
 """
 from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -10,32 +18,80 @@ from ...paths import RESOURCES_DIR
 from .lexicon import Lexicon, default_lexicon
 
 STOPWORDS_FILE = RESOURCES_DIR / "topic_stopwords.txt"
+PRESS_ROOM_FILE = RESOURCES_DIR / "press_room_words.txt"
+EXAMPLE_WORDS = 12  # examples of a theme have at least this many words where the theme has such sentences
+_WORD = re.compile(r"(?u)\b[^\W\d_]{2,}\b")  # the words themes are made of: letters only, two or more
+
+
+def _word_list(path) -> set[str]:
+    return {ln.strip().lower() for ln in path.read_text(encoding="utf-8").splitlines()
+            if ln.strip() and not ln.lstrip().startswith("#")}
 
 
 def stop_words() -> list[str]:
     """scikit-learn's English stop words plus the shipped transcript fillers (`resources/topic_stopwords.txt`)."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    extra = {ln.strip().lower() for ln in STOPWORDS_FILE.read_text(encoding="utf-8").splitlines()
-             if ln.strip() and not ln.lstrip().startswith("#")}
-    return sorted(set(ENGLISH_STOP_WORDS) | extra)
+    return sorted(set(ENGLISH_STOP_WORDS) | _word_list(STOPWORDS_FILE))
+
+
+def press_room_words() -> list[str]:
+    """Honorifics, offices and press-room routine (`resources/press_room_words.txt`).
+
+    >>> {"president", "mr", "follow", "quick", "inaudible"} <= set(press_room_words())
+    True
+    """
+    return sorted(_word_list(PRESS_ROOM_FILE))
+
+
+def name_words(speakers: Iterable[str], texts: Iterable[str] = ()) -> list[str]:
+    """The words of the speakers' names, lower-cased, to leave out of themes ("Karine Jean-Pierre" gives
+    karine, jean, pierre). Names that stand for a group or a function ("Press", "Senior Administration
+    Official") give none. A word that `texts` use in lower case at least half the time is a word of the language that
+    happens to be a name, and is kept: "price" (Ned Price) and "young" (Shalanda Young) in a corpus
+    about inflation and young people.
+
+    >>> name_words(["Karine Jean-Pierre", "Ned Price", "Press", "Senior Administration Official"],
+    ...            ["Karine said prices rose.", "The price of gas.", "Ask Price.", "Thanks, Karine."])
+    ['jean', 'karine', 'ned', 'pierre']
+    """
+    from ..speakers.mentions import is_generic
+
+    words = {w.lower() for name in speakers if isinstance(name, str) and not is_generic(name)
+             for w in _WORD.findall(name)}
+    if not words:
+        return []
+    lower, total = Counter(), Counter()
+    pattern = re.compile(r"(?<![^\W\d_])(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+                         + r")(?![^\W\d_])", re.IGNORECASE)
+    for text in texts:
+        for m in pattern.finditer(str(text)):
+            word = m.group(1)
+            total[word.lower()] += 1
+            lower[word.lower()] += word.islower()
+    return sorted(w for w in words if not (total[w] and lower[w] / total[w] >= 0.5))
 
 
 def discover_themes(sentences: pd.DataFrame, sentence_topics: pd.DataFrame, *, n_themes: int = 8,
                     n_terms: int = 10, n_examples: int = 3, max_sentences: int = 20_000, min_words: int = 6,
-                    min_df: int = 2, max_df: float = 0.5, random_state: int = 0, lexicon: Lexicon | None = None
+                    min_df: int = 2, max_df: float = 0.5, random_state: int = 0, lexicon: Lexicon | None = None,
+                    speakers: Iterable[str] = (), exclude: Iterable[str] = ()
                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Themes found by TF-IDF + NMF over sentences, to show what the lexicon lacks.
 
     Sentences of at least `min_words` words are used (a fixed-seed sample of `max_sentences` when
     there are more). Words are letters only; stop words are scikit-learn's English list plus the
     shipped `resources/topic_stopwords.txt`; words in fewer than `min_df` sentences or in more than
-    a `max_df` share of them are left out. NMF starts from NNDSVD, so results are deterministic.
-    Each theme gets its top terms, example sentences (the highest-weighted), and its overlap with
+    a `max_df` share of them are left out, and so are honorifics and press-room routine
+    (`press_room_words`), the words of the names of `speakers` (`name_words`: pass the corpus's
+    speakers) and any word of `exclude`. NMF starts from NNDSVD, so results are deterministic.
+    Each theme gets its top terms, example sentences (the highest-weighted of its top sentences,
+    those of at least `EXAMPLE_WORDS` words first), and its overlap with
     the lexicon: the share of its top sentences that carry each lexicon topic.
 
     Returns:
-        (themes, examples): themes has theme, top_terms, n_sentences (sentences whose strongest
+        (themes, examples), with the speakers' name words left out in `themes.attrs["name_words"]`:
+        themes has theme, top_terms, n_sentences (sentences whose strongest
         theme it is; sentences with none of the kept words belong to no theme), best_topic, best_overlap, lexicon_overlap ("topic share; ..."), is_new (the
         lexicon covers under a quarter of its top sentences); examples has theme, rank, doc_id,
         turn_index, sentence_index, weight, topics, text.
@@ -52,10 +108,13 @@ def discover_themes(sentences: pd.DataFrame, sentence_topics: pd.DataFrame, *, n
     example_cols = ["theme", "rank", "doc_id", "turn_index", "sentence_index", "weight", "topics", "text"]
     if len(pool) < max(n_themes, 2) * 2:
         return pd.DataFrame(columns=theme_cols), pd.DataFrame(columns=example_cols)
-    vec = TfidfVectorizer(stop_words=stop_words(), min_df=min(min_df, len(pool)), max_df=max_df, sublinear_tf=True,
-                          token_pattern=r"(?u)\b[^\W\d_]{2,}\b")  # words of letters only
+    texts = pool.text.str.replace("’", "'", regex=False)
+    names = name_words(speakers, texts)
+    left_out = set(stop_words()) | set(press_room_words()) | set(names) | {str(w).lower() for w in exclude}
+    vec = TfidfVectorizer(stop_words=sorted(left_out), min_df=min(min_df, len(pool)), max_df=max_df,
+                          sublinear_tf=True, token_pattern=_WORD.pattern)  # words of letters only
     try:
-        X = vec.fit_transform(pool.text.str.replace("’", "'", regex=False))
+        X = vec.fit_transform(texts)
     except ValueError:  # no terms left after stop words and min_df
         return pd.DataFrame(columns=theme_cols), pd.DataFrame(columns=example_cols)
     k = min(n_themes, X.shape[1], X.shape[0])
@@ -82,9 +141,14 @@ def discover_themes(sentences: pd.DataFrame, sentence_topics: pd.DataFrame, *, n
                            best_topic=best, best_overlap=best_share,
                            lexicon_overlap="; ".join(f"{t} {share[t]:.0%}" for t, _ in ranked[:3]),
                            is_new=best_share < 0.25))
-        for rank, i in enumerate(top[:n_examples], start=1):
+        # examples: the highest-weighted sentences, those long enough to read as a statement first
+        long_enough = [i for i in top if pool.n_words.iat[i] >= EXAMPLE_WORDS]
+        chosen = (long_enough + [i for i in top if i not in set(long_enough)])[:n_examples]
+        for rank, i in enumerate(chosen, start=1):
             r = pool.iloc[i]
             examples.append(dict(theme=j + 1, rank=rank, doc_id=r.doc_id, turn_index=int(r.turn_index),
                                  sentence_index=int(r.sentence_index), weight=float(W[i, j]), topics=pool_topics[i],
                                  text=r.text))
-    return pd.DataFrame(themes, columns=theme_cols), pd.DataFrame(examples, columns=example_cols)
+    out = pd.DataFrame(themes, columns=theme_cols)
+    out.attrs["name_words"] = names
+    return out, pd.DataFrame(examples, columns=example_cols)
