@@ -86,7 +86,7 @@ def dense_features(text: str, role: str, types: set[str], rules, words: list[str
     values += [min(len(types - {"procedural"}), 4) / 4, float(bool(kinds)), float(bool(_NUMBER.search(text))),
                float("money" in kinds), float("percent" in kinds), float(bool(_YEAR.search(text))),
                float(not _COMPARISON_WORDS.isdisjoint(bag)), float(superlative), float(bool(hedges)),
-               float(bool(boosters)), float(rules.may_name_actor(text) and bool(rules.actors.search(text))), float(bool(_NAME.search(text))),
+               float(bool(boosters)), float(bool(rules.actors.search(text))), float(bool(_NAME.search(text))),
                float(not _NEGATION_WORDS.isdisjoint(bag) or any(w.endswith("n't") for w in bag)),
                float(not _FIRST_WORDS.isdisjoint(bag)), float(not _SECOND_WORDS.isdisjoint(bag)),
                float(is_question(text) if question is None else question), min(math.log1p(n_words) / math.log(61), 1.0),

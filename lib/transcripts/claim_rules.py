@@ -56,7 +56,11 @@ class Rules:
     # "unless", the position of its first pattern's bit and the number of its patterns
     slots: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
     always_run: int = 0  # the bits of the patterns that need no word
-    actor_words: "TokenIndex | None" = None  # the longest word of each actor alias (see `may_name_actor`)
+    # per (kind, type): the bits of all its patterns (a type none of whose cues can match is skipped at once)
+    masks: dict[tuple[str, str], int] = field(default_factory=dict)
+    # per (kind, type, the runnable bits of its patterns): those patterns, in the order of the rules file
+    _plans: dict[tuple[str, str, int], tuple[re.Pattern, ...]] = field(default_factory=dict)
+    _type_options: dict[str, tuple[bool, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.cue_checks = {t: _checks([p for _, p in pats]) for t, pats in self.cues.items()}
@@ -70,6 +74,7 @@ class Rules:
         for kind, table in (("cue", self.cue_checks), ("unless", self.unless_checks)):
             for ctype, checks in table.items():
                 self.slots[(kind, ctype)] = (bit, len(checks))
+                self.masks[(kind, ctype)] = ((1 << len(checks)) - 1) << bit
                 for needs, _ in checks:
                     if not needs:
                         self.always_run |= 1 << bit
@@ -77,16 +82,34 @@ class Rules:
                         weights[w] |= 1 << bit
                     bit += 1
         self.literal_index = TokenIndex(self.literals, weights=[weights[w] for w in self.literals])
-        words = {max(alias.split(), key=len) for alias in self.actor_index}
-        self.actor_words = TokenIndex(words | {w.replace("’", "'") for w in words})
 
     def has(self, option: str, ctype: str) -> bool:
         return ctype in self.options.get(option, set())
 
-    def may_name_actor(self, text: str) -> bool:
-        """False only when `actors` cannot match `text`: no alias's longest word is in it (case as written;
-        an alias's "’" matches "'" too)."""
-        return bool(self.actor_words.union(text))
+    def type_options(self, ctype: str) -> tuple[bool, ...]:
+        """Whether the type has the options negation, not_reported, not_quoted, needs_object,
+        needs_other_actor and needs_own_actor (in that order)."""
+        found = self._type_options.get(ctype)
+        if found is None:
+            found = self._type_options[ctype] = tuple(self.has(o, ctype) for o in (
+                "negation", "not_reported", "not_quoted", "needs_object", "needs_other_actor", "needs_own_actor"))
+        return found
+
+    def plan(self, kind: str, ctype: str, runs: int) -> tuple[re.Pattern, ...]:
+        """The patterns of one (kind, type) — kind "cue" or "unless" — whose bits are set in `runs` (see
+        `runnable`), in the order of the rules file (remembered for each set of bits: texts repeat them)."""
+        mine = runs & self.masks.get((kind, ctype), 0)
+        if not mine:
+            return ()
+        found = self._plans.get((kind, ctype, mine))
+        if found is None:
+            first, _ = self.slots[(kind, ctype)]
+            table = self.cue_checks if kind == "cue" else self.unless_checks
+            found = tuple(pat for i, (_, pat) in enumerate(table[ctype]) if mine >> (first + i) & 1)
+            if len(self._plans) > 100_000:
+                self._plans.clear()
+            self._plans[(kind, ctype, mine)] = found
+        return found
 
     def runnable(self, folded: str) -> int:
         """The bits (see `slots`) of the cues and vetoes that can match a text whose `prefilter.fold` is
@@ -123,24 +146,11 @@ def _phrase_re(phrase: str, *, before_number: bool = False) -> re.Pattern:
 
 
 def _alternation(words, *, boundary: bool = False) -> str:
-    r"""One regular-expression alternation of literal words (longest first; spaces match any spaces),
-    grouped by first letter (`a(?:bsurd|ccurate)|b(?:ad)`): it matches what the plain alternation matches,
-    in the same order of preference (two words can only both match at a position when they begin alike),
-    but at each position of a text only the words that begin with its letter are tried.
-
-    >>> _alternation(["bad", "absurd", "awful", "a mistake"], boundary=True)
-    '(?:a(?:\\s+mistake\\b|bsurd\\b|wful\\b)|b(?:ad\\b))'
-    """
-    words = sorted({str(w) for w in words}, key=lambda w: (-len(w), w))
+    """One regular-expression alternation of literal words (longest first; spaces match any spaces)."""
+    words = sorted({str(w) for w in words}, key=len, reverse=True)
     if not words:
         return "(?!x)x"
-    end = r"\b" if boundary else ""
-    groups: dict[str, list[str]] = {}
-    for w in words:
-        groups.setdefault(w[0].lower(), []).append(w)
-    return "(?:" + "|".join(re.escape(ws[0][0]) + "(?:" + "|".join(re.escape(w[1:]).replace(r"\ ", r"\s+") + end
-                                                                 for w in ws) + ")"
-                            for ws in groups.values()) + ")"
+    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") + (r"\b" if boundary else "") for w in words) + ")"
 
 
 def _compile(pattern: str, subs: dict[str, str], path: Path, where: str) -> re.Pattern:

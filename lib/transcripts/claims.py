@@ -87,7 +87,7 @@ def mentions(text: str, rules: Rules, speaker_side: str = "") -> list[Mention]:
     """
     found: list[Mention] = []
     spans: list[tuple[int, int]] = []
-    for m in (rules.actors.finditer(text) if rules.may_name_actor(text) else ()):
+    for m in rules.actors.finditer(text):
         alias = re.sub(r"\s+", " ", m.group(0))
         actor, side = rules.actor_index.get(alias, rules.actor_index.get(alias.replace("'", "’"), (alias, alias)))
         found.append(Mention(m.group(0), m.start(), actor, side, "actor"))
@@ -115,35 +115,17 @@ class Hit:
     end: int
 
 
-def _present(rules: Rules, folded: str) -> set[str]:
-    """The words some cue or veto needs that `folded` (a `prefilter.fold`ed text) contains."""
-    return rules.literal_index.present(folded)
-
-
-def _runs(rules: Rules, kind: str, ctype: str, runs: int):
-    """The positions, in order, of the patterns of one (kind, type) whose bits are set in `runs` (see
-    `Rules.runnable`)."""
-    first, count = rules.slots.get((kind, ctype), (0, 0))
-    bits = (runs >> first) & ((1 << count) - 1)
-    while bits:
-        low = bits & -bits
-        yield low.bit_length() - 1
-        bits ^= low
-
-
 def _candidates(rules: Rules, ctype: str, text: str, runs: int):
     """The matches of a type's cues, pattern by pattern in the order of the rules file, lazily (a type is
     settled by its first acceptable match, and most patterns need not run then); `runs` says which
     patterns can match at all (`Rules.runnable`)."""
-    checks = rules.cue_checks[ctype]
-    for i in _runs(rules, "cue", ctype, runs):
-        yield from checks[i][1].finditer(text)
+    for pat in rules.plan("cue", ctype, runs):
+        yield from pat.finditer(text)
 
 
 def _vetoed(rules: Rules, ctype: str, text: str, runs: int) -> bool:
-    checks = rules.unless_checks[ctype]
-    for i in _runs(rules, "unless", ctype, runs):
-        if checks[i][1].search(text):
+    for pat in rules.plan("unless", ctype, runs):
+        if pat.search(text):
             return True
     return False
 
@@ -175,7 +157,8 @@ def _negated(text: str, m: re.Match) -> bool:
 def _reporter(text: str, end: int | None = None) -> re.Match | None:
     """The first verb of saying with a subject other than I/we ("doctors say", "he claims", "according to"),
     before `end`."""
-    if not any(w in text.lower() for w in _REPORTING_NEEDS):  # (a match needs one of these words)
+    folded = fold(text)
+    if not any(w in folded for w in _REPORTING_NEEDS):  # (a match needs one of these words)
         return None
     for m in _REPORTING.finditer(text, 0, len(text) if end is None else end):
         subj = re.sub(r"'(?:ve|d|ll|s|re|m)$", "", (m.group("subj") or "").lower())
@@ -316,7 +299,9 @@ def classify(text: str, rules: Rules | None = None, *, speaker_side: str = "", r
     hits: list[Hit] = []
     parties: list[Mention] | None = None
     for ctype in TYPE_ORDER:
-        if ctype == "factual" or _vetoed(rules, ctype, norm, runs):
+        if ctype == "factual" or (ctype != "numeric" and not runs & rules.masks.get(("cue", ctype), 0)):
+            continue  # (factual comes last; a type none of whose cues can match has no candidate)
+        if _vetoed(rules, ctype, norm, runs):
             continue
         if ctype == "numeric":
             q = next((q for q in parse_quantities(text) if is_numeric_claim(q)), None)
@@ -326,20 +311,21 @@ def classify(text: str, rules: Rules | None = None, *, speaker_side: str = "", r
             elif m is not None:
                 hits.append(Hit("numeric", text[m.start():m.end()], m.start(), m.end()))
             continue
+        negation, not_reported, not_quoted, needs_object, other_actor, own_actor = rules.type_options(ctype)
         for m in _candidates(rules, ctype, norm, runs):
-            if rules.has("negation", ctype) and _negated(norm, m):
+            if negation and _negated(norm, m):
                 continue
-            if rules.has("not_reported", ctype) and _reported(norm, m.start()):
+            if not_reported and _reported(norm, m.start()):
                 continue
-            if rules.has("not_quoted", ctype) and _quoted(text, m.start()):
+            if not_quoted and _quoted(text, m.start()):
                 continue
-            if rules.has("needs_object", ctype) and not _has_object(norm, m):
+            if needs_object and not _has_object(norm, m):
                 continue
-            if rules.has("needs_other_actor", ctype) or rules.has("needs_own_actor", ctype):
+            if other_actor or own_actor:
                 parties = parties if parties is not None else mentions(norm, rules, speaker_side)
-                if rules.has("needs_other_actor", ctype) and not _is_other(_subject(parties, norm, m), speaker_side):
+                if other_actor and not _is_other(_subject(parties, norm, m), speaker_side):
                     continue
-                if rules.has("needs_own_actor", ctype) and not _is_own(rules, m, parties, speaker_side, role):
+                if own_actor and not _is_own(rules, m, parties, speaker_side, role):
                     continue
             hits.append(Hit(ctype, text[m.start():m.end()], m.start(), m.end()))
             break
@@ -796,7 +782,7 @@ def claim_ledger(claims: pd.DataFrame, *, types: tuple[str, ...] = LEDGER_TYPES,
     `group_id` numbers groups by their first appearance (date, event, position); `group_text` is the
     group's first statement; `n_in_group` and `n_events_in_group` say how often it was repeated.
     """
-    from .textsim import content_stems, similar_groups
+    from .textsim import similar_groups
 
     led = claims[claims.claim_type.astype(str).isin(types)
                  & (claims.role.isin(roles) if roles is not None else True)].copy()
