@@ -48,7 +48,8 @@ _NEGATION = re.compile(r"(?<![\w'])(?:not|never|no|n't|nobody|nothing|neither|no
 _REPORTING = re.compile(r"(?<![\w'])(?P<subj>[\w'.]+)\s+(?:(?:also|just|has|have|had|already|then|now|repeatedly|"
                         r"publicly|officially|recently|today|yesterday)\s+){0,2}(?:say|says|said|saying|claim|claims|"
                         r"claimed|claiming|argue|argues|argued|allege|alleges|alleged|told|tells|insist|insists|"
-                        r"insisted|report|reports|reported|write|writes|wrote|suggests|suggested)(?![\w'])|"
+                        r"insisted|report|reports|reported|write|writes|wrote|suggests|suggested|assess|assesses|assessed|"
+                        r"conclude|concludes|concluded)(?![\w'])|"
                         r"\baccording to\b", re.I)
 _REPORTING_NEEDS = sorted(required_literals(_REPORTING) or [""])
 _SELF_WORDS = frozenset({"i", "we", "me", "us"})
@@ -240,7 +241,7 @@ _LIGHT = frozenset({"do", "done", "doing", "does", "did", "make", "made", "get",
                     "forward", "around", "beyond", "call", "out", "into", "mindful", "careful", "cautious", "whole",
                     "after", "before", "respect", "watching", "watch", "happen", "conversation", "conversations",
                     "share", "sharing", "thinking", "assess", "assessing", "review", "reviewing", "evaluate",
-                    "consider", "considering", "briefing", "bit", "little", "happens", "situation"})
+                    "consider", "considering", "briefing", "bit", "little", "happens", "situation", "engaged"})
 
 
 def _has_object(text: str, m: re.Match) -> bool:
