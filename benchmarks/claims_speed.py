@@ -12,7 +12,8 @@ comparison), the seconds, and the number of claims and scores.
 `--save DIR` writes the claims and the scores as pickles (exact: dtypes, categories, floats); `--compare DIR`
 checks this run's frames against a saved run with `pandas.testing.assert_frame_equal` (exact, no tolerance)
 and says where they first differ. `--docs N` takes every k-th document so that N are left (a subset);
-`--profile OUT` writes a cProfile of the step.
+`--profile OUT` writes a cProfile of the step, timed in CPU seconds (the machine is shared; the profiler itself
+slows calls of small Python functions down several times, so read it for proportions, not seconds).
 """
 from __future__ import annotations
 
