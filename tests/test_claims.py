@@ -551,6 +551,78 @@ def test_every_sentence_is_scored_with_few_ties(sample_tables, claims):
     assert top.text.str.contains("$27 billion", regex=False).any()
 
 
+def _word_matrix_by_hand(texts, vocab, idf):
+    """The TF-IDF rows one text at a time, as the docstring of `word_matrix` describes them (the way the
+    code computed them before the claim step was sped up): counts × IDF over the vocabulary's terms,
+    each row divided by its length."""
+    from collections import Counter
+
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    from transcripts.checkworthiness import tokens
+
+    rows, cols, data = [], [], []
+    for i, t in enumerate(texts):
+        counts = Counter(vocab[w] for w in tokens(t) if w in vocab)
+        if not counts:
+            continue
+        js = sorted(counts)
+        vals = np.array([counts[j] * idf[j] for j in js])
+        vals /= np.sqrt((vals * vals).sum())
+        rows += [i] * len(js)
+        cols += js
+        data += vals.tolist()
+    return csr_matrix((np.array(data, dtype=float), (np.array(rows, dtype=int), np.array(cols, dtype=int))),
+                      shape=(len(texts), len(vocab)))
+
+
+def test_word_matrix_equals_one_text_at_a_time(sample_tables):
+    # all texts at once (the fast path) gives the same values to the last bit as one text at a time
+    import numpy as np
+
+    from transcripts.checkworthiness import load_model, word_matrix
+
+    model = load_model()
+    texts = [" ".join(str(t).split()) for t in sample_tables["sentences"].text]
+    texts += ["", "12 12 12", "We cut taxes by 20%.", " ".join(["the president said"] * 60)]  # empty, >128 terms
+    fast = word_matrix(texts, model.vocab, model.idf)
+    slow = _word_matrix_by_hand(texts, model.vocab, model.idf)
+    assert fast.shape == slow.shape
+    assert (fast != slow).nnz == 0
+    assert np.array_equal(fast.toarray(), slow.toarray())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 300), min_size=1, max_size=12))
+def test_row_sums_add_like_numpy(sizes):
+    # NumPy sums a row pairwise (eight partial sums from 8 values on); row_sums must add in the same order
+    import numpy as np
+
+    from transcripts.checkworthiness import row_sums
+
+    rng = np.random.default_rng(sum(sizes))
+    values = rng.random(sum(sizes)) * 10.0 ** rng.integers(-3, 4, sum(sizes))
+    indptr = np.concatenate([[0], np.cumsum(sizes)])
+    want = [values[a:b].sum() for a, b in zip(indptr[:-1], indptr[1:])]
+    assert row_sums(values, indptr).tolist() == want
+
+
+def test_one_pass_equals_scoring_apart(sample_tables, claims):
+    # claims and scores found in one pass equal the scores computed apart from the claims' types
+    from transcripts import claims as C
+    from transcripts.checkworthiness import score_sentences
+
+    C._RECENT_SCORES.clear()  # no scores remembered: score every document again from the claims
+    apart = score_sentences(sample_tables, claims=claims, workers=1)
+    together, scores = C.claims_and_scores(sample_tables, workers=1, progress=False)
+    pd.testing.assert_frame_equal(together, claims, check_exact=True)
+    pd.testing.assert_frame_equal(scores.reset_index(drop=True), apart.reset_index(drop=True), check_exact=True)
+    # and the remembered scores are served only for the same claims
+    assert C.recent_scores(sample_tables, claims, load_rules()) is not None
+    assert C.recent_scores(sample_tables, claims.iloc[1:], load_rules()) is None
+
+
 def test_who_speaks_matters_to_the_score():
     from transcripts.checkworthiness import score_frame
     text = "Unemployment fell to 3.5 percent last year, the lowest in fifty years."

@@ -80,3 +80,33 @@ def test_the_held_out_part_is_a_floor_not_a_target(scores):
     # far above the rules before issue 13 (precision 0.49, recall 0.56 on this part); a broken rules file
     # (a cue that stopped matching, a type that fires everywhere) falls below
     assert overall.precision >= 0.65 and overall.recall >= 0.6
+
+
+# --------------------------------------------------------------------------- batch 2 (see claim_devset.md)
+
+BATCH2 = Path(__file__).parent / "fixtures" / "claim_devset_batch2.csv"
+
+
+@pytest.fixture(scope="module")
+def batch2():
+    return read_sheet(BATCH2)
+
+
+def test_batch_two_is_well_formed_and_new(batch2, devset):
+    assert len(batch2) == 120 and batch2.sheet_id.is_unique and batch2.sheet_id.str.startswith("b2-").all()
+    assert batch2.corpus.value_counts().to_dict() == {"whitehouse_briefings": 70, "kremlin_pages": 50}
+    assert set(batch2.split) == {"tuning", "heldout"}
+    key = ["doc_id", "turn_index", "sentence_index"]
+    assert batch2[key].merge(devset[key]).empty  # none of its sentences is in the first set
+    both = [set(t.split(";")) & set(b.split(";")) - {""} for t, b in zip(batch2.types, batch2.borderline)]
+    assert not any(both)
+
+
+@needs_whitehouse
+def test_batch_two_white_house_rows_point_at_their_sentences(batch2, tmp_path):
+    _check_against_corpus(batch2, "whitehouse_briefings", WHITEHOUSE_DIR, tmp_path, n_docs=6)
+
+
+@needs_kremlin
+def test_batch_two_kremlin_rows_point_at_their_sentences(batch2, tmp_path):
+    _check_against_corpus(batch2, "kremlin_pages", KREMLIN_DIR, tmp_path, n_docs=3)

@@ -131,3 +131,50 @@ def test_column_prefilter_on_odd_values():
     odd = pd.Series([None, pd.NA, float("nan"), b"two", b"\x01", 3, "\ud800 2", "", "ok"], dtype=object)
     assert Q.may_hold_quantity(odd).tolist() == [Q._may_hold_quantity(str(t)) for t in odd]
     assert Q.may_hold_quantity(pd.Series([], dtype=object)).tolist() == []
+
+
+# --------------------------------------------------------------------------- the claim step's faster machinery
+
+from transcripts.prefilter import TokenIndex  # noqa: E402
+
+_INDEX_WORDS = ["believe", "'ll", "on the table", "no", "nothing", "table", "Ta", "ſt", "12", "-", "we'", "abc", "bc"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_INDEX_WORDS + ["we", "ll", "notable", "abcd", "x"]) | st.text(max_size=3),
+                min_size=0, max_size=10), st.sampled_from([" ", "", "'", "-"]))
+def test_token_index_is_a_substring_test(words, sep):
+    # `present` is exactly the words that are substrings of the text; `union` the or of their weights
+    text = sep.join(words)
+    index = TokenIndex(_INDEX_WORDS, weights=[1 << (i % 5) for i in range(len(_INDEX_WORDS))])
+    want = {w for w in _INDEX_WORDS if w in text}
+    assert index.present(text) == want
+    union = 0
+    for i, w in enumerate(_INDEX_WORDS):
+        if w in want:
+            union |= 1 << (i % 5)
+    assert index.union(text) == union
+
+
+def test_token_index_by_hand():
+    index = TokenIndex(["believe", "'ll", "on the table"])
+    assert index.present("We'll believe it when it's on the table.") == {"believe", "'ll", "on the table"}
+    assert index.present("I believed them; on the tables") == {"believe", "on the table"}  # substrings, as `in`
+    assert index.present("we will, on the  table") == set()  # two spaces: not the phrase
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS + ["committed", "going", "ready", "propose", "accuse", "deny", "said", "is",
+                                          "We're", "they", "attacked", "Washington", "important", "believe"])
+                | st.text(max_size=3), min_size=1, max_size=14))
+def test_runnable_never_skips_a_pattern_that_matches(words):
+    # every cue or veto that matches a text has its bit in `Rules.runnable` (else classify would skip it)
+    rules = C.load_rules()
+    text = " ".join(words)
+    runs = rules.runnable(fold(text))
+    for kind, table in (("cue", rules.cue_checks), ("unless", rules.unless_checks)):
+        for ctype, checks in table.items():
+            run = rules.plan(kind, ctype, runs)
+            for _, pat in checks:
+                if pat.search(text):
+                    assert pat in run, (kind, ctype, pat.pattern[:60], text)

@@ -59,15 +59,24 @@ def tokens(text: str) -> list[str]:
     return uni + [f"{a} {b}" for a, b in zip(uni, uni[1:])]
 
 
-def dense_features(text: str, role: str, types: set[str], rules, words: list[str] | None = None) -> list[float]:
-    """The workbook's own features of one sentence, in the order of DENSE (each in [0, 1]); `words` are
-    its lower-cased word tokens when already at hand."""
+def words_of(text: str) -> list[str]:
+    """The lower-cased word tokens of a text (digits kept), as `tokens` and `dense_features` read them."""
+    return _TOKEN.findall(text.lower().replace("’", "'"))
+
+
+def dense_features(text: str, role: str, types: set[str], rules, words: list[str] | None = None, *,
+                   quants: list | None = None, hedges: list[str] | None = None, boosters: list[str] | None = None,
+                   question: bool | None = None) -> list[float]:
+    """The workbook's own features of one sentence, in the order of DENSE (each in [0, 1]). Its word tokens
+    (`words_of`), quantities (`parse_quantities`), hedges and boosters (`claims.markers`) and whether it is
+    a question are computed here unless given (the claim step has them at hand)."""
     from .claims import _NAME, is_numeric_claim, is_question, markers
     from .quantities import parse_quantities
 
-    quants = parse_quantities(text)
-    hedges, boosters = markers(text, rules)
-    words = _TOKEN.findall(text.lower().replace("’", "'")) if words is None else words
+    quants = parse_quantities(text) if quants is None else quants
+    if hedges is None or boosters is None:
+        hedges, boosters = markers(text, rules)
+    words = words_of(text) if words is None else words
     bag = set(words)
     n_words = len(text.split())
     kinds = {q.kind for q in quants if is_numeric_claim(q)}
@@ -80,8 +89,8 @@ def dense_features(text: str, role: str, types: set[str], rules, words: list[str
                float(bool(boosters)), float(bool(rules.actors.search(text))), float(bool(_NAME.search(text))),
                float(not _NEGATION_WORDS.isdisjoint(bag) or any(w.endswith("n't") for w in bag)),
                float(not _FIRST_WORDS.isdisjoint(bag)), float(not _SECOND_WORDS.isdisjoint(bag)),
-               float(is_question(text)), min(math.log1p(n_words) / math.log(61), 1.0), float(n_words < 6),
-               float(n_words > 40)]
+               float(is_question(text) if question is None else question), min(math.log1p(n_words) / math.log(61), 1.0),
+               float(n_words < 6), float(n_words > 40)]
     role = role if role in ROLES else "other"
     values += [float(role == r) for r in ROLES]
     return values
@@ -99,46 +108,118 @@ class Model:
     meta: dict
 
 
-def word_matrix(texts: list[str], vocab: dict[str, int], idf: np.ndarray):
-    """Term counts × IDF, each row scaled to unit length over the vocabulary's terms (scikit-learn's
-    TfidfVectorizer with these `tokens`, reproduced without it): scipy CSR."""
-    from collections import Counter
+_INDEXES: list[tuple[dict, pd.Index, np.ndarray]] = []  # the last vocabularies' lookups (vocab, its terms, columns)
 
+
+def _term_lookup(vocab: dict[str, int]) -> tuple[pd.Index, np.ndarray]:
+    """A hash index of the vocabulary's terms and each term's column (kept for the last few vocabularies)."""
+    for v, index, cols in _INDEXES:
+        if v is vocab:
+            return index, cols
+    index, cols = pd.Index(list(vocab), dtype=object), np.fromiter(vocab.values(), dtype=np.int64, count=len(vocab))
+    _INDEXES[:] = [(vocab, index, cols), *_INDEXES[:3]]
+    return index, cols
+
+
+def word_matrix(texts: list[str], vocab: dict[str, int], idf: np.ndarray, *, words: list[list[str]] | None = None):
+    """Term counts × IDF, each row scaled to unit length over the vocabulary's terms (scikit-learn's
+    TfidfVectorizer with these `tokens`, reproduced without it): scipy CSR. `words` are the texts'
+    `words_of` when already at hand.
+
+    All texts at once: their unigrams and bigrams looked up in the vocabulary in one go, counted per
+    (row, term) with NumPy; each row's length is summed in the order of its terms, as one row at a time
+    would (so the values are the same to the last bit).
+    """
     from scipy.sparse import csr_matrix
 
-    rows, cols, data = [], [], []
-    for i, t in enumerate(texts):
-        counts = Counter(vocab[w] for w in tokens(t) if w in vocab)
-        if not counts:
-            continue
-        js = sorted(counts)
-        vals = np.array([counts[j] * idf[j] for j in js])
-        vals /= np.sqrt((vals * vals).sum())
-        rows.extend([i] * len(js))
-        cols.extend(js)
-        data.extend(vals.tolist())
-    return csr_matrix((np.array(data, dtype=float), (np.array(rows, dtype=int), np.array(cols, dtype=int))),
-                      shape=(len(texts), len(vocab)))
+    n, n_terms = len(texts), len(vocab)
+    lists = [words_of(t) for t in texts] if words is None else words
+    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=n)
+    flat = np.array(["<num>" if w[0].isdigit() else w for ws in lists for w in ws], dtype=object)
+    if not len(flat):
+        return csr_matrix((n, n_terms), dtype=float)
+    row = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    same = row[1:] == row[:-1]  # a bigram never spans two texts
+    bigrams = flat[:-1][same] + " " + flat[1:][same]
+    index, columns = _term_lookup(vocab)
+    pos = index.get_indexer(np.concatenate([flat, bigrams]))
+    rows = np.concatenate([row, row[:-1][same]])
+    keep = pos >= 0
+    keys, counts = np.unique(rows[keep] * n_terms + columns[pos[keep]], return_counts=True)  # sorted: by row, then term
+    r, c = keys // n_terms, keys % n_terms
+    vals = counts * idf[c]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(r, minlength=n), out=indptr[1:])
+    vals = vals / np.sqrt(row_sums(vals * vals, indptr))[r]
+    return csr_matrix((vals, c, indptr), shape=(n, n_terms))
 
 
-def dense_matrix(frame: pd.DataFrame, rules=None) -> np.ndarray:
+def row_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """The sum of each row's `values[indptr[i]:indptr[i + 1]]`, added exactly as `np.sum` adds one row
+    (NumPy's pairwise summation: one by one below 8 values, in eight interleaved partial sums up to 128,
+    halves beyond), so that the sums are the same to the last bit; all rows at once up to 128 values.
+
+    >>> v = np.arange(1.0, 40.0) / 7; ptr = np.array([0, 3, 3, 20, 39])
+    >>> bool((row_sums(v, ptr) == [v[a:b].sum() for a, b in zip(ptr[:-1], ptr[1:])]).all())
+    True
+    """
+    start, size = indptr[:-1], np.diff(indptr)
+    out = np.zeros(len(size))
+    small = np.flatnonzero(size < 8)
+    for t in range(7):  # one by one
+        rows = small[size[small] > t]
+        out[rows] += values[start[rows] + t]
+    mid = np.flatnonzero((size >= 8) & (size <= 128))
+    s, n = start[mid], size[mid]
+    blocks = n - n % 8
+    acc = [values[s + j] for j in range(8)]
+    for i in range(8, 128, 8):
+        more = np.flatnonzero(blocks > i)
+        if not len(more):
+            break
+        for j in range(8):
+            acc[j][more] += values[s[more] + i + j]
+    res = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
+    for t in range(7):  # the rest after the last whole block of eight
+        more = np.flatnonzero(blocks + t < n)
+        res[more] += values[s[more] + blocks[more] + t]
+    out[mid] = res
+    for i in np.flatnonzero(size > 128):
+        out[i] = values[start[i]:start[i] + size[i]].sum()
+    return out
+
+
+def dense_matrix(frame: pd.DataFrame, rules=None, *, words: list[list[str]] | None = None) -> np.ndarray:
     """DENSE features of each row of a frame with text, role and types columns."""
     from .claims import load_rules
 
     rules = rules or load_rules()
     texts = [" ".join(str(t).split()) for t in frame.text]
     types = [set(filter(None, str(t).split(";"))) for t in frame.types]
-    return np.array([dense_features(t, str(r), ty, rules) for t, r, ty in zip(texts, frame.role, types)],
+    words = [None] * len(texts) if words is None else words
+    return np.array([dense_features(t, str(r), ty, rules, w) for t, r, ty, w in zip(texts, frame.role, types, words)],
                     dtype=float).reshape(len(texts), len(DENSE))
 
 
 def design(frame: pd.DataFrame, vocab: dict[str, int], idf: np.ndarray, rules=None, dense: np.ndarray | None = None):
     """The feature matrix (words, then DENSE) of a frame with text, role and types columns."""
+    texts = [" ".join(str(t).split()) for t in frame.text]
+    words = [words_of(t) for t in texts]
+    dense = dense_matrix(frame, rules, words=words) if dense is None else dense
+    return stack(word_matrix(texts, vocab, idf, words=words), dense)
+
+
+def stack(words, dense: np.ndarray):
+    """The word matrix and the DENSE features side by side (scipy CSR)."""
     from scipy.sparse import csr_matrix, hstack
 
-    texts = [" ".join(str(t).split()) for t in frame.text]
-    dense = dense_matrix(frame, rules) if dense is None else dense
-    return hstack([word_matrix(texts, vocab, idf), csr_matrix(dense)]).tocsr()
+    return hstack([words, csr_matrix(dense)]).tocsr()
+
+
+def probabilities(x, model: "Model") -> np.ndarray:
+    """The ranker's probabilities for the rows of a `design` matrix."""
+    z = x @ np.concatenate([model.coef_words, model.coef_dense]) + model.intercept
+    return 1.0 / (1.0 + np.exp(-np.asarray(z).ravel()))
 
 
 @lru_cache(maxsize=4)
@@ -169,9 +250,7 @@ def score_frame(frame: pd.DataFrame, model: Model | None = None, rules=None) -> 
     model = model or load_model()
     if len(frame) == 0:
         return np.zeros(0)
-    x = design(frame, model.vocab, model.idf, rules)
-    z = x @ np.concatenate([model.coef_words, model.coef_dense]) + model.intercept
-    return 1.0 / (1.0 + np.exp(-np.asarray(z).ravel()))
+    return probabilities(design(frame, model.vocab, model.idf, rules), model)
 
 
 SCORE_COLUMNS = ["doc_id", "turn_index", "sentence_index", "checkworthiness"]
@@ -182,16 +261,21 @@ def score_sentences(tables: dict[str, pd.DataFrame], *, claims: pd.DataFrame | N
                     progress: bool = False) -> pd.DataFrame:
     """The check-worthiness of every sentence (SCORE_COLUMNS), with or without a claim type.
 
-    The claim types come from `claims` (or `extract_claims(tables)`, cached like it with `cache_dir`);
-    documents are scored apart, on every core, and kept in `cache_dir` until they, the claims, the model
-    file or the code change. A claim's `checkworthiness` in the claims table is its sentence's score.
+    Without `claims`, the sentences are classified and scored in one pass (`claims.claims_and_scores`, cached
+    like the claims with `cache_dir`). With `claims`, their types are used: the scores found with the same
+    claims earlier in this process are returned at once; otherwise documents are scored apart, on every core,
+    and kept in `cache_dir` until they, the claims, the model file or the code change. A claim's
+    `checkworthiness` in the claims table is its sentence's score.
     """
     from . import percache
-    from .claims import extract_claims, load_rules, sentence_frame
+    from .claims import claims_and_scores, load_rules, recent_scores, sentence_frame
 
     rules = rules or load_rules()
     if claims is None:
-        claims = extract_claims(tables, rules, cache_dir=cache_dir, workers=workers, progress=progress)
+        return claims_and_scores(tables, rules, cache_dir=cache_dir, workers=workers, progress=progress)[1]
+    known = recent_scores(tables, claims, rules)
+    if known is not None:
+        return known
     key = ["doc_id", "turn_index", "sentence_index"]
     types = (claims[key + ["claim_type"]].astype({"claim_type": str}).groupby(key).claim_type
              .agg(lambda s: ";".join(sorted(set(s)))).rename("types").reset_index())

@@ -13,7 +13,7 @@ import yaml
 
 from .errors import TranscriptError
 from .paths import RESOURCES_DIR, resolve
-from .prefilter import SubstringIndex, fold, required_literals
+from .prefilter import TokenIndex, fold, required_literals
 
 CLAIM_TYPES = ("numeric", "factual", "position", "proposal", "commitment", "denial", "accusation", "agreement")
 # what a hand label may name: the claim types and `procedural` (the conduct of the event, not a claim)
@@ -50,10 +50,17 @@ class Rules:
     hedge_plan: "PhrasePlan | None" = None
     booster_plan: "PhrasePlan | None" = None
     literals: tuple[str, ...] = ()  # every word some cue or veto needs (see _checks)
-    literal_index: "SubstringIndex | None" = None
-    # per claim type, every word one of its cues (vetoes) needs; None when one of them needs none
-    cue_needs: dict[str, frozenset[str] | None] = field(default_factory=dict)
-    unless_needs: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    literal_index: "TokenIndex | None" = None
+    # which cues and vetoes can match a text, as one bit mask (see `runnable`): every pattern of
+    # `cue_checks` and `unless_checks` has a bit; `slots` gives, per (kind, type) with kind "cue" or
+    # "unless", the position of its first pattern's bit and the number of its patterns
+    slots: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    always_run: int = 0  # the bits of the patterns that need no word
+    # per (kind, type): the bits of all its patterns (a type none of whose cues can match is skipped at once)
+    masks: dict[tuple[str, str], int] = field(default_factory=dict)
+    # per (kind, type, the runnable bits of its patterns): those patterns, in the order of the rules file
+    _plans: dict[tuple[str, str, int], tuple[re.Pattern, ...]] = field(default_factory=dict)
+    _type_options: dict[str, tuple[bool, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.cue_checks = {t: _checks([p for _, p in pats]) for t, pats in self.cues.items()}
@@ -62,24 +69,58 @@ class Rules:
         self.booster_plan = phrase_plan(self.boosters)
         self.literals = tuple(sorted({w for checks in [*self.cue_checks.values(), *self.unless_checks.values()]
                                       for needs, _ in checks for w in needs}))
-        self.literal_index = SubstringIndex(self.literals)
-        self.cue_needs = {t: _all_needs(c) for t, c in self.cue_checks.items()}
-        self.unless_needs = {t: _all_needs(c) for t, c in self.unless_checks.items()}
+        weights: dict[str, int] = {w: 0 for w in self.literals}
+        bit = 0
+        for kind, table in (("cue", self.cue_checks), ("unless", self.unless_checks)):
+            for ctype, checks in table.items():
+                self.slots[(kind, ctype)] = (bit, len(checks))
+                self.masks[(kind, ctype)] = ((1 << len(checks)) - 1) << bit
+                for needs, _ in checks:
+                    if not needs:
+                        self.always_run |= 1 << bit
+                    for w in needs:
+                        weights[w] |= 1 << bit
+                    bit += 1
+        self.literal_index = TokenIndex(self.literals, weights=[weights[w] for w in self.literals])
 
     def has(self, option: str, ctype: str) -> bool:
         return ctype in self.options.get(option, set())
+
+    def type_options(self, ctype: str) -> tuple[bool, ...]:
+        """Whether the type has the options negation, not_reported, not_quoted, needs_object,
+        needs_other_actor and needs_own_actor (in that order)."""
+        found = self._type_options.get(ctype)
+        if found is None:
+            found = self._type_options[ctype] = tuple(self.has(o, ctype) for o in (
+                "negation", "not_reported", "not_quoted", "needs_object", "needs_other_actor", "needs_own_actor"))
+        return found
+
+    def plan(self, kind: str, ctype: str, runs: int) -> tuple[re.Pattern, ...]:
+        """The patterns of one (kind, type) — kind "cue" or "unless" — whose bits are set in `runs` (see
+        `runnable`), in the order of the rules file (remembered for each set of bits: texts repeat them)."""
+        mine = runs & self.masks.get((kind, ctype), 0)
+        if not mine:
+            return ()
+        found = self._plans.get((kind, ctype, mine))
+        if found is None:
+            first, _ = self.slots[(kind, ctype)]
+            table = self.cue_checks if kind == "cue" else self.unless_checks
+            found = tuple(pat for i, (_, pat) in enumerate(table[ctype]) if mine >> (first + i) & 1)
+            if len(self._plans) > 100_000:
+                self._plans.clear()
+            self._plans[(kind, ctype, mine)] = found
+        return found
+
+    def runnable(self, folded: str) -> int:
+        """The bits (see `slots`) of the cues and vetoes that can match a text whose `prefilter.fold` is
+        `folded`: those that need no word, and those one of whose needed words it holds (a pattern none of
+        whose needed words is there cannot match; see transcripts.prefilter)."""
+        return self.always_run | self.literal_index.union(folded)
 
 
 def _checks(patterns: list[re.Pattern]) -> list[tuple[frozenset[str], re.Pattern]]:
     """Each pattern with the literal words one of which its every match contains (empty: no test)."""
     return [(required_literals(p) or frozenset(), p) for p in patterns]
-
-
-def _all_needs(checks: list[tuple[frozenset[str], re.Pattern]]) -> frozenset[str] | None:
-    """The words one of which any of `checks` needs to match at all (None: one of them needs none)."""
-    if any(not needs for needs, _ in checks):
-        return None
-    return frozenset(w for needs, _ in checks for w in needs)
 
 
 @dataclass

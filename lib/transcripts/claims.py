@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .claim_rules import CLAIM_TYPES, LABEL_TYPES, RULES_FILE, Rules, compile_rules, load_rules  # noqa: F401
 from .clean import count_words
 from .errors import TranscriptError
 from .paths import resolve
-from .prefilter import fold
+from .prefilter import fold, required_literals
 from .quantities import parse_quantities
 
 LEDGER_TYPES = ("proposal", "commitment", "denial")
@@ -47,8 +48,10 @@ _NEGATION = re.compile(r"(?<![\w'])(?:not|never|no|n't|nobody|nothing|neither|no
 _REPORTING = re.compile(r"(?<![\w'])(?P<subj>[\w'.]+)\s+(?:(?:also|just|has|have|had|already|then|now|repeatedly|"
                         r"publicly|officially|recently|today|yesterday)\s+){0,2}(?:say|says|said|saying|claim|claims|"
                         r"claimed|claiming|argue|argues|argued|allege|alleges|alleged|told|tells|insist|insists|"
-                        r"insisted|report|reports|reported|write|writes|wrote|suggests|suggested)(?![\w'])|"
+                        r"insisted|report|reports|reported|write|writes|wrote|suggests|suggested|assess|assesses|assessed|"
+                        r"conclude|concludes|concluded)(?![\w'])|"
                         r"\baccording to\b", re.I)
+_REPORTING_NEEDS = sorted(required_literals(_REPORTING) or [""])
 _SELF_WORDS = frozenset({"i", "we", "me", "us"})
 _POSSESSIVE = frozenset({"his", "her", "their", "them", "him"})
 _YOU = re.compile(r"(?<![\w'])you(?![\w'])(?!\s+(?:know|see|guys|all|mean)\b)", re.I)
@@ -113,42 +116,16 @@ class Hit:
     end: int
 
 
-def _present(rules: Rules, folded: str) -> set[str]:
-    """The words some cue or veto needs that `folded` (a `prefilter.fold`ed text) contains."""
-    return rules.literal_index.present(folded)
-
-
-def _matches(text: str, checks: list[tuple[frozenset[str], re.Pattern]], present: set[str]):
-    """Every match of every pattern that can match `text` (patterns none of whose needed words is
-    `present` are not run), in order of position (ties: the pattern listed first)."""
-    found = []
-    for i, (needs, pat) in enumerate(checks):
-        if needs and needs.isdisjoint(present):
-            continue
-        for m in pat.finditer(text):
-            found.append((m.start(), i, m))
-    return [m for _, _, m in sorted(found, key=lambda x: (x[0], x[1]))]
-
-
-def _candidates(rules: Rules, ctype: str, text: str, present: set[str]):
+def _candidates(rules: Rules, ctype: str, text: str, runs: int):
     """The matches of a type's cues, pattern by pattern in the order of the rules file, lazily (a type is
-    settled by its first acceptable match, and most patterns need not run then)."""
-    every = rules.cue_needs.get(ctype)
-    if every is not None and every.isdisjoint(present):  # no cue of this type can match
-        return
-    for needs, pat in rules.cue_checks.get(ctype, []):
-        if needs and needs.isdisjoint(present):
-            continue
+    settled by its first acceptable match, and most patterns need not run then); `runs` says which
+    patterns can match at all (`Rules.runnable`)."""
+    for pat in rules.plan("cue", ctype, runs):
         yield from pat.finditer(text)
 
 
-def _vetoed(rules: Rules, ctype: str, text: str, present: set[str]) -> bool:
-    every = rules.unless_needs.get(ctype)
-    if every is not None and every.isdisjoint(present):
-        return False
-    for needs, pat in rules.unless_checks.get(ctype, []):
-        if needs and needs.isdisjoint(present):
-            continue
+def _vetoed(rules: Rules, ctype: str, text: str, runs: int) -> bool:
+    for pat in rules.plan("unless", ctype, runs):
         if pat.search(text):
             return True
     return False
@@ -181,6 +158,9 @@ def _negated(text: str, m: re.Match) -> bool:
 def _reporter(text: str, end: int | None = None) -> re.Match | None:
     """The first verb of saying with a subject other than I/we ("doctors say", "he claims", "according to"),
     before `end`."""
+    folded = fold(text)
+    if not any(w in folded for w in _REPORTING_NEEDS):  # (a match needs one of these words)
+        return None
     for m in _REPORTING.finditer(text, 0, len(text) if end is None else end):
         subj = re.sub(r"'(?:ve|d|ll|s|re|m)$", "", (m.group("subj") or "").lower())
         if m.group("subj") is None or subj not in _NOT_REPORTERS:
@@ -261,7 +241,7 @@ _LIGHT = frozenset({"do", "done", "doing", "does", "did", "make", "made", "get",
                     "forward", "around", "beyond", "call", "out", "into", "mindful", "careful", "cautious", "whole",
                     "after", "before", "respect", "watching", "watch", "happen", "conversation", "conversations",
                     "share", "sharing", "thinking", "assess", "assessing", "review", "reviewing", "evaluate",
-                    "consider", "considering", "briefing", "bit", "little", "happens", "situation"})
+                    "consider", "considering", "briefing", "bit", "little", "happens", "situation", "engaged"})
 
 
 def _has_object(text: str, m: re.Match) -> bool:
@@ -314,48 +294,51 @@ def classify(text: str, rules: Rules | None = None, *, speaker_side: str = "", r
     if not text or is_question(text):
         return []
     norm = text.replace("’", "'").replace("‘", "'")  # same length: spans index `text` too
-    present = _present(rules, fold(norm))
+    runs = rules.runnable(fold(norm))
     if _courtesy_only(rules, norm):
         return [Hit("procedural", text, 0, len(text))]
     hits: list[Hit] = []
     parties: list[Mention] | None = None
     for ctype in TYPE_ORDER:
-        if ctype == "factual" or _vetoed(rules, ctype, norm, present):
+        if ctype == "factual" or (ctype != "numeric" and not runs & rules.masks.get(("cue", ctype), 0)):
+            continue  # (factual comes last; a type none of whose cues can match has no candidate)
+        if _vetoed(rules, ctype, norm, runs):
             continue
         if ctype == "numeric":
             q = next((q for q in parse_quantities(text) if is_numeric_claim(q)), None)
-            m = min(_candidates(rules, ctype, norm, present), key=lambda x: x.start(), default=None)
+            m = min(_candidates(rules, ctype, norm, runs), key=lambda x: x.start(), default=None)
             if q is not None and (m is None or q.start < m.start()):
                 hits.append(Hit("numeric", q.text, q.start, q.end))
             elif m is not None:
                 hits.append(Hit("numeric", text[m.start():m.end()], m.start(), m.end()))
             continue
-        for m in _candidates(rules, ctype, norm, present):
-            if rules.has("negation", ctype) and _negated(norm, m):
+        negation, not_reported, not_quoted, needs_object, other_actor, own_actor = rules.type_options(ctype)
+        for m in _candidates(rules, ctype, norm, runs):
+            if negation and _negated(norm, m):
                 continue
-            if rules.has("not_reported", ctype) and _reported(norm, m.start()):
+            if not_reported and _reported(norm, m.start()):
                 continue
-            if rules.has("not_quoted", ctype) and _quoted(text, m.start()):
+            if not_quoted and _quoted(text, m.start()):
                 continue
-            if rules.has("needs_object", ctype) and not _has_object(norm, m):
+            if needs_object and not _has_object(norm, m):
                 continue
-            if rules.has("needs_other_actor", ctype) or rules.has("needs_own_actor", ctype):
+            if other_actor or own_actor:
                 parties = parties if parties is not None else mentions(norm, rules, speaker_side)
-                if rules.has("needs_other_actor", ctype) and not _is_other(_subject(parties, norm, m), speaker_side):
+                if other_actor and not _is_other(_subject(parties, norm, m), speaker_side):
                     continue
-                if rules.has("needs_own_actor", ctype) and not _is_own(rules, m, parties, speaker_side, role):
+                if own_actor and not _is_own(rules, m, parties, speaker_side, role):
                     continue
             hits.append(Hit(ctype, text[m.start():m.end()], m.start(), m.end()))
             break
         if ctype == "procedural" and hits:
             return hits
-    fact = _factual(rules, text, norm, present, hits)
+    fact = _factual(rules, text, norm, runs, hits)
     if fact is not None:
         hits.append(fact)
     return hits
 
 
-def _factual(rules: Rules, text: str, norm: str, present: set[str], hits: list[Hit]) -> Hit | None:
+def _factual(rules: Rules, text: str, norm: str, runs: int, hits: list[Hit]) -> Hit | None:
     """The factual hit of a sentence: reported speech ("X said that ..."), or an assertion verb in a clause
     free of opinion and evaluative words with no modal before it, when the other types found allow it
     (`allow_with`; a position in another clause; an agreement, proposal or denial whose cue is not the
@@ -369,14 +352,14 @@ def _factual(rules: Rules, text: str, norm: str, present: set[str], hits: list[H
     if reported and not any(a <= reported.start() < b for a, b in spans):
         return Hit("factual", text[reported.start():reported.end()], reported.start(), reported.end())
     positions = [clause_span(norm, h.start) for h in hits if h.claim_type == "position"]
-    for m in _candidates(rules, "factual", norm, present):
+    for m in _candidates(rules, "factual", norm, runs):
         if any(m.start() < b and m.end() > a for a, b in spans):  # the assertion verb is the other type's cue
             continue
         start, end = clause_span(norm, m.start())
         if (start, end) in positions:
             continue
         clause = norm[start:end]
-        if _vetoed(rules, "factual", clause, present):  # the sentence's words: a superset of the clause's
+        if _vetoed(rules, "factual", clause, runs):  # the sentence's words: a superset of the clause's
             continue
         if any(p.search(norm, start, m.start()) for p in rules.factual_unless_before):
             continue
@@ -493,26 +476,59 @@ def extract_claims(tables: dict[str, pd.DataFrame], rules: Rules | None = None, 
     `speaker_side` and `side_source` say whose side the speaker speaks for and how that was found;
     `checkworthiness` is the sentence's score from the trained ranker (`score_sentences`).
     Documents are analysed apart, on every core (`workers`), and with `cache_dir` (the build's
-    `.cache` folder) each document's claims are kept until it, the rules file or this code changes
-    (see `transcripts.percache`).
+    `.cache` folder) each document's claims and scores are kept until it, the rules file, the ranker's
+    model file or this code changes (see `transcripts.percache`).
+    """
+    return claims_and_scores(tables, rules, progress=progress, cache_dir=cache_dir, workers=workers)[0]
+
+
+def claims_and_scores(tables: dict[str, pd.DataFrame], rules: Rules | None = None, *, progress: bool = True,
+                      cache_dir: str | Path | None = None,
+                      workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`extract_claims(tables)` and `score_sentences(tables)` in one pass over the sentences: each sentence is
+    classified and scored together, and what both need (its quantities, hedges and boosters) is found once.
     """
     from . import percache
+    from .checkworthiness import MODEL_FILE, SCORE_COLUMNS
 
     rules = rules or load_rules()
-    key = percache.fingerprint(rules.source, percache.code_fingerprint())
+    key = percache.fingerprint(rules.source, MODEL_FILE.read_bytes() if MODEL_FILE.exists() else b"",
+                               percache.code_fingerprint())
     sents = sentence_frame(tables).merge(side_table(tables, rules), on=["doc_id", "turn_index"], how="left")
-    df = percache.per_document(sents, partial(_document_claims, rules_path=str(rules.path),
-                                              rules_source=rules.source),
-                               name="claims", key=key, cache_dir=cache_dir, workers=workers, progress=progress,
-                               desc="Claims", columns=CLAIM_COLUMNS)
-    # each claim's check-worthiness is its sentence's score (every sentence is scored once, cached alike)
-    from .checkworthiness import score_sentences as _score
-
-    scores = _score(tables, claims=df, rules=rules, cache_dir=cache_dir, workers=workers, progress=progress)
+    done = percache.per_document(sents, partial(_document_analysis, rules_path=str(rules.path),
+                                                rules_source=rules.source),
+                                 name="claims", key=key, cache_dir=cache_dir, workers=workers, progress=progress,
+                                 desc="Claims", columns=[*SCORE_COLUMNS, "claims"])
+    scores = done[SCORE_COLUMNS]
+    parts = [c for c in done["claims"] if c is not None and len(c)]  # each document's claims, in corpus order
+    df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=CLAIM_COLUMNS)
+    # each claim's check-worthiness is its sentence's score
     df = df.drop(columns="checkworthiness").merge(scores, on=["doc_id", "turn_index", "sentence_index"], how="left")
     df = df[CLAIM_COLUMNS]
     df["claim_type"] = pd.Categorical(df.claim_type, categories=list(LABEL_TYPES))
-    return df.sort_values(["doc_id", "turn_index", "sentence_index", "claim_type"], kind="stable").reset_index(drop=True)
+    df = df.sort_values(["doc_id", "turn_index", "sentence_index", "claim_type"], kind="stable").reset_index(drop=True)
+    _remember_scores(tables, df, rules, scores)
+    return df, scores
+
+
+# the scores of the last claims extracted in this process, so that `score_sentences(tables, claims=claims)`
+# right after `extract_claims` (as notebook 04 calls them) does not score every sentence again
+_RECENT_SCORES: list[tuple[str, pd.DataFrame]] = []
+
+
+def _scores_key(tables: dict[str, pd.DataFrame], claims: pd.DataFrame, rules: Rules) -> str:
+    from . import percache
+    from .checkworthiness import MODEL_FILE
+
+    key = ["doc_id", "turn_index", "sentence_index"]
+    sents = sentence_frame(tables)[key + ["text", "role"]]
+    return percache.fingerprint(percache.frame_hash(sents),
+                                percache.frame_hash(claims[key + ["claim_type"]].astype({"claim_type": str})),
+                                rules.source, MODEL_FILE.read_bytes() if MODEL_FILE.exists() else b"")
+
+
+def _remember_scores(tables, claims: pd.DataFrame, rules: Rules, scores: pd.DataFrame) -> None:
+    _RECENT_SCORES[:] = [(_scores_key(tables, claims, rules), scores)]
 
 
 def score_sentences(tables: dict[str, pd.DataFrame], *, claims: pd.DataFrame | None = None, rules: Rules | None = None,
@@ -525,30 +541,43 @@ def score_sentences(tables: dict[str, pd.DataFrame], *, claims: pd.DataFrame | N
     return _score(tables, claims=claims, rules=rules, cache_dir=cache_dir, workers=workers, progress=progress)
 
 
+def recent_scores(tables: dict[str, pd.DataFrame], claims: pd.DataFrame, rules: Rules) -> pd.DataFrame | None:
+    """The scores `claims_and_scores` found with these `claims` on these tables in this process, if any."""
+    if not _RECENT_SCORES:
+        return None
+    key = _scores_key(tables, claims, rules)
+    found = [s for k, s in _RECENT_SCORES if k == key]
+    return found[0].copy() if found else None
+
+
 def substantive(claims: pd.DataFrame) -> pd.DataFrame:
     """The claims without the procedural sentences (what the headline counts and the ledger use)."""
     return claims[claims.claim_type.astype(str) != "procedural"]
 
 
-def _document_claims(sents: pd.DataFrame, rules_path: str, rules_source: str) -> pd.DataFrame:
-    """The claims of one document's sentences (`sentence_frame` rows with `side`); run in worker processes.
-    Their check-worthiness is filled in afterwards, from every sentence's score (`score_sentences`)."""
+def _document_analysis(sents: pd.DataFrame, rules_path: str, rules_source: str) -> pd.DataFrame:
+    """The claims and check-worthiness of one document's sentences (`sentence_frame` rows with `side`); run in
+    worker processes. One row per sentence (SCORE_COLUMNS), and a column `claims` holding the document's
+    claims table (CLAIM_COLUMNS, their check-worthiness still empty) in its first row, None in the others."""
+    from .checkworthiness import DENSE, dense_features, load_model, probabilities, stack, word_matrix, words_of
+
     rules = compile_rules(rules_path, rules_source)
-    rows = []
-    typed = []
+    model = load_model()
+    rows, texts, words, dense = [], [], [], []
     for s in sents.itertuples(index=False):
         side = "" if pd.isna(s.side) else str(s.side)
         text = " ".join(str(s.text).split())
         hits = classify(text, rules, speaker_side=side, role=str(s.role))
+        quants = parse_quantities(text)
+        hedges, boosters = markers(text, rules)
+        tokens = words_of(text)
+        texts.append(text)
+        words.append(tokens)
+        dense.append(dense_features(text, "other" if pd.isna(s.role) else str(s.role), {h.claim_type for h in hits},
+                                   rules, tokens, quants=quants, hedges=hedges, boosters=boosters))
         if not hits:
             continue
-        typed.append((s, text, side, hits))
-    if not typed:
-        return pd.DataFrame(columns=CLAIM_COLUMNS)
-    for s, text, side, hits in typed:
         parties = mentions(text, rules, side)
-        hedges, boosters = markers(text, rules)
-        quants = parse_quantities(text)
         has_quantity = any(is_numeric_claim(q) for q in quants)
         for h in hits:
             actor, mention, a_side, target = _actor_and_target(h.claim_type, h, parties, side, s.speaker)
@@ -560,7 +589,15 @@ def _document_claims(sents: pd.DataFrame, rules_path: str, rules_source: str) ->
                              hedges="; ".join(hedges), boosters="; ".join(boosters),
                              certainty=certainty(hedges, boosters), has_quantity=has_quantity,
                              checkworthiness=float("nan"), event_date=s.event_date, title=s.title))
-    return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+    x = stack(word_matrix(texts, model.vocab, model.idf, words=words),
+              np.array(dense, dtype=float).reshape(len(texts), len(DENSE)))
+    out = sents[["doc_id", "turn_index", "sentence_index"]].copy()
+    out["checkworthiness"] = np.round(probabilities(x, model), 6)
+    held = np.empty(len(out), dtype=object)  # (a list holding a DataFrame would be read as nested data)
+    if rows and len(out):
+        held[0] = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+    out["claims"] = held
+    return out
 
 
 def sentence_frame(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -746,7 +783,7 @@ def claim_ledger(claims: pd.DataFrame, *, types: tuple[str, ...] = LEDGER_TYPES,
     `group_id` numbers groups by their first appearance (date, event, position); `group_text` is the
     group's first statement; `n_in_group` and `n_events_in_group` say how often it was repeated.
     """
-    from .textsim import content_stems, similar_groups
+    from .textsim import similar_groups
 
     led = claims[claims.claim_type.astype(str).isin(types)
                  & (claims.role.isin(roles) if roles is not None else True)].copy()
