@@ -14,7 +14,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from transcripts import TranscriptError
@@ -170,6 +170,9 @@ def _blank_row(values: list[str]) -> bool:
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(table=csv_tables(), edits=st.lists(_EDITS, min_size=1, max_size=3))
+@example(table=('"speaker","text","doc_id","title"\r\n',  # a ";" makes a quoted text cell holding "" unquoted
+                [("d1", '"A","x","d1",""\r\n'), ("", '"A","0000000""","","Talks, Washington"\r\n')], []),
+         edits=[("insert", 0.614, ";")])
 def test_malformed_csv_is_read_as_python_reads_it_or_refused_with_the_line(table, edits):
     head, chunks, _rows = table
     text = corrupt(head + "".join(c for _, c in chunks), edits)
@@ -192,7 +195,9 @@ def test_malformed_csv_is_read_as_python_reads_it_or_refused_with_the_line(table
         for row, values in zip(ours.rows, body):
             assert len(values) <= len(header)  # a row with more fields than the header is never read
             assert {k: c.value for k, c in row.cells.items()} == dict(zip(ours.columns, values))
-        texts = [r.cells["text"].value for r in ours.rows]
+        # a text cell without quotes that holds "" is read as one quote, and reported (the reader's documented
+        # rule, test_readers_tables.test_doubled_quotes_without_quotes_are_read_as_one_and_reported)
+        texts = [c.value.replace('""', '"') if c.escaped else c.value for c in (r.cells["text"] for r in ours.rows)]
         turns = [t["text"] for d in docs for t in document_rows(d)["turns"]]
         assert sorted(turns) == sorted(expected_turn_text(t) for t in texts if t.strip())
         for doc in docs:
