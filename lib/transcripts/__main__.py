@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--jobs", type=int, default=None,
                    help="notebooks run side by side after the first (default: one more than the cores; "
                         "1: one at a time, the least memory)")
+    r.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run the per-document analyses on a Dask cluster: its scheduler's address (tcp://host:8786), "
+                        "or 'local' for one on this machine (default: a process pool; see README, 'Scale')")
     r.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                    help="a notebook parameter for every notebook that declares it, e.g. -p top_n 20 (value read as YAML)")
 
@@ -46,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
             from .quality import suggest_command
             return suggest_command(args.suggest, out=args.out, speakers=args.speakers)
         from .workbook import run_workbook
+        if args.scheduler:  # the notebooks' kernels inherit it (TRANSCRIPTS_SCHEDULER)
+            from .engine import use
+            use(args.scheduler, share=True)
         params = {name: _param_value(name, value) for name, value in args.param}
         return run_workbook(corpus=args.corpus, params_file=args.params, only=args.only, out=args.out, params=params,
                             jobs=args.jobs)

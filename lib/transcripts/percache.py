@@ -1,4 +1,4 @@
-"""Per-document analyses: run in a process pool, remembered between runs.
+"""Per-document analyses: run in a process pool or on a Dask cluster, remembered between runs.
 
 Claim extraction and VADER tone look at one sentence at a time, so a corpus splits into documents
 that can be analysed apart, on every core, and whose results can be kept: `per_document` runs a
@@ -9,6 +9,8 @@ function on each document's rows and stores each result under a key made of
 - a hash of the document's input rows themselves (so a changed transcript, speaker registry or
   build is a miss for that document only).
 
+The documents to compute are run by `transcripts.engine` (this machine's cores, or a Dask cluster
+when `TRANSCRIPTS_SCHEDULER` names one); the cache is read and written here, in the calling process.
 Entries live in `<cache_dir>/analyses/<name>/`; a damaged or unreadable entry is a miss, and a cache
 that cannot be written is a warning, never an error. Results are identical with or without the cache
 and with any number of workers (tests check both).
@@ -72,7 +74,8 @@ def per_document(frame: pd.DataFrame, func: Callable[[pd.DataFrame], pd.DataFram
         name: the analysis's name (a folder of the cache).
         key: a `fingerprint` of everything besides the rows that the result depends on.
         cache_dir: where entries are kept (the build's `.cache` folder); None: no cache.
-        workers: processes (default: every core when there are enough documents; 1: no pool).
+        workers: processes (default: every core when there are enough documents, or the Dask cluster
+            `TRANSCRIPTS_SCHEDULER` names, see `transcripts.engine`; 1: this process, no pool).
         columns: the result's columns when there is no document at all.
         aligned: `func` returns one row per input row, in order; the result is then in the order of
             `frame`'s rows (index 0..n-1), whatever the order of its documents.
@@ -99,9 +102,8 @@ def per_document(frame: pd.DataFrame, func: Callable[[pd.DataFrame], pd.DataFram
             results[i] = _load(folder, k)
         _prune(folder, keep=3 * len(keys) + 100)
     todo = [i for i, r in enumerate(results) if r is None]
-    n_workers = workers if workers is not None else (os.cpu_count() or 1)
     bar = tqdm(total=len(todo), desc=desc, unit="doc", disable=not progress or len(todo) < 2)
-    for i, res in zip(todo, _compute(func, [parts[i] for i in todo], n_workers)):
+    for i, res in zip(todo, _compute(func, [parts[i] for i in todo], workers)):
         results[i] = res
         bar.update()
         if folder is not None:
@@ -121,23 +123,12 @@ def per_document(frame: pd.DataFrame, func: Callable[[pd.DataFrame], pd.DataFram
     return pd.concat(done, ignore_index=True)
 
 
-def _compute(func, parts: list[pd.DataFrame], n_workers: int):
-    """func(part) for each part, in order; by a process pool when there are enough parts."""
-    if n_workers > 1 and len(parts) >= MIN_POOL_DOCS:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+def _compute(func, parts: list[pd.DataFrame], workers: int | None):
+    """func(part) for each part, in order, on the engine of `transcripts.engine` (a process pool when there
+    are enough parts, or a Dask cluster)."""
+    from .engine import map_documents
 
-        # fork where there is one (Linux, macOS): workers start at once, with the modules already
-        # imported, and a script that calls this at module level is not run again in each worker (as
-        # spawn would); they get plain Python objects only, so threads Arrow keeps in the parent
-        # are never needed in a child
-        methods = multiprocessing.get_all_start_methods()
-        ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        with ProcessPoolExecutor(max_workers=min(n_workers, len(parts)), mp_context=ctx) as pool:
-            yield from pool.map(func, parts, chunksize=max(1, min(16, len(parts) // (n_workers * 8))))
-    else:
-        for part in parts:
-            yield func(part)
+    yield from map_documents(func, parts, workers=workers, min_pool=MIN_POOL_DOCS)
 
 
 def _path(folder: Path, key: str) -> Path:
