@@ -44,7 +44,7 @@ from run import floor, machine  # noqa: E402  (benchmarks/run.py: the floor is m
 #: Years each further copy of the White House corpus is moved back (the corpus spans four years).
 SHIFT_YEARS = 4
 _FRONT = re.compile(r"\A---\n(.*?\n)---\n", re.S)
-_YEAR = re.compile(r"\b(19|20)(\d\d)\b")
+_YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
 
 
 # ---------------------------------------------------------------- the five-times corpus
@@ -222,6 +222,9 @@ def main() -> int:
     parser.add_argument("--no-warm", action="store_true", help="skip the warm run (the same command again)")
     parser.add_argument("--x5-floor", choices=("measured", "scaled"), default="measured",
                         help="the five-times corpus's floor: measured on its files, or five times the White House's")
+    parser.add_argument("--wh-floor", default=None, metavar="READ_S,PUNKT_S",
+                        help="the White House floor as measured by another run at the same time (for --x5-floor scaled "
+                             "without measuring it again)")
     parser.add_argument("--keep", default=None, help="keep the generated corpus and outputs in this folder")
     args = parser.parse_args()
 
@@ -238,6 +241,9 @@ def main() -> int:
     tmp.mkdir(parents=True, exist_ok=True)
     rows = []
     wh_floor = None
+    if args.wh_floor:
+        read_s, punkt_s = (float(x) for x in args.wh_floor.split(","))
+        wh_floor = {"read_s": read_s, "punkt_s": punkt_s, "files": 1154, "mb": 44.9}
     try:
         for name in [c.strip() for c in args.corpora.split(",") if c.strip()]:
             if name == "whitehouse":

@@ -118,37 +118,48 @@ def _pool_map(func, parts: Sequence[pd.DataFrame], n_workers: int, min_pool: int
         # are never needed in a child
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        with ProcessPoolExecutor(max_workers=min(n_workers, len(parts)), mp_context=ctx) as pool:
-            yield from pool.map(func, parts, chunksize=max(1, min(16, len(parts) // (n_workers * 8))))
+        n_workers = min(n_workers, len(parts))
+        with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
+            yield from _windowed(lambda chunk: pool.submit(_apply_all, func, chunk), lambda f: f.result(),
+                                 parts, size=max(1, min(MAX_CHUNK, len(parts) // (n_workers * 8))),
+                                 window=4 * n_workers)
     else:
         yield from map(func, parts)
 
 
 def _apply_all(func, parts: list[pd.DataFrame]) -> list[pd.DataFrame]:
-    """One Dask task: `func` on a few documents."""
+    """One task: `func` on a few documents."""
     return [func(part) for part in parts]
 
 
 def _dask_map(client, func, parts: Sequence[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-    """func(part) for each part on a Dask cluster, in order; a few documents a task, and only a few tasks
-    a worker thread in flight at once, so neither this process nor the cluster holds every document twice."""
+    """func(part) for each part on a Dask cluster, in order."""
     threads = max(1, sum(client.nthreads().values()))
-    size = max(1, min(MAX_CHUNK, len(parts) // (threads * 8)))
-    chunks = [list(parts[i:i + size]) for i in range(0, len(parts), size)]
-    window = 4 * threads
-    pending: deque = deque()
-    submitted = 0
-    try:
-        while submitted < len(chunks) or pending:
-            while submitted < len(chunks) and len(pending) < window:
-                pending.append(client.submit(_apply_all, func, chunks[submitted], pure=False))
-                submitted += 1
-            future = pending.popleft()
-            results = future.result()
+
+    def result(future):
+        try:
+            return future.result()
+        finally:
             future.release()
-            yield from results
+
+    yield from _windowed(lambda chunk: client.submit(_apply_all, func, chunk, pure=False), result, parts,
+                         size=max(1, min(MAX_CHUNK, len(parts) // (threads * 8))), window=4 * threads)
+
+
+def _windowed(submit, result, parts: Sequence[pd.DataFrame], *, size: int, window: int) -> Iterator[pd.DataFrame]:
+    """The results of `parts` sent `size` at a time, in order, with at most `window` tasks in flight: the
+    parts are taken from `parts` (which may make them as they are asked for) only when sent, so neither
+    this process nor the workers hold every document at once."""
+    pending: deque = deque()
+    start = 0
+    try:
+        while start < len(parts) or pending:
+            while start < len(parts) and len(pending) < window:
+                pending.append(submit(parts[start:start + size]))
+                start += size
+            yield from result(pending.popleft())
     finally:
-        for future in pending:  # stopped early (an error, the caller gave up): nothing left running for us
+        for future in pending:  # stopped early (an error, the caller gave up): nothing left to run for us
             future.cancel()
 
 

@@ -89,21 +89,24 @@ def per_document(frame: pd.DataFrame, func: Callable[[pd.DataFrame], pd.DataFram
     frame = frame.astype({c: object for c in frame.columns if isinstance(frame[c].dtype, pd.StringDtype)})
     codes, uniques = pd.factorize(frame["doc_id"], sort=False)
     order = pd.Series(range(len(frame))).groupby(codes, sort=True).indices  # code → row positions
-    parts = [frame.iloc[order[c]] for c in range(len(uniques))]
+    n_docs = len(uniques)
     row_hash = pd.util.hash_pandas_object(frame, index=False).to_numpy()
-    columns = ",".join(map(str, frame.columns))
-    keys = [hashlib.sha256(f"{name}|{key}|{columns}|".encode() + row_hash[order[c]].tobytes()).hexdigest()[:40]
-            for c in range(len(uniques))]
+    header = ",".join(map(str, frame.columns))
+    keys = [hashlib.sha256(f"{name}|{key}|{header}|".encode() + row_hash[order[c]].tobytes()).hexdigest()[:40]
+            for c in range(n_docs)]
+    del row_hash
     folder = Path(cache_dir) / "analyses" / name if cache_dir is not None else None
 
-    results: list[pd.DataFrame | None] = [None] * len(parts)
+    results: list[pd.DataFrame | None] = [None] * n_docs
     if folder is not None:
         for i, k in enumerate(keys):
             results[i] = _load(folder, k)
         _prune(folder, keep=3 * len(keys) + 100)
     todo = [i for i, r in enumerate(results) if r is None]
     bar = tqdm(total=len(todo), desc=desc, unit="doc", disable=not progress or len(todo) < 2)
-    for i, res in zip(todo, _compute(func, [parts[i] for i in todo], workers)):
+    # each document's rows are copied out of `frame` only when it is sent to be computed (a document found
+    # in the cache costs no copy, and a run holds a few documents' copies at a time, not the corpus's twice)
+    for i, res in zip(todo, _compute(func, _Parts(frame, order, todo), workers)):
         results[i] = res
         bar.update()
         if folder is not None:
@@ -112,10 +115,10 @@ def per_document(frame: pd.DataFrame, func: Callable[[pd.DataFrame], pd.DataFram
     if aligned:
         import numpy as np
 
-        if any(r is None or len(r) != len(p) for r, p in zip(results, parts)):
+        if any(r is None or len(r) != len(order[c]) for c, r in enumerate(results)):
             raise ValueError(f"{name}: an aligned analysis returned a different number of rows than it was given")
         out = pd.concat(results, ignore_index=True)
-        out.index = np.concatenate([order[c] for c in range(len(parts))])
+        out.index = np.concatenate([order[c] for c in range(n_docs)])
         return out.sort_index()
     done = [r for r in results if r is not None and len(r)]
     if not done:
@@ -123,7 +126,26 @@ def per_document(frame: pd.DataFrame, func: Callable[[pd.DataFrame], pd.DataFram
     return pd.concat(done, ignore_index=True)
 
 
-def _compute(func, parts: list[pd.DataFrame], workers: int | None):
+class _Parts:
+    """The rows of some documents of a frame, as a sequence whose items (copies of the rows) are made only
+    when they are asked for."""
+
+    def __init__(self, frame: pd.DataFrame, order: dict, codes: list[int]):
+        self.frame, self.order, self.codes = frame, order, codes
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return self.frame.iloc[self.order[self.codes[i]]]
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+
+def _compute(func, parts: Sequence[pd.DataFrame], workers: int | None):
     """func(part) for each part, in order, on the engine of `transcripts.engine` (a process pool when there
     are enough parts, or a Dask cluster)."""
     from .engine import map_documents
