@@ -1,6 +1,6 @@
 """The whole workbook at scale: the White House corpus and a corpus five times its size, beside the floor.
 
-Run: `make bench-scale` (or `.venv/bin/python benchmarks/scale.py [--corpora whitehouse,x5] [--only 01 02]
+Run: `make bench-scale [BENCH_ARGS="--only 01"]` (or `.venv/bin/python benchmarks/scale.py [--corpora whitehouse,x5] [--only 01 02]
 [--jobs N] [--scheduler ADDRESS] [--no-warm] [--x5-floor measured|scaled]`).
 
 For each corpus it measures, in this one run:
