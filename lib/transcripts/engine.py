@@ -174,8 +174,8 @@ def client(engine: str):
 
     if engine == "local":
         try:
-            cluster = LocalCluster(n_workers=_cores(), threads_per_worker=1, processes=True, dashboard_address=None,
-                                   silence_logs=logging.ERROR)
+            cluster = LocalCluster(n_workers=_cores(), threads_per_worker=1, processes=True, dashboard_address=":0",
+                                   silence_logs=logging.CRITICAL)
         except RuntimeError as exc:
             from .errors import TranscriptError
             raise TranscriptError(None, f"the local Dask cluster did not start ({exc})",
