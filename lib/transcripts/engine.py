@@ -16,8 +16,9 @@ for every notebook it runs), else the default:
 
 Whichever runs, the results are the same, frame for frame (tests compare a two-worker `LocalCluster` with
 one process); `workers=1` always means this process, whatever the scheduler (the warm-up uses it).
-The pool is the default because it is the faster one on one machine: its workers are forked with the
-package already imported, where a `LocalCluster` starts fresh interpreters (`benchmarks/README.md`).
+The pool is the default: on one machine a `LocalCluster` is about as fast, not faster (its workers are fresh
+interpreters, the pool's are forked with the package imported), and on a small corpus any cluster's start-up
+would dominate (`benchmarks/README.md`, "Scale").
 """
 from __future__ import annotations
 
