@@ -65,3 +65,9 @@ bench: setup
 
 clean:
 	rm -rf data/processed/* outputs/*
+
+# The whole workbook on the White House corpus and on a generated corpus five times its size (issue 16):
+# wall, CPU and peak memory beside the floor; long (tens of minutes); see benchmarks/README.md.
+.PHONY: bench-scale
+bench-scale: setup
+	$(PY) benchmarks/scale.py $(BENCH_ARGS)

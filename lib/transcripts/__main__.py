@@ -72,6 +72,9 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentP
     r.add_argument("--jobs", type=int, default=None,
                    help="notebooks run side by side after the first (default: one more than the cores; "
                         "1: one at a time, the least memory)")
+    r.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run the per-document analyses on a Dask cluster: its scheduler's address (tcp://host:8786), "
+                        "or 'local' for one on this machine (default: a process pool; see README, 'Scale')")
     r.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                    help="a notebook parameter for every selected notebook that declares it, e.g. -p top_n_terms 20 "
                         "(value read as YAML)")
@@ -111,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
             return suggest_command(existing_path(args.suggest, "--suggest"), out=cwd_path(args.out),
                                    speakers=existing_path(args.speakers, "--speakers"))
         from .workbook import run_workbook
+        if args.scheduler:  # the notebooks' kernels inherit it (TRANSCRIPTS_SCHEDULER)
+            from .engine import use
+            use(args.scheduler, share=True)
         params = {name: _param_value(name, value) for name, value in args.param}
         return run_workbook(corpus=existing_path(args.corpus, "--corpus"),
                             params_file=existing_path(args.params, "--params"), only=args.only,

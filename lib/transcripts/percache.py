@@ -1,4 +1,4 @@
-"""Per-document analyses: run in a process pool, remembered between runs.
+"""Per-document analyses: run in a process pool or on a Dask cluster, remembered between runs.
 
 Claim extraction and VADER tone look at one sentence at a time, so a corpus splits into documents
 that can be analysed apart, on every core, and whose results can be kept: `per_document` runs a
@@ -9,6 +9,8 @@ function on each document's rows and stores each result under a key made of
 - a hash of the document's input rows themselves (so a changed transcript, speaker registry or
   build is a miss for that document only).
 
+The documents to compute are run by `transcripts.engine` (this machine's cores, or a Dask cluster
+when `TRANSCRIPTS_SCHEDULER` names one); the cache is read and written here, in the calling process.
 Entries live in `<cache_dir>/analyses/<name>/`; a damaged or unreadable entry is a miss, and a cache
 that cannot be written is a warning, never an error. Results are identical with or without the cache
 and with any number of workers (tests check both).
@@ -72,7 +74,8 @@ def per_document(frame: pd.DataFrame, func: Callable[[pd.DataFrame], pd.DataFram
         name: the analysis's name (a folder of the cache).
         key: a `fingerprint` of everything besides the rows that the result depends on.
         cache_dir: where entries are kept (the build's `.cache` folder); None: no cache.
-        workers: processes (default: every core when there are enough documents; 1: no pool).
+        workers: processes (default: every core when there are enough documents, or the Dask cluster
+            `TRANSCRIPTS_SCHEDULER` names, see `transcripts.engine`; 1: this process, no pool).
         columns: the result's columns when there is no document at all.
         aligned: `func` returns one row per input row, in order; the result is then in the order of
             `frame`'s rows (index 0..n-1), whatever the order of its documents.
@@ -86,22 +89,24 @@ def per_document(frame: pd.DataFrame, func: Callable[[pd.DataFrame], pd.DataFram
     frame = frame.astype({c: object for c in frame.columns if isinstance(frame[c].dtype, pd.StringDtype)})
     codes, uniques = pd.factorize(frame["doc_id"], sort=False)
     order = pd.Series(range(len(frame))).groupby(codes, sort=True).indices  # code → row positions
-    parts = [frame.iloc[order[c]] for c in range(len(uniques))]
+    n_docs = len(uniques)
     row_hash = pd.util.hash_pandas_object(frame, index=False).to_numpy()
-    columns = ",".join(map(str, frame.columns))
-    keys = [hashlib.sha256(f"{name}|{key}|{columns}|".encode() + row_hash[order[c]].tobytes()).hexdigest()[:40]
-            for c in range(len(uniques))]
+    header = ",".join(map(str, frame.columns))
+    keys = [hashlib.sha256(f"{name}|{key}|{header}|".encode() + row_hash[order[c]].tobytes()).hexdigest()[:40]
+            for c in range(n_docs)]
+    del row_hash
     folder = Path(cache_dir) / "analyses" / name if cache_dir is not None else None
 
-    results: list[pd.DataFrame | None] = [None] * len(parts)
+    results: list[pd.DataFrame | None] = [None] * n_docs
     if folder is not None:
         for i, k in enumerate(keys):
             results[i] = _load(folder, k)
         _prune(folder, keep=3 * len(keys) + 100)
     todo = [i for i, r in enumerate(results) if r is None]
-    n_workers = workers if workers is not None else (os.cpu_count() or 1)
     bar = tqdm(total=len(todo), desc=desc, unit="doc", disable=not progress or len(todo) < 2)
-    for i, res in zip(todo, _compute(func, [parts[i] for i in todo], n_workers)):
+    # each document's rows are copied out of `frame` only when it is sent to be computed (a document found
+    # in the cache costs no copy, and a run holds a few documents' copies at a time, not the corpus's twice)
+    for i, res in zip(todo, _compute(func, _Parts(frame, order, todo), workers)):
         results[i] = res
         bar.update()
         if folder is not None:
@@ -110,10 +115,10 @@ def per_document(frame: pd.DataFrame, func: Callable[[pd.DataFrame], pd.DataFram
     if aligned:
         import numpy as np
 
-        if any(r is None or len(r) != len(p) for r, p in zip(results, parts)):
+        if any(r is None or len(r) != len(order[c]) for c, r in enumerate(results)):
             raise ValueError(f"{name}: an aligned analysis returned a different number of rows than it was given")
         out = pd.concat(results, ignore_index=True)
-        out.index = np.concatenate([order[c] for c in range(len(parts))])
+        out.index = np.concatenate([order[c] for c in range(n_docs)])
         return out.sort_index()
     done = [r for r in results if r is not None and len(r)]
     if not done:
@@ -121,23 +126,31 @@ def per_document(frame: pd.DataFrame, func: Callable[[pd.DataFrame], pd.DataFram
     return pd.concat(done, ignore_index=True)
 
 
-def _compute(func, parts: list[pd.DataFrame], n_workers: int):
-    """func(part) for each part, in order; by a process pool when there are enough parts."""
-    if n_workers > 1 and len(parts) >= MIN_POOL_DOCS:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+class _Parts:
+    """The rows of some documents of a frame, as a sequence whose items (copies of the rows) are made only
+    when they are asked for."""
 
-        # fork where there is one (Linux, macOS): workers start at once, with the modules already
-        # imported, and a script that calls this at module level is not run again in each worker (as
-        # spawn would); they get plain Python objects only, so threads Arrow keeps in the parent
-        # are never needed in a child
-        methods = multiprocessing.get_all_start_methods()
-        ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        with ProcessPoolExecutor(max_workers=min(n_workers, len(parts)), mp_context=ctx) as pool:
-            yield from pool.map(func, parts, chunksize=max(1, min(16, len(parts) // (n_workers * 8))))
-    else:
-        for part in parts:
-            yield func(part)
+    def __init__(self, frame: pd.DataFrame, order: dict, codes: list[int]):
+        self.frame, self.order, self.codes = frame, order, codes
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return self.frame.iloc[self.order[self.codes[i]]]
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+
+def _compute(func, parts: Sequence[pd.DataFrame], workers: int | None):
+    """func(part) for each part, in order, on the engine of `transcripts.engine` (a process pool when there
+    are enough parts, or a Dask cluster)."""
+    from .engine import map_documents
+
+    yield from map_documents(func, parts, workers=workers, min_pool=MIN_POOL_DOCS)
 
 
 def _path(folder: Path, key: str) -> Path:

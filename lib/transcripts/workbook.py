@@ -927,6 +927,7 @@ def execute_notebook(nb: Path, output: Path, params: dict[str, Any], *, progress
     error = cause = None
     previous = os.environ.get("TRANSCRIPTS_PROGRESS")
     os.environ["TRANSCRIPTS_PROGRESS"] = "0"  # the kernel inherits it: no progress bars in the rendered pages
+    os.environ["TRANSCRIPTS_NOTEBOOK"] = nb.stem  # and this: benchmarks/scale.py tells the kernels apart by it
     try:
         papermill.execute_notebook(
             str(nb), str(output), parameters=params, kernel_name=KERNEL_NAME, cwd=str(PROJECT_ROOT),
@@ -942,6 +943,7 @@ def execute_notebook(nb: Path, output: Path, params: dict[str, Any], *, progress
             import shutil
             shutil.copyfile(nb, output)
     finally:
+        os.environ.pop("TRANSCRIPTS_NOTEBOOK", None)
         if previous is None:
             os.environ.pop("TRANSCRIPTS_PROGRESS", None)
         else:
