@@ -116,3 +116,11 @@ def test_names_without_letters_get_distinct_stable_ids(tmp_path):
     (tmp_path / "corpus" / "_.txt").write_text(TALK.format("one more file"), encoding="utf-8")  # one more file renames no other
     again = build_corpus(tmp_path / "corpus", progress=False, workers=1).tables["documents"].doc_id.tolist()
     assert set(ids) < set(again)
+
+
+def test_a_link_to_a_file_read_anyway_is_reported_by_its_own_name(tmp_path):
+    corpus = _corpus(tmp_path, None, names=("good.txt",))
+    (corpus / "a_link.txt").symlink_to(corpus / "good.txt")
+    result = build_corpus(corpus, progress=False, workers=1)
+    (dup, original), = result.duplicates
+    assert {dup.rsplit("/", 1)[-1], original.rsplit("/", 1)[-1]} == {"a_link.txt", "good.txt"}

@@ -631,9 +631,9 @@ class _Assembler:
         for doc in payload:
             sha, doc_id = doc["documents"]["source_sha256"][0], doc["documents"]["doc_id"][0]
             if sha in self.seen_hash:
-                self.duplicates.append((display_path(path), self.seen_hash[sha]))
+                self.duplicates.append((display_path(path, follow_link=False), self.seen_hash[sha]))
                 continue
-            self.seen_hash[sha] = display_path(path)
+            self.seen_hash[sha] = display_path(path, follow_link=False)
             if doc_id in self.seen_ids:
                 n = 2
                 while f"{doc_id}_{n}" in self.seen_ids:
