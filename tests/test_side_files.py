@@ -124,3 +124,16 @@ def test_a_link_to_a_file_read_anyway_is_reported_by_its_own_name(tmp_path):
     result = build_corpus(corpus, progress=False, workers=1)
     (dup, original), = result.duplicates
     assert {dup.rsplit("/", 1)[-1], original.rsplit("/", 1)[-1]} == {"a_link.txt", "good.txt"}
+
+
+def test_a_front_matter_over_the_limit_is_said_and_the_speech_still_read(tmp_path):
+    padding = "".join(f"  line {i} of padding for the front matter\n" for i in range(1800))  # ~75 KB
+    path = tmp_path / "big.txt"
+    path.write_text(f"---\ntitle: Big\nnotes: |\n{padding}---\n"
+                    "Sergey Lavrov: Good afternoon. We had talks.\n\nQuestion: What about the treaty?\n", encoding="utf-8")
+    result = build_corpus(path, progress=False, workers=1)
+    assert result.ok, result.errors  # read as plain text, not refused as an unknown format
+    doc = result.tables["documents"].iloc[0]
+    assert any("front matter not read" in w and "over the 64 KB limit" in w for w in warning_list(doc.warnings))
+    turns = result.tables["turns"]
+    assert list(zip(turns.speaker, turns.role)) == [("Sergey Lavrov", "official"), ("Press", "press")]

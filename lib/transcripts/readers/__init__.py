@@ -19,7 +19,7 @@ from ..labels import speaker_key_text
 from ..registry import Registry, harmonise, load_registry
 from ..roles import guess_table_roles, settle_roles
 from . import kremlin_html, mid_text, turns_table, whitehouse_md
-from .metadata import apply_sidecar, date_in_name, sidecar_row
+from .metadata import FRONT, apply_sidecar, date_in_name, sidecar_row
 
 #: Formats in the order they are tried; later issues add theirs here.
 READERS: dict[str, ModuleType] = {mid_text.NAME: mid_text, whitehouse_md.NAME: whitehouse_md,
@@ -272,8 +272,13 @@ def detect_format(text: str, path: Path) -> str:
     if path.suffix.lower() in turns_table.EXTENSIONS:
         return turns_table.NAME
     best, best_score = None, 0.0
+    # the speech after a front matter is sniffed too: a long one would push it out of the sniffers' view
+    # (the reader then says why the front matter was not read)
+    front = FRONT.match(text)
+    body = text[front.end():] if front and len(front.group()) > 4096 else None
     for name, reader in READERS.items():
-        score = reader.sniff(text) + (0.2 if path.suffix.lower() in reader.EXTENSIONS else 0.0)
+        sniffed = reader.sniff(text) if body is None else max(reader.sniff(text), reader.sniff(body))
+        score = sniffed + (0.2 if path.suffix.lower() in reader.EXTENSIONS else 0.0)
         if score > best_score:
             best, best_score = name, score
     # A plain-text reader accepts almost any text; for a file whose extension no reader claims
