@@ -137,3 +137,17 @@ def test_a_front_matter_over_the_limit_is_said_and_the_speech_still_read(tmp_pat
     assert any("front matter not read" in w and "over the 64 KB limit" in w for w in warning_list(doc.warnings))
     turns = result.tables["turns"]
     assert list(zip(turns.speaker, turns.role)) == [("Sergey Lavrov", "official"), ("Press", "press")]
+
+
+def test_a_cache_snapshot_that_cannot_be_written_leaves_nothing_behind(tmp_path, monkeypatch):
+    from transcripts import build
+
+    def disk_full(df, path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(build, "_write_table", disk_full)
+    cache = tmp_path / "cache"
+    with pytest.warns(UserWarning, match="build cache not written"):
+        result = build_corpus(_corpus(tmp_path, None), progress=False, workers=1, cache_dir=cache)
+    assert len(result.tables["documents"]) == 2  # the build itself is whole
+    assert not list((cache / "corpus").iterdir())  # no .KEY.PID.tmp folder left

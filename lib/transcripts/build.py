@@ -838,17 +838,21 @@ def _load_corpus_cache(cache: Path, key: str) -> BuildResult | None:
 def _save_corpus_cache(cache: Path, key: str, result: BuildResult) -> None:
     folder = cache / "corpus" / key
     tmp = cache / "corpus" / f".{key}.{os.getpid()}.tmp"
-    tmp.mkdir(parents=True, exist_ok=True)
-    for name, df in result.tables.items():
-        _write_table(df, tmp / f"{name}.arrow")
-    (tmp / "result.json").write_text(json.dumps({
-        "errors": [(e.path, e.message, e.hint, e.line) for e in result.errors],
-        "duplicates": result.duplicates, "near_duplicates": result.near_duplicates}), encoding="utf-8")
-    if folder.exists():
-        import shutil
+    import shutil
+    try:
+        tmp.mkdir(parents=True, exist_ok=True)
+        for name, df in result.tables.items():
+            _write_table(df, tmp / f"{name}.arrow")
+        (tmp / "result.json").write_text(json.dumps({
+            "errors": [(e.path, e.message, e.hint, e.line) for e in result.errors],
+            "duplicates": result.duplicates, "near_duplicates": result.near_duplicates}), encoding="utf-8")
+        if folder.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+            return
+        os.replace(tmp, folder)
+    except BaseException:  # disk full, interrupted: no half-written snapshot left behind
         shutil.rmtree(tmp, ignore_errors=True)
-        return
-    os.replace(tmp, folder)
+        raise
     _prune(cache / "corpus", keep=8)
 
 
