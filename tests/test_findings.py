@@ -153,3 +153,15 @@ def _keys(value):
         for k, v in value.items():
             yield str(k)
             yield from _keys(v)
+
+
+def test_validation_card_shows_the_weakest_claim_types_first(tmp_path):
+    # eight types: the chart has room for six, so the two best are the ones left out, never the worst
+    held = {t: {"precision": p, "recall": 0.5} for t, p in
+            [("proposal", 1.0), ("numeric", 0.93), ("agreement", 0.84), ("factual", 0.80), ("denial", 0.75),
+             ("position", 0.67), ("accusation", 0.44), ("commitment", 0.37)]}
+    held["overall"] = {"precision": 0.73, "recall": 0.69, "n_labelled": 223}
+    card = notebook_card("05_validation", {"devset_heldout": held}, tmp_path)
+    assert [label for label, _, _ in card.chart.items] == ["commitment", "accusation", "position", "denial",
+                                                            "factual", "agreement"]
+    assert "weakest first" in card.chart.title

@@ -434,9 +434,11 @@ def _card_05(metrics: dict[str, Any], tables_dir: Path, processed_dir: Path | No
     held_types = metrics.get("devset_heldout") or {}
     bars = [(t, _num(v.get("precision"))) for t, v in held_types.items()
             if t not in ("overall", "procedural") and isinstance(v, dict)]
-    bars = sorted(((t, p) for t, p in bars if p is not None), key=lambda tp: (-tp[1], tp[0]))[:MAX_BARS]
+    # the weakest types first: a reader must see where the extractor is least to be trusted
+    bars = sorted(((t, p) for t, p in bars if p is not None), key=lambda tp: (tp[1], tp[0]))[:MAX_BARS]
     if bars:
-        card.chart = Chart("Held-out precision by claim type", "bars", [(t, p, f"{p:.2f}") for t, p in bars])
+        card.chart = Chart("Held-out precision by claim type, weakest first", "bars",
+                           [(t, p, f"{p:.2f}") for t, p in bars])
     return card
 
 
