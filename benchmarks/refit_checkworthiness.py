@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/refit_checkworthiness.py [--data DIR] [--out FILE] [--no-write] [--grid]
 
 Reads the CLEF CheckThat! 2019 Task 1 training transcripts (`../shared/checkthat2019/training/*.tsv`:
-line, speaker, text, label), gives every line the workbook's features (its claim types from the current
-`claim_rules.yaml`, quantities, hedges, ..., and the speaker's role), and
+line, speaker, text, label), gives every line the workbook's features (its claim types as the workbook decides them: the cues of
+`claim_rules.yaml`, then the type model `claim_type_model.json`; quantities, hedges, ..., and the speaker's role), and
 
 1. cross-validates leave one transcript out: for each of the 19 transcripts, fits on the other 18
    (vocabulary and IDF from those 18 too) and ranks the held-out transcript's lines; prints MAP,
@@ -76,9 +76,14 @@ def load(data: Path) -> pd.DataFrame:
 
 
 def add_types(df: pd.DataFrame, rules) -> pd.DataFrame:
+    """Each line's claim types as the workbook decides them: the cue rules' types, then the type model
+    (`transcripts.claim_model`), as `extract_claims` does before it scores a sentence."""
+    from transcripts.claim_model import refine_types
+
     df = df.copy()
-    df["types"] = [";".join(sorted({h.claim_type for h in classify(str(t), rules, role=r)}))
-                   for t, r in zip(df.text, df.role)]
+    rule_types = [{h.claim_type for h in classify(str(t), rules, role=r)} for t, r in zip(df.text, df.role)]
+    types, _ = refine_types(list(df.text), list(df.role), rule_types, rules)
+    df["types"] = [";".join(sorted(t)) for t in types]
     return df
 
 

@@ -205,13 +205,16 @@ def test_the_sample_is_still_read_sensibly(claims, labels):
     # The sample is a demonstration, not the evaluation (that is the hand-labelled development set drawn from
     # other transcripts: tests/test_claims_devset.py). Its labels follow an older, looser notion of `factual`
     # (any checkable statement, "We discussed Syria") than the labelling guide of issue 13, so its bars are
-    # floors that catch a rules file that stopped working on it, not targets.
+    # floors that catch a rules file that stopped working on it, not targets. The type model keeps a type only
+    # when it is sure enough (held-out recall about 0.5, precision about 0.8: benchmarks/README.md), so the
+    # recall floor is low and the precision floor is kept over all types.
     scores = evaluate(claims, labels).set_index("claim_type")
     print("\n" + scores.to_string())
     judged = scores[scores.n_labelled >= 5]
     assert len(judged) == 8  # every type has at least 5 labelled sentences in the sample
-    assert (judged.precision >= 0.75).all(), judged[judged.precision < 0.75]
-    assert (judged.recall >= 0.6).all(), judged[judged.recall < 0.6]
+    assert (judged.precision >= 0.7).all(), judged[judged.precision < 0.7]
+    assert (judged.recall >= 0.3).all(), judged[judged.recall < 0.3]
+    assert judged.tp.sum() / (judged.tp.sum() + judged.fp.sum()) >= 0.85
 
 
 def test_claim_provenance_points_into_raw_text(sample_tables, claims):

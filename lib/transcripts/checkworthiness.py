@@ -96,6 +96,21 @@ def dense_features(text: str, role: str, types: set[str], rules, words: list[str
     return values
 
 
+def with_types(dense: np.ndarray, types: list[set[str]]) -> np.ndarray:
+    """DENSE rows with their claim-type features (`type_*`, `n_types`) set from `types` (one set per row), as
+    `dense_features` would have computed them with those types; the other features are kept.
+
+    >>> d = np.zeros((1, len(DENSE))); r = with_types(d, [{"factual", "numeric"}])[0]
+    >>> r[DENSE.index("type_factual")], r[DENSE.index("type_position")], r[DENSE.index("n_types")]
+    (np.float64(1.0), np.float64(0.0), np.float64(0.5))
+    """
+    out = np.array(dense, dtype=float, copy=True)
+    for j, t in enumerate(TYPES):
+        out[:, j] = [float(t in ty) for ty in types]
+    out[:, len(TYPES)] = [min(len(ty - {"procedural"}), 4) / 4 for ty in types]
+    return out
+
+
 @dataclass
 class Model:
     """A fitted ranker: vocabulary (term -> column), IDF weights, coefficients, intercept."""

@@ -436,7 +436,7 @@ def side_table(tables: dict[str, pd.DataFrame], rules: Rules | None = None) -> p
 # --------------------------------------------------------------------------- tables
 
 CLAIM_COLUMNS = ["doc_id", "turn_index", "sentence_index", "speaker", "role", "speaker_side", "side_source",
-                 "claim_type", "text", "char_start", "char_end", "cue", "cue_start", "cue_end", "actor",
+                 "claim_type", "text", "char_start", "char_end", "cue", "cue_start", "cue_end", "type_probability", "actor",
                  "actor_mention", "actor_side", "target", "hedges", "boosters", "certainty", "has_quantity",
                  "checkworthiness", "event_date", "title"]
 
@@ -493,7 +493,7 @@ def claims_and_scores(tables: dict[str, pd.DataFrame], rules: Rules | None = Non
 
     rules = rules or load_rules()
     key = percache.fingerprint(rules.source, MODEL_FILE.read_bytes() if MODEL_FILE.exists() else b"",
-                               percache.code_fingerprint())
+                               _type_model_bytes(), percache.code_fingerprint())
     sents = sentence_frame(tables).merge(side_table(tables, rules), on=["doc_id", "turn_index"], how="left")
     done = percache.per_document(sents, partial(_document_analysis, rules_path=str(rules.path),
                                                 rules_source=rules.source),
@@ -511,6 +511,11 @@ def claims_and_scores(tables: dict[str, pd.DataFrame], rules: Rules | None = Non
     return df, scores
 
 
+def _type_model_bytes() -> bytes:
+    from .claim_model import MODEL_FILE as TYPE_MODEL_FILE
+    return TYPE_MODEL_FILE.read_bytes() if TYPE_MODEL_FILE.exists() else b""
+
+
 # the scores of the last claims extracted in this process, so that `score_sentences(tables, claims=claims)`
 # right after `extract_claims` (as notebook 04 calls them) does not score every sentence again
 _RECENT_SCORES: list[tuple[str, pd.DataFrame]] = []
@@ -524,7 +529,8 @@ def _scores_key(tables: dict[str, pd.DataFrame], claims: pd.DataFrame, rules: Ru
     sents = sentence_frame(tables)[key + ["text", "role"]]
     return percache.fingerprint(percache.frame_hash(sents),
                                 percache.frame_hash(claims[key + ["claim_type"]].astype({"claim_type": str})),
-                                rules.source, MODEL_FILE.read_bytes() if MODEL_FILE.exists() else b"")
+                                rules.source, MODEL_FILE.read_bytes() if MODEL_FILE.exists() else b"",
+                                _type_model_bytes())
 
 
 def _remember_scores(tables, claims: pd.DataFrame, rules: Rules, scores: pd.DataFrame) -> None:
@@ -558,12 +564,19 @@ def substantive(claims: pd.DataFrame) -> pd.DataFrame:
 def _document_analysis(sents: pd.DataFrame, rules_path: str, rules_source: str) -> pd.DataFrame:
     """The claims and check-worthiness of one document's sentences (`sentence_frame` rows with `side`); run in
     worker processes. One row per sentence (SCORE_COLUMNS), and a column `claims` holding the document's
-    claims table (CLAIM_COLUMNS, their check-worthiness still empty) in its first row, None in the others."""
-    from .checkworthiness import DENSE, dense_features, load_model, probabilities, stack, word_matrix, words_of
+    claims table (CLAIM_COLUMNS, their check-worthiness still empty) in its first row, None in the others.
+
+    The cue rules find candidate types and their cues; the type model (`transcripts.claim_model`) decides
+    which types the sentence carries. A type the model keeps without a cue has an empty `cue` and its
+    `cue_start` = `cue_end` = 0."""
+    from . import claim_model
+    from .checkworthiness import (DENSE, dense_features, load_model, probabilities, stack, with_types, word_matrix,
+                                  words_of)
 
     rules = compile_rules(rules_path, rules_source)
     model = load_model()
-    rows, texts, words, dense = [], [], [], []
+    types_model = claim_model.load_model()
+    found, texts, words, dense = [], [], [], []
     for s in sents.itertuples(index=False):
         side = "" if pd.isna(s.side) else str(s.side)
         text = " ".join(str(s.text).split())
@@ -575,24 +588,38 @@ def _document_analysis(sents: pd.DataFrame, rules_path: str, rules_source: str) 
         words.append(tokens)
         dense.append(dense_features(text, "other" if pd.isna(s.role) else str(s.role), {h.claim_type for h in hits},
                                    rules, tokens, quants=quants, hedges=hedges, boosters=boosters))
-        if not hits:
+        found.append((s, side, text, hits, quants, hedges, boosters))
+    dense_m = np.array(dense, dtype=float).reshape(len(texts), len(DENSE))
+    if texts:  # the type model reads the types the cues found; the ranker the types it decided
+        xt = stack(word_matrix(texts, types_model.vocab, types_model.idf, words=words), dense_m)
+        probs = claim_model.probabilities(xt, types_model)
+        decided = claim_model.decide(probs, [is_question(t) for t in texts], types_model)
+    else:
+        probs, decided = np.zeros((0, len(types_model.types))), []
+    x = stack(word_matrix(texts, model.vocab, model.idf, words=words), with_types(dense_m, decided))
+    out = sents[["doc_id", "turn_index", "sentence_index"]].copy()
+    out["checkworthiness"] = np.round(probabilities(x, model), 6)
+    rows = []
+    for (s, side, text, hits, quants, hedges, boosters), kept, p in zip(found, decided, probs):
+        if not kept:
             continue
+        by_type = {h.claim_type: h for h in hits}
         parties = mentions(text, rules, side)
         has_quantity = any(is_numeric_claim(q) for q in quants)
-        for h in hits:
+        for ctype in TYPE_ORDER:
+            if ctype not in kept:
+                continue
+            h = by_type.get(ctype) or Hit(ctype, "", 0, 0)  # no cue: an empty span
             actor, mention, a_side, target = _actor_and_target(h.claim_type, h, parties, side, s.speaker)
             rows.append(dict(doc_id=s.doc_id, turn_index=s.turn_index, sentence_index=s.sentence_index,
                              speaker=s.speaker, role=s.role, speaker_side=side,
                              side_source="" if pd.isna(s.side_source) else s.side_source, claim_type=h.claim_type,
                              text=text, char_start=s.char_start, char_end=s.char_end, cue=h.cue, cue_start=h.start,
-                             cue_end=h.end, actor=actor, actor_mention=mention, actor_side=a_side, target=target,
+                             cue_end=h.end, type_probability=round(float(p[types_model.types.index(ctype)]), 3),
+                             actor=actor, actor_mention=mention, actor_side=a_side, target=target,
                              hedges="; ".join(hedges), boosters="; ".join(boosters),
                              certainty=certainty(hedges, boosters), has_quantity=has_quantity,
                              checkworthiness=float("nan"), event_date=s.event_date, title=s.title))
-    x = stack(word_matrix(texts, model.vocab, model.idf, words=words),
-              np.array(dense, dtype=float).reshape(len(texts), len(DENSE)))
-    out = sents[["doc_id", "turn_index", "sentence_index"]].copy()
-    out["checkworthiness"] = np.round(probabilities(x, model), 6)
     held = np.empty(len(out), dtype=object)  # (a list holding a DataFrame would be read as nested data)
     if rows and len(out):
         held[0] = pd.DataFrame(rows, columns=CLAIM_COLUMNS)

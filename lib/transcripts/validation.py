@@ -215,8 +215,9 @@ def wilson(k: int, n: int, *, z: float = 1.96) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def predict_sheet(sheet: pd.DataFrame, rules=None) -> list[set[str]]:
-    """The extractor's claim types for each row of a sheet (its text, with the speaker's side)."""
+def predict_rule_types(sheet: pd.DataFrame, rules=None) -> list[set[str]]:
+    """The cue rules' claim types for each row of a sheet (its text, with the speaker's side and role),
+    before the type model decides (`predict_sheet`)."""
     from .claims import classify, load_rules, speaker_side
 
     rules = rules or load_rules()
@@ -225,8 +226,20 @@ def predict_sheet(sheet: pd.DataFrame, rules=None) -> list[set[str]]:
         side = speaker_side(getattr(r, "speaker", ""), getattr(r, "role", ""), getattr(r, "format", ""), rules,
                             affiliation=getattr(r, "affiliation", ""), label=getattr(r, "label", ""),
                             title=getattr(r, "title", ""))
-        out.append({h.claim_type for h in classify(str(r.text), rules, speaker_side=side)})
+        out.append({h.claim_type for h in classify(str(r.text), rules, speaker_side=side, role=str(getattr(r, "role", "")))})
     return out
+
+
+def predict_sheet(sheet: pd.DataFrame, rules=None, *, model=None) -> list[set[str]]:
+    """The extractor's claim types for each row of a sheet: the cue rules' types (`predict_rule_types`)
+    decided by the type model (`transcripts.claim_model`), as `extract_claims` does."""
+    from .claim_model import refine_types
+    from .claims import load_rules
+
+    rules = rules or load_rules()
+    rule_types = predict_rule_types(sheet, rules)
+    types, _ = refine_types(list(sheet.text), [str(r) for r in sheet.role], rule_types, rules, model=model)
+    return types
 
 
 def score_sheet(sheet: pd.DataFrame, predicted: list[set[str]] | None = None, *, rules=None,
@@ -304,8 +317,60 @@ def errors(sheet: pd.DataFrame, predicted: list[set[str]], claim_type: str) -> p
 
 # --------------------------------------------------------------------------- the development set and numeric phrasings
 
-DEVSET = "tests/fixtures/claim_devset.csv"
+DEVSET = "tests/fixtures/claim_devset*.csv"
 PHRASINGS = "tests/fixtures/numeric_phrasings.csv"
+SECOND_READER = "tests/fixtures/claim_second_reader.csv"
+
+
+def read_devset(pattern: str | Path = DEVSET) -> pd.DataFrame:
+    """The development set: every labelled batch matching `pattern` (a file or a glob, from the project root;
+    `tests/fixtures/claim_devset*.csv` by default, see its `claim_devset.md`), each read by `read_sheet`,
+    one frame in file order with a `batch` column (the file's name). Its `split` says what each sentence
+    was used for: `tuning` (the cue rules were tuned and the type model fitted on it) or `heldout` (only
+    reported on).
+
+    Raises:
+        TranscriptError: no file matches, or a batch is malformed, or a sheet_id appears in two batches.
+    """
+    pattern = Path(pattern)
+    base = resolve(pattern.parent)
+    files = sorted(base.glob(pattern.name)) if any(ch in pattern.name for ch in "*?[") else [base / pattern.name]
+    if not files:
+        raise TranscriptError(base / pattern.name, "no development set matches this pattern",
+                              hint="Give a labelled sheet (CSV) or a glob such as tests/fixtures/claim_devset*.csv")
+    parts = [read_sheet(f).assign(batch=f.name) for f in files]
+    sheet = pd.concat(parts, ignore_index=True)
+    if "sheet_id" in sheet and sheet.sheet_id.duplicated().any():
+        dup = sheet.sheet_id[sheet.sheet_id.duplicated()].iloc[0]
+        raise TranscriptError(base / pattern.name, f"sheet_id {dup!r} appears in two batches",
+                              hint="Prefix each batch's sheet ids (b2-, b3-, ...)")
+    if "split" not in sheet:
+        sheet["split"] = "tuning"
+    return sheet
+
+
+def reader_agreement(devset: pd.DataFrame, second: str | Path | pd.DataFrame = SECOND_READER) -> pd.DataFrame:
+    """How far two readers agree: the second reader's labels (sheet_id, types, borderline) scored like a
+    prediction against the first reader's (the development set's), per type and overall (`score_sheet`'s
+    columns; strict precision counts a type the first reader marked borderline as a disagreement). Only the
+    sentences both read.
+
+    Raises:
+        TranscriptError: the second reader's file is missing or names a sentence not in the set.
+    """
+    if isinstance(second, pd.DataFrame):
+        other = second
+    else:
+        src = resolve(second)
+        if not src.exists():
+            raise TranscriptError(src, "second reader's labels not found", hint="sheet_id,types,borderline,note")
+        other = pd.read_csv(src, keep_default_na=False, dtype=str)
+    unknown = set(other.sheet_id) - set(devset.sheet_id)
+    if unknown:
+        raise TranscriptError(Path(str(second)), f"{len(unknown)} sheet_id(s) not in the development set, e.g. "
+                                                 f"{sorted(unknown)[0]!r}", hint="Label rows of the development set")
+    both = devset.merge(other[["sheet_id", "types"]].rename(columns={"types": "second"}), on="sheet_id")
+    return score_sheet(both, [set(_split(v)) for v in both.second])
 
 
 def devset_scores(sheet: pd.DataFrame, rules=None) -> pd.DataFrame:
