@@ -27,6 +27,11 @@ def test_notebook_05_on_sample(tmp_path, sample_processed):
                 assert figures["precision_low"] <= figures["precision"] <= figures["precision_high"]
     dev = pd.read_csv(tables / "devset_scores.csv")
     assert set(dev.split) == {"tuning", "heldout", "all"}
+    # the extractor beside its cue rules alone and a second reader: the model is right more often than the rules
+    comparison = pd.read_csv(tables / "devset_comparison.csv")
+    assert len(comparison) == 3 and comparison.sentences.iloc[0] == comparison.sentences.iloc[1] >= 700
+    model, rules_alone, reader = (metrics["devset_comparison"][w] for w in comparison.who)
+    assert model["precision"] > rules_alone["precision"] and reader["precision"] > model["precision"]
     # the ranker's cross-validation beside the bag-of-words baseline measured in the same run
     cv = metrics["checkworthiness_cv"]
     assert cv["model"]["MAP"] >= 0.20 and cv["model"]["MAP"] > cv["bow"]["MAP"]

@@ -373,6 +373,34 @@ def reader_agreement(devset: pd.DataFrame, second: str | Path | pd.DataFrame = S
     return score_sheet(both, [set(_split(v)) for v in both.second])
 
 
+def heldout_comparison(devset: pd.DataFrame, rules=None, second: str | Path | pd.DataFrame = SECOND_READER,
+                       dev: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The overall figures (eight claim types, procedure apart) of the shipped extractor, of its cue rules
+    alone, and of a second reader, one row each: the first two on the held-out sentences, the reader on the
+    sentences both readers labelled. Columns: who, sentences, precision (strict) and recall with their 95 %
+    intervals, precision_lenient. `dev`: the set's `devset_scores`, when at hand."""
+    held = devset[devset["split"] == "heldout"].reset_index(drop=True)
+    rows = []
+    model = (dev[(dev.split == "heldout")] if dev is not None else score_sheet(held, predict_sheet(held, rules)))
+    alone = score_sheet(held, predict_rule_types(held, rules))
+    reader = reader_agreement(devset, second)
+    n_read = int(devset.sheet_id.isin(_second_ids(second)).sum())
+    for who, scores, n in (("the extractor (cue rules, then the type model)", model, len(held)),
+                           ("the cue rules alone", alone, len(held)),
+                           ("a second reader, against the first", reader, n_read)):
+        row = scores.set_index("claim_type").loc["overall"]
+        rows.append(dict(who=who, sentences=n, precision=row.precision, precision_low=row.precision_low,
+                         precision_high=row.precision_high, precision_lenient=row.precision_lenient,
+                         recall=row.recall, recall_low=row.recall_low, recall_high=row.recall_high))
+    return pd.DataFrame(rows)
+
+
+def _second_ids(second) -> set[str]:
+    if isinstance(second, pd.DataFrame):
+        return set(second.sheet_id)
+    return set(pd.read_csv(resolve(second), keep_default_na=False, dtype=str).sheet_id)
+
+
 def devset_scores(sheet: pd.DataFrame, rules=None) -> pd.DataFrame:
     """`score_sheet` of each split of a labelled sheet that has a `split` column (tuning, heldout; the
     whole sheet as `all`), one frame with a `split` column."""
