@@ -1,24 +1,24 @@
 """Claim types against the hand-labelled development set: precision and recall per type, with 95 % intervals.
 
-    .venv/bin/python benchmarks/claims_devset.py [--rules FILE] [--devset CSV] [--errors TYPE] [--split tuning]
+    .venv/bin/python benchmarks/claims_devset.py [--rules FILE] [--devset GLOB] [--rules-only] [--errors TYPE] [--split tuning]
 
-Prints one table per split (tuning: the part the rules were tuned on; heldout: the part only reported
-on) and the overall figures (micro-averaged over the eight claim types; procedural apart). The set is
-tests/fixtures/claim_devset.csv (how it was drawn and labelled: tests/fixtures/claim_devset.md).
-`--errors TYPE` lists the disagreements on one type (of the tuning part unless `--split` says otherwise).
+Prints one table per split (tuning: the part the rules were tuned on and the type model fitted on; heldout:
+the part only reported on) and the overall figures (micro-averaged over the eight claim types; procedural
+apart), for the extractor as the workbook runs it (cue rules, then the type model) or, with `--rules-only`,
+for the cue rules alone. The set is every batch of tests/fixtures/claim_devset*.csv (how they were drawn
+and labelled: tests/fixtures/claim_devset.md). `--errors TYPE` lists the disagreements on one type (of the
+tuning part unless `--split` says otherwise).
 """
 from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 import pandas as pd
 
 from transcripts.claims import load_rules
-from transcripts.validation import errors, predict_sheet, read_sheet, score_sheet
+from transcripts.validation import DEVSET, errors, predict_rule_types, predict_sheet, read_devset, score_sheet
 
-DEVSET = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "claim_devset.csv"
 COLUMNS = ["claim_type", "n_labelled", "n_predicted", "tp", "fp", "fn", "precision", "precision_low", "precision_high",
            "precision_lenient", "recall", "recall_low", "recall_high", "precision_w", "recall_w"]
 
@@ -26,13 +26,14 @@ COLUMNS = ["claim_type", "n_labelled", "n_predicted", "tp", "fp", "fn", "precisi
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rules", default=None)
-    ap.add_argument("--devset", default=str(DEVSET))
+    ap.add_argument("--devset", default=DEVSET)
+    ap.add_argument("--rules-only", action="store_true")
     ap.add_argument("--errors", default=None)
     ap.add_argument("--split", default="tuning")
     args = ap.parse_args(argv)
     rules = load_rules(args.rules)
-    sheet = read_sheet(args.devset)
-    predicted = predict_sheet(sheet, rules)
+    sheet = read_devset(args.devset)
+    predicted = predict_rule_types(sheet, rules) if args.rules_only else predict_sheet(sheet, rules)
     pd.set_option("display.width", 200)
     pd.set_option("display.max_colwidth", 200)
     for split in ("tuning", "heldout"):
