@@ -115,6 +115,15 @@ def test_a_mistyped_parameter_is_answered_with_the_declared_names(two_notebooks,
     assert not (tmp_path / "out").exists()  # refused before anything ran
 
 
+def test_a_negative_count_is_refused_before_anything_runs(two_notebooks, tmp_path):
+    # `-p top_n_terms -5` used to fail inside the notebook; a count's default (15) says it cannot be negative
+    with pytest.raises(TranscriptError, match=r"parameter top_n_terms must be 0 or more \(a count or a size\), "
+                                              r"not -5\. The notebook's default is 15"):
+        run_workbook(corpus=RAW_DIR, out=tmp_path / "out", notebooks_dir=two_notebooks,
+                     params={"top_n_terms": -5}, progress=False)
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_parameter_far_from_every_name_lists_the_known_ones(two_notebooks, tmp_path):
     with pytest.raises(TranscriptError, match=r"declares the parameter\(s\) colour\. Known parameters: freq, "
                                               r"top_n_terms, top_n_topics$"):

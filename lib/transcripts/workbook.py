@@ -286,6 +286,13 @@ def check_types(nb: Path, declared: dict[str, dict[str, Any]], params: dict[str,
     >>> p = {"date_from": __import__("datetime").date(2021, 6, 1)}
     >>> check_types(Path("nb.ipynb"), {"date_from": {"inferred_type_name": "str"}}, p); p
     {'date_from': '2021-06-01'}
+
+    A negative count where the notebook's default is a count (`top_terms: int = 10`) is refused too:
+
+    >>> check_types(Path("nb.ipynb"), {"top_terms": {"inferred_type_name": "int", "default": "10"}}, {"top_terms": -5})
+    Traceback (most recent call last):
+    ...
+    transcripts.errors.TranscriptError: nb.ipynb: parameter top_terms must be 0 or more (a count or a size), not -5. The notebook's default is 10
     """
     import datetime as dt
     for name, value in list(params.items()):
@@ -297,6 +304,11 @@ def check_types(nb: Path, declared: dict[str, dict[str, Any]], params: dict[str,
                                   f"{_type_phrase(type(value).__name__)} ({value!r})",
                                   hint=f"e.g. {name}: {_example(expected)} in a parameters file, or -p {name} "
                                        f"\"{_example(expected)}\"")
+        default = str((declared.get(name) or {}).get("default") or "")
+        if (isinstance(value, int) and not isinstance(value, bool) and value < 0 and default.isdigit()
+                and _base(expected) in {"int", "float"}):
+            raise TranscriptError(_rel(nb), f"parameter {name} must be 0 or more (a count or a size), not {value}",
+                                  hint=f"The notebook's default is {default}")
 
 
 _TYPE_PHRASES = {"str": "text", "int": "a whole number", "float": "a number", "bool": "true or false",
