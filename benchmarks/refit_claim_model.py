@@ -1,6 +1,6 @@
 """Refit the claim type model (resources/claim_type_model.json) on the hand-labelled sentences, and report it.
 
-    .venv/bin/python benchmarks/refit_claim_model.py [--write] [--devset GLOB] [--c 3.0] [--target 0.85] [--repeats 3]
+    .venv/bin/python benchmarks/refit_claim_model.py [--write | --heldout] [--devset GLOB] [--c 3.0] [--target 0.85] [--repeats 3]
 
 The development set (`tests/fixtures/claim_devset*.csv`, all batches; see tests/fixtures/claim_devset.md) is
 split by its `split` column: the model is fitted on the `tuning` sentences and reported on the `heldout` ones.
@@ -13,8 +13,10 @@ split by its `split` column: the model is fitted on the `tuning` sentences and r
    optimistic) per type.
 2. Fits on every tuning sentence; with `--write`, writes the JSON the workbook reads
    (`transcripts.claim_model`), with the figures of 1 and 3 in its `meta`.
-3. Scores the model, and the cue rules alone, on the held-out sentences, which no fit, no threshold and no
-   rule change saw: the figures to trust.
+3. With `--write` (or `--heldout`), scores the model, and the cue rules alone, on the held-out sentences,
+   which no fit, no threshold and no rule change saw: the figures to trust, recorded in the model's `meta`.
+   Compare variants with runs without either flag (cross-validated figures only), so that the held-out part
+   is looked at once, for the model that ships.
 """
 from __future__ import annotations
 
@@ -28,8 +30,8 @@ import numpy as np
 import pandas as pd
 
 from transcripts.checkworthiness import DENSE, dense_matrix, design, tokens
-from transcripts.claim_model import MODEL_FILE, TypeModel, decide, probabilities
-from transcripts.claims import is_question, load_rules
+from transcripts.claim_model import MODEL_FILE, TypeModel, carries_no_type, decide, probabilities
+from transcripts.claims import load_rules
 from transcripts.validation import DEVSET, predict_rule_types, read_devset, score_sheet
 
 TYPES = ("numeric", "factual", "position", "proposal", "commitment", "denial", "accusation", "agreement", "procedural")
@@ -51,7 +53,7 @@ def features(sheet: pd.DataFrame, rules) -> tuple[np.ndarray, list[bool]]:
     """DENSE features of each row (with the types the cue rules find) and whether it is a question."""
     rule_types = predict_rule_types(sheet, rules)
     frame = pd.DataFrame({"text": sheet.text, "role": sheet.role, "types": [";".join(sorted(t)) for t in rule_types]})
-    return dense_matrix(frame, rules), [is_question(" ".join(str(t).split())) for t in sheet.text]
+    return dense_matrix(frame, rules), [carries_no_type(" ".join(str(t).split())) for t in sheet.text]
 
 
 def vocabulary(texts: list[str]) -> tuple[dict[str, int], np.ndarray]:
@@ -128,8 +130,8 @@ def report(title: str, sheet: pd.DataFrame, predicted: list[set[str]]) -> pd.Dat
 
 
 def figures(scores: pd.DataFrame) -> dict:
-    keep = ["n_labelled", "n_predicted", "precision", "precision_low", "precision_high", "recall", "recall_low",
-            "recall_high"]
+    keep = ["n_labelled", "n_predicted", "precision", "precision_low", "precision_high", "precision_lenient", "recall",
+            "recall_low", "recall_high", "precision_w", "recall_w"]
     return {r.claim_type: {k: (None if pd.isna(getattr(r, k)) else float(getattr(r, k))) for k in keep}
             for r in scores.itertuples(index=False)}
 
@@ -140,7 +142,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--c", type=float, default=3.0)
     ap.add_argument("--target", type=float, default=0.85)
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--write", action="store_true", help=f"write {MODEL_FILE.name}")
+    ap.add_argument("--write", action="store_true", help=f"measure the held-out part and write {MODEL_FILE.name}")
+    ap.add_argument("--heldout", action="store_true", help="measure the held-out part without writing the model")
     ap.add_argument("--out", default=str(MODEL_FILE))
     args = ap.parse_args(argv)
     pd.set_option("display.width", 200)
@@ -165,7 +168,7 @@ def main(argv: list[str]) -> int:
     rule_cv = report("the cue rules alone on the same sentences", calib,
                      [p for p, f in zip(rule_predicted, fresh) if f])
     held = {}
-    if len(heldout):
+    if len(heldout) and (args.write or args.heldout):
         d, q = features(heldout, rules)
         scores = report("held out: the model", heldout, decide(predict(model, heldout, d), q, model))
         rule_scores = report("held out: the cue rules alone", heldout, predict_rule_types(heldout, rules))

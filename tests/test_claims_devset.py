@@ -162,3 +162,54 @@ def test_a_missing_or_foreign_model_file_is_a_clear_error(tmp_path):
     broken.write_text("{not json")
     with pytest.raises(TranscriptError, match="cannot be read"):
         claim_model.load_model(str(broken))
+
+
+# --------------------------------------------------------------------------- the model inside the workbook
+
+def test_the_claims_table_and_a_labelling_sheet_get_the_same_types(sample_tables):
+    # the claim step (cues, then the model, document by document) and notebook 05's scoring of a sheet
+    # (the same sentences as rows, their speaker's side and role from the sheet) must decide alike
+    from transcripts.claims import extract_claims
+    from transcripts.validation import labelling_sheet
+
+    claims = extract_claims(sample_tables, progress=False, workers=1)
+    sheet = labelling_sheet(sample_tables, n=1000, seed=1)
+    assert len(sheet) == len(sample_tables["sentences"]) == 186  # every sentence of the sample
+    key = ["doc_id", "turn_index", "sentence_index"]
+    table_types = (claims.assign(claim_type=claims.claim_type.astype(str)).groupby(key).claim_type
+                   .agg(lambda s: frozenset(s)).to_dict())
+    predicted = predict_sheet(sheet, load_rules())
+    got = {tuple(r): frozenset(p) for r, p in zip(sheet[key].itertuples(index=False), predicted)}
+    differ = [k for k in got if got[k] != table_types.get(k, frozenset())]
+    assert not differ, differ[:5]
+    assert sum(bool(v) for v in got.values()) == len(table_types) > 90
+    # a type the model keeps without a cue has an empty cue span, and a cue span always holds its cue
+    assert all(t[a:b] == c for t, a, b, c in zip(claims.text, claims.cue_start, claims.cue_end, claims.cue))
+    assert claims.type_probability.between(0, 1).all()
+
+
+def test_another_type_model_is_never_served_from_the_cache(sample_tables, tmp_path, monkeypatch):
+    import json
+
+    from transcripts.claims import extract_claims
+
+    cache = tmp_path / "cache"
+    before = extract_claims(sample_tables, progress=False, workers=1, cache_dir=cache)
+    data = json.loads(claim_model.MODEL_FILE.read_text(encoding="utf-8"))
+    data["thresholds"] = [0.999] * len(data["thresholds"])  # a model that keeps almost nothing
+    stricter = tmp_path / "claim_type_model.json"
+    stricter.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(claim_model, "MODEL_FILE", stricter)
+    after = extract_claims(sample_tables, progress=False, workers=1, cache_dir=cache)
+    assert len(after) < len(before) / 2
+
+
+def test_a_model_file_with_a_short_threshold_list_is_refused(tmp_path):
+    import json
+
+    data = json.loads(claim_model.MODEL_FILE.read_text(encoding="utf-8"))
+    data["thresholds"] = data["thresholds"][:3]
+    short = tmp_path / "short.json"
+    short.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(TranscriptError, match=r"thresholds have shape \(3,\), expected \(9,\)"):
+        claim_model.load_model(str(short))

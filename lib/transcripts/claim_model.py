@@ -47,17 +47,27 @@ class TypeModel:
     meta: dict
 
 
-@lru_cache(maxsize=4)
 def load_model(path: str | None = None) -> TypeModel:
-    """The shipped (or another) fitted type model, read from JSON.
+    """The shipped (or another) fitted type model, read from JSON (read again when the file changes).
 
     Raises:
         TranscriptError: the file is missing, unreadable, or was fitted on other features than this code computes.
     """
+    src = Path(path) if path else MODEL_FILE
+    try:
+        stat = src.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        stamp = None
+    return _load(str(src), stamp)
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, stamp: tuple[int, int] | None) -> TypeModel:
     from .checkworthiness import DENSE
     from .errors import TranscriptError
 
-    src = Path(path) if path else MODEL_FILE
+    src = Path(path)
     try:
         data = json.loads(src.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -70,12 +80,15 @@ def load_model(path: str | None = None) -> TypeModel:
     terms = data["terms"]
     types = tuple(data["types"])
     coef = np.array(data["coef"], dtype=float)
-    if coef.shape != (len(types), len(terms) + len(DENSE)):
-        raise TranscriptError(src, f"the claim type model's coefficients have shape {coef.shape}, "
-                                   f"expected {(len(types), len(terms) + len(DENSE))}", hint=_HINT)
-    return TypeModel(types=types, vocab={t: i for i, t in enumerate(terms)}, idf=np.array(data["idf"], dtype=float),
-                     coef=coef, intercept=np.array(data["intercept"], dtype=float),
-                     thresholds=np.array(data["thresholds"], dtype=float), meta=data.get("meta", {}))
+    idf, intercept = np.array(data["idf"], dtype=float), np.array(data["intercept"], dtype=float)
+    thresholds = np.array(data["thresholds"], dtype=float)
+    shapes = {"coefficients": (coef.shape, (len(types), len(terms) + len(DENSE))), "idf": (idf.shape, (len(terms),)),
+              "intercepts": (intercept.shape, (len(types),)), "thresholds": (thresholds.shape, (len(types),))}
+    for what, (got, want) in shapes.items():
+        if got != want:
+            raise TranscriptError(src, f"the claim type model's {what} have shape {got}, expected {want}", hint=_HINT)
+    return TypeModel(types=types, vocab={t: i for i, t in enumerate(terms)}, idf=idf, coef=coef, intercept=intercept,
+                     thresholds=thresholds, meta=data.get("meta", {}))
 
 
 def probabilities(x, model: TypeModel) -> np.ndarray:
@@ -85,9 +98,10 @@ def probabilities(x, model: TypeModel) -> np.ndarray:
 
 
 def decide(probs: np.ndarray, questions: list[bool] | np.ndarray, model: TypeModel) -> list[set[str]]:
-    """The types of each sentence: every type whose probability reaches its threshold; a question carries
-    none; a sentence whose most probable kept type is `procedural` is procedural only (it is nothing else),
-    otherwise procedural is dropped beside substantive types.
+    """The types of each sentence: every type whose probability reaches its threshold; a question (or a
+    sentence without words: `questions` is true for it) carries none, as the labelling guide says; a sentence
+    whose most probable kept type is `procedural` is procedural only (it is nothing else), otherwise procedural
+    is dropped beside substantive types.
 
     >>> m = TypeModel(("factual", "procedural"), {}, np.zeros(0), np.zeros((2, 0)), np.zeros(2), np.array([.5, .5]), {})
     >>> decide(np.array([[.9, .2], [.6, .8], [.7, .6], [.9, .9]]), [False, False, False, True], m)
@@ -111,13 +125,24 @@ def decide(probs: np.ndarray, questions: list[bool] | np.ndarray, model: TypeMod
     return out
 
 
+def carries_no_type(text: str) -> bool:
+    """A question, or a sentence without a letter or digit: no type at all (the labelling guide).
+
+    >>> carries_no_type("Will it be renewed?"), carries_no_type("— — !"), carries_no_type("We agreed.")
+    (True, True, False)
+    """
+    from .claims import is_question
+
+    return is_question(text) or not any(ch.isalnum() for ch in text)
+
+
 def refine_types(texts: list[str], roles: list[str], rule_types: list[set[str]], rules=None, *,
                  model: TypeModel | None = None, dense: np.ndarray | None = None,
                  words: list[list[str]] | None = None) -> tuple[list[set[str]], np.ndarray]:
     """The model's types of each sentence and its probabilities, from the texts, the speakers' roles and the
     types the cue rules found (`dense`/`words`: the sentences' DENSE features and `words_of`, when at hand)."""
     from .checkworthiness import DENSE, dense_features, stack, word_matrix, words_of
-    from .claims import is_question, load_rules
+    from .claims import load_rules
 
     model = model or load_model()
     rules = rules or load_rules()
@@ -130,4 +155,4 @@ def refine_types(texts: list[str], roles: list[str], rule_types: list[set[str]],
                          dtype=float).reshape(len(texts), len(DENSE))
     x = stack(word_matrix(texts, model.vocab, model.idf, words=words), dense)
     probs = probabilities(x, model)
-    return decide(probs, [is_question(t) for t in texts], model), probs
+    return decide(probs, [carries_no_type(t) for t in texts], model), probs

@@ -566,7 +566,7 @@ def claims_note(subst: pd.DataFrame, n_sentences: int, n_procedural: int, *, hel
     >>> print(claims_note(c, 10, 2, held_out={}))
     3 claims in 2 of 10 sentences (20 %); most often factual (2) and numeric (1). 2 procedural sentences ("Go ahead", "I'll come back to you") are set apart and counted nowhere else.
     >>> print(claims_note(c, 10, 0, held_out={"precision": 0.796, "recall": 0.532, "n": 773}))  # doctest: +ELLIPSIS
-    3 claims ... A type is kept only when the type model is sure of it: on 773 held-out sentences of other transcripts, 80 % of the types it gave were right and it found 53 % of the labelled ones, so read the counts as floors (notebook 05).
+    3 claims ... A type is kept only when the type model is sure of it: on 773 labelled sentences it was not fitted on, 80 % of the types it gave were right and it found 53 % of the labelled ones (fewer of the rare types), so read the counts as floors (notebook 05).
     """
     n_sent = subst[["doc_id", "turn_index", "sentence_index"]].drop_duplicates().shape[0]
     text = f"{_n(len(subst), 'claim')} in {fmt_int(n_sent)} of {_n(n_sentences, 'sentence')} ({_pct(n_sent / max(n_sentences, 1))})"
@@ -583,9 +583,10 @@ def claims_note(subst: pd.DataFrame, n_sentences: int, n_procedural: int, *, hel
         overall = meta.get("model", {}).get("overall", {})
         held_out = {"precision": overall.get("precision"), "recall": overall.get("recall"), "n": meta.get("n_sentences")}
     if held_out and held_out.get("precision") is not None and held_out.get("recall") is not None:
-        text += (f" A type is kept only when the type model is sure of it: on {fmt_int(held_out['n'])} held-out "
-                 f"sentences of other transcripts, {_pct(held_out['precision'])} of the types it gave were right and it "
-                 f"found {_pct(held_out['recall'])} of the labelled ones, so read the counts as floors (notebook 05).")
+        text += (f" A type is kept only when the type model is sure of it: on {fmt_int(held_out['n'])} labelled "
+                 f"sentences it was not fitted on, {_pct(held_out['precision'])} of the types it gave were right and it "
+                 f"found {_pct(held_out['recall'])} of the labelled ones (fewer of the rare types), so read the counts "
+                 f"as floors (notebook 05).")
     return Prose(text)
 
 
@@ -653,9 +654,10 @@ def devset_note(overall: pd.DataFrame, precision_bar: float, recall_bar: float) 
 def comparison_note(comparison: pd.DataFrame) -> Prose:
     """The extractor beside its cue rules alone and a second reader (`validation.heldout_comparison`).
 
-    >>> c = pd.DataFrame(dict(who=["x", "y", "z"], precision=[0.8, 0.68, 0.96], recall=[0.53, 0.65, 0.96]))
+    >>> c = pd.DataFrame(dict(who=["x", "y", "z"], precision=[0.8, 0.68, 0.96], recall=[0.53, 0.65, 0.96],
+    ...                       sentences=[773, 773, 200]))
     >>> print(comparison_note(c))
-    The type model keeps a type only when it is sure enough: on the held-out sentences 80 % of the types it gives are right (the cue rules alone: 68 %), and it finds 53 % of the labelled ones (the rules alone: 65 %). Two readers labelling the same sentences independently agree on 96 % of the types: that is the distance still to go.
+    The type model keeps a type only when it is sure enough: on the held-out sentences 80 % of the types it gives are right (the cue rules alone: 68 %), and it finds 53 % of the labelled ones (the rules alone: 65 %). Two labellers of the same kind (AI assistants reading each sentence) labelling 200 sentences of the set independently agree on 96 % of the types: the labels are consistent, and the extractor is still far from them.
     """
     if len(comparison) < 3:
         return Prose("")
@@ -664,8 +666,10 @@ def comparison_note(comparison: pd.DataFrame) -> Prose:
     return Prose(f"The type model keeps a type only when it is sure enough: on the held-out sentences "
                  f"{pct(model.precision)} of the types it gives are right (the cue rules alone: {pct(alone.precision)}), "
                  f"and it finds {pct(model.recall)} of the labelled ones (the rules alone: {pct(alone.recall)}). "
-                 f"Two readers labelling the same sentences independently agree on {pct(reader.precision)} of the "
-                 f"types: that is the distance still to go.")
+                 f"Two labellers of the same kind (AI assistants reading each sentence) labelling "
+                 f"{fmt_int(reader.sentences) if 'sentences' in reader else 'the same'} sentences of the set independently "
+                 f"agree on {pct(reader.precision)} of the types: the labels are consistent, and the extractor is "
+                 f"still far from them.")
 
 
 def ranker_note(cv: dict[str, dict[str, float]]) -> Prose:

@@ -387,7 +387,7 @@ def heldout_comparison(devset: pd.DataFrame, rules=None, second: str | Path | pd
     n_read = int(devset.sheet_id.isin(_second_ids(second)).sum())
     for who, scores, n in (("the extractor (cue rules, then the type model)", model, len(held)),
                            ("the cue rules alone", alone, len(held)),
-                           ("a second reader, against the first", reader, n_read)):
+                           ("a second labeller of the same kind, against the first (other sentences)", reader, n_read)):
         row = scores.set_index("claim_type").loc["overall"]
         rows.append(dict(who=who, sentences=n, precision=row.precision, precision_low=row.precision_low,
                          precision_high=row.precision_high, precision_lenient=row.precision_lenient,
