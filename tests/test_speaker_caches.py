@@ -90,5 +90,6 @@ def test_a_changed_turn_or_argument_is_a_miss(split, tmp_path):
                                   speech.lexical_diversity(turns, window=7), check_exact=True)
     pd.testing.assert_frame_equal(
         speech.distinctive_words(turns, top=3, min_group_words=20, **dict(scoring, prior_strength=5.0)),
-        speech.distinctive_words(turns, top=3, min_group_words=20, **dict(SCORING, sentences=sentences, prior_strength=5.0)),
+        speech.distinctive_words(turns, top=3, min_group_words=20,
+                                 **dict(SCORING, sentences=sentences, prior_strength=5.0)),
         check_exact=True)

@@ -59,8 +59,10 @@ def lexical_diversity(turns: pd.DataFrame, *, by: Sequence[str] = ("speaker",), 
         from ... import percache
 
         cols = list(dict.fromkeys(["doc_id", "turn_index", *by, "text"]))
-        key = percache.fingerprint(percache.code_fingerprint(), percache.frame_hash(turns[cols]), repr((list(by), window)))
-        return percache.memo("lexical_diversity", key, lambda: lexical_diversity(turns, by=by, window=window), cache_dir)
+        key = percache.fingerprint(percache.code_fingerprint(), percache.frame_hash(turns[cols]),
+                                   repr((list(by), window)))
+        return percache.memo("lexical_diversity", key, lambda: lexical_diversity(turns, by=by, window=window),
+                             cache_dir)
     rows = []
     for key, g in turns.sort_values(["doc_id", "turn_index"]).groupby(list(by), sort=False):
         ids = _term_ids.many(g.text)
