@@ -1,4 +1,4 @@
-"""Notebook 02's word-level analyses kept in the build's cache (issue 16): the same tables with or without
+"""Notebooks 02 and 03's word-level analyses kept in the build's cache (issue 16): the same tables with or without
 the cache, computed or served from it, and a change of input or argument is a miss, never a stale result."""
 from __future__ import annotations
 
@@ -93,3 +93,33 @@ def test_a_changed_turn_or_argument_is_a_miss(split, tmp_path):
         speech.distinctive_words(turns, top=3, min_group_words=20,
                                  **dict(SCORING, sentences=sentences, prior_strength=5.0)),
         check_exact=True)
+
+
+def test_topic_tags_and_themes_from_the_cache_equal_the_computed_ones(split, tmp_path):
+    from transcripts import topics
+
+    sentences = split["sentences"]
+    lexicon = topics.load_lexicon()
+    plain = topics.tag_sentences(sentences, lexicon)
+    assert plain.doc_id.nunique() > 3 and len(plain) > 10
+    for _ in range(2):  # computed per document and kept, then served from the cache
+        cached = topics.tag_sentences(sentences, lexicon, cache_dir=tmp_path, workers=1)
+        pd.testing.assert_frame_equal(cached, plain, check_exact=True)
+    args = dict(n_themes=3, max_sentences=500, min_words=3, lexicon=lexicon, speakers=split["turns"].speaker.unique())
+    themes, examples = topics.discover_themes(sentences, plain, **args)
+    assert len(themes) == 3 and len(examples) > 0
+    for _ in range(2):
+        got_themes, got_examples = topics.discover_themes(sentences, plain, cache_dir=tmp_path, **args)
+        pd.testing.assert_frame_equal(got_themes, themes, check_exact=True)
+        pd.testing.assert_frame_equal(got_examples, examples, check_exact=True)
+        assert got_themes.attrs == themes.attrs and themes.attrs.get("name_words")
+    # a changed sentence is a miss: its tags and the themes are computed again
+    changed = sentences.copy()
+    changed.loc[changed.index[0], "text"] = "Sanctions on Iran, sanctions on Iranian oil, and NATO."
+    pd.testing.assert_frame_equal(topics.tag_sentences(changed, lexicon, cache_dir=tmp_path, workers=1),
+                                  topics.tag_sentences(changed, lexicon), check_exact=True)
+    assert not topics.tag_sentences(changed, lexicon).equals(plain)
+    again = topics.discover_themes(changed, plain, cache_dir=tmp_path, **dict(args, n_themes=2))
+    pd.testing.assert_frame_equal(again[0], topics.discover_themes(changed, plain, **dict(args, n_themes=2))[0],
+                                  check_exact=True)
+    assert len(again[0]) == 2
