@@ -42,6 +42,7 @@ import re
 from pathlib import Path
 from typing import IO
 
+import numpy as np
 import pandas as pd
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP's list).
@@ -127,12 +128,17 @@ def _starts_like_formula(col: pd.Series):
     if not isinstance(col.dtype, pd.StringDtype) and \
             pd.api.types.infer_dtype(col, skipna=True) not in {"string", "empty"}:
         return None
-    try:
-        values = pa.array(col.to_numpy(dtype=object, na_value=None), type=pa.large_string(), from_pandas=True)
-    except (pa.ArrowException, TypeError, ValueError):
-        return None
-    found = pc.match_substring_regex(values, "^" + _NEEDS_GUARD.pattern)
-    return found.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+    values = col.to_numpy(dtype=object, na_value=None)
+    mask = np.zeros(len(values), dtype=bool)
+    step = 50_000  # a slice at a time: Arrow's copy of the text stays a few megabytes, not the column's size
+    for lo in range(0, len(values), step):
+        try:
+            part = pa.array(values[lo:lo + step], type=pa.large_string(), from_pandas=True)
+        except (pa.ArrowException, TypeError, ValueError):
+            return None
+        found = pc.match_substring_regex(part, "^" + _NEEDS_GUARD.pattern).fill_null(False)
+        mask[lo:lo + step] = found.to_numpy(zero_copy_only=False)
+    return mask
 
 
 def read_csv(path: str | Path | IO, **kwargs) -> pd.DataFrame:
