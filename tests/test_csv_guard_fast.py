@@ -12,7 +12,7 @@ CELLS = ["=SUM(A1)", "+1", "-2+3", "@x", "\tx", "\rx", "'=x", "''-x", "'", "''",
          "Лавров", "=Лавров", "—dash", "\u00a0=1", "\n=1", "a\n=1", None]
 
 
-@pytest.mark.parametrize("dtype", [object, "string"])
+@pytest.mark.parametrize("dtype", [object, "string", "string[pyarrow]"])
 def test_arrow_mask_equals_the_regular_expression(dtype):
     col = pd.Series(CELLS, dtype=dtype)
     fast = _starts_like_formula(col)

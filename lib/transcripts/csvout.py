@@ -125,6 +125,13 @@ def _starts_like_formula(col: pd.Series):
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    pattern = "^" + _NEEDS_GUARD.pattern
+    if isinstance(col.dtype, pd.ArrowDtype) or getattr(col.dtype, "storage", None) in ("pyarrow", "pyarrow_numpy"):
+        try:  # Arrow's own buffers (the build's text columns): no Python string is made
+            found = pc.match_substring_regex(pa.chunked_array(pa.array(col)), pattern).fill_null(False)
+        except (pa.ArrowException, TypeError, ValueError):
+            return None
+        return np.asarray(found.to_numpy(), dtype=bool)
     if not isinstance(col.dtype, pd.StringDtype) and \
             pd.api.types.infer_dtype(col, skipna=True) not in {"string", "empty"}:
         return None
@@ -136,7 +143,7 @@ def _starts_like_formula(col: pd.Series):
             part = pa.array(values[lo:lo + step], type=pa.large_string(), from_pandas=True)
         except (pa.ArrowException, TypeError, ValueError):
             return None
-        found = pc.match_substring_regex(part, "^" + _NEEDS_GUARD.pattern).fill_null(False)
+        found = pc.match_substring_regex(part, pattern).fill_null(False)
         mask[lo:lo + step] = found.to_numpy(zero_copy_only=False)
     return mask
 
