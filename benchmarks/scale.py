@@ -268,6 +268,8 @@ def main() -> int:
             out = tmp / f"out_{name}"
             cold = measure_run(corpus, out, args)
             print(f"{name}: cold {cold['wall_s']:.0f} s (rc {cold['rc']})", flush=True)
+            _print_table([(name, f, cold, None)])  # at once: a long run stopped later keeps its cold figures
+            print(flush=True)
             warm = None if args.no_warm else measure_run(corpus, out, args)
             if warm:
                 print(f"{name}: warm {warm['wall_s']:.0f} s (rc {warm['rc']})", flush=True)

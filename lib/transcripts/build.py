@@ -998,29 +998,43 @@ def _uncertified(path: Path) -> TranscriptError:
 def load_tables(processed_dir: str | Path = PROCESSED_DIR) -> dict[str, pd.DataFrame]:
     """Read the processed tables written by `write_tables`, each checked against the stamp that certifies
     them (so tables of an interrupted build, or of two builds at once, are refused, never read)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    src = resolve(processed_dir)
+    stamp = tables_stamp(src)
+    return {name: read_table(src, name, stamp) for name in TABLES}
+
+
+def tables_stamp(processed_dir: str | Path = PROCESSED_DIR) -> dict:
+    """The stamp certifying a folder's tables (give it to `read_table` to read tables of that build only).
+
+    Raises:
+        TranscriptError: tables missing, or no finished build's stamp.
+    """
     src = resolve(processed_dir)
     missing = [name for name in TABLES if not (src / f"{name}.parquet").exists()]
     if missing:
         raise TranscriptError(display_path(src), f"processed tables missing: {', '.join(missing)}",
                               hint="Build them first: `python -m transcripts build` (or `make run`)")
-    stamp = _stamp_or_error(src)
-    tables = {}
-    for name in TABLES:
-        path = src / f"{name}.parquet"
-        try:
-            # one open file, so the table read is the one checked (Arrow's own file: a Python file object
-            # would be read from Arrow's threads, which can abort the interpreter at exit)
-            with pa.OSFile(str(path)) as fh:
-                if _certified(pq.read_metadata(fh), stamp, name):
-                    fh.seek(0)
-                    tables[name] = pd.read_parquet(fh)
-        except Exception:  # noqa: BLE001 - unreadable: not certified, said below
-            pass
-        if name not in tables:
-            raise _uncertified(path)
-    return tables
+    return _stamp_or_error(src)
+
+
+def read_table(processed_dir: str | Path, name: str, stamp: dict | None = None) -> pd.DataFrame:
+    """One processed table, as `load_tables` reads it, checked against `stamp` (from `tables_stamp`: a reader
+    that reads its tables one at a time gets them all from the same build, or an error, never a mix)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    src = resolve(processed_dir)
+    stamp = stamp if stamp is not None else tables_stamp(src)
+    path = src / f"{name}.parquet"
+    try:
+        # one open file, so the table read is the one checked (Arrow's own file: a Python file object
+        # would be read from Arrow's threads, which can abort the interpreter at exit)
+        with pa.OSFile(str(path)) as fh:
+            if _certified(pq.read_metadata(fh), stamp, name):
+                fh.seek(0)
+                return pd.read_parquet(fh)
+    except Exception:  # noqa: BLE001 - unreadable: not certified, said below
+        pass
+    raise _uncertified(path)
 
 
 def coverage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -34,7 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -783,6 +783,58 @@ class Corpus:
 
 # ------------------------------------------------------------------------- the notebooks' filters
 
+class Tables(MutableMapping):
+    """The five processed tables by name, each read when it is first asked for and kept (a notebook that
+    never looks at the raw texts or the cleaning log never holds them). Otherwise a dict: `tables["turns"]`,
+    iteration over the five names (reading what is not read yet), assignment.
+
+    >>> t = Tables(lambda name: pd.DataFrame({"table": [name]}))
+    >>> t["turns"].table[0], t.loaded
+    ('turns', ['turns'])
+    >>> sorted(t) == sorted(TABLES), len(t)
+    (True, 5)
+    """
+
+    def __init__(self, read: Callable[[str], pd.DataFrame], names: Sequence[str] = TABLES):
+        self._read, self._names = read, list(names)
+        self._tables: dict[str, pd.DataFrame] = {}
+
+    @property
+    def loaded(self) -> list[str]:
+        """The tables read so far."""
+        return list(self._tables)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._tables:
+            if name not in self._names:
+                raise KeyError(name)
+            self._tables[name] = self._read(name)
+        return self._tables[name]
+
+    def __setitem__(self, name: str, value: pd.DataFrame) -> None:
+        self._tables[name] = value
+        if name not in self._names:
+            self._names.append(name)
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self._names:
+            raise KeyError(name)
+        self._names.remove(name)
+        self._tables.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._names))
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+    def __repr__(self) -> str:
+        return f"<Tables {', '.join(self._names)}; read: {', '.join(self._tables) or 'none'}>"
+
+
 #: The filter parameters every notebook takes (same names, same meaning; empty means "no condition").
 FILTER_PARAMETERS = ("doc_ids", "date_from", "date_to", "speakers", "roles")
 
@@ -792,17 +844,17 @@ class Scope:
     """What a notebook analyses under its filter parameters (made by `scope`).
 
     Attributes:
-        tables: the subset's five tables, as `Corpus.subset` keeps them: with `speakers` or `roles`, only
-            those turns and their sentences, in the documents holding at least one of them; every count,
-            share, word list, topic and claim is about these.
+        tables: the subset's five tables (`Tables`: each read when first used), as `Corpus.subset` keeps
+            them: with `speakers` or `roles`, only those turns and their sentences, in the documents
+            holding at least one of them; every count, share, word list, topic and claim is about these.
         events: the same documents whole (every turn, whoever speaks), for the sections about an event
             or an exchange: turn sequences, question→answer pairs, topic flows. The same dict as
             `tables` when no speaker or role is chosen.
         filter: the conditions (`Filter`); `description` says them in words ("" for none).
     """
 
-    tables: dict[str, pd.DataFrame]
-    events: dict[str, pd.DataFrame]
+    tables: MutableMapping[str, pd.DataFrame]
+    events: MutableMapping[str, pd.DataFrame]
     filter: Filter = field(default_factory=Filter)
 
     @property
@@ -857,26 +909,31 @@ def scope(processed_dir: str | Path, *, doc_ids: Sequence[str] | None = None, da
     >>> s.description, len(s.tables["turns"]), len(s.events["turns"])
     ("speakers=['Sergey Lavrov'], from 2019-12-01", 9, 17)
     """
-    from .build import load_tables
+    from functools import partial
+
+    from .build import read_table, tables_stamp
     from .paths import resolve
 
     given = dict(doc_ids=doc_ids, date_from=date_from, date_to=date_to, speakers=speakers, roles=roles)
     if not any(v.strip() if isinstance(v, str) else v for v in given.values()):
-        whole = tables if tables is not None else load_tables(processed_dir)
+        if tables is not None:
+            return Scope(tables, tables)
+        # each table read when the notebook first asks for it, all of them from the build certified now
+        whole = Tables(partial(read_table, processed_dir, stamp=tables_stamp(processed_dir)))
         return Scope(whole, whole)
     folder = resolve(processed_dir)
     if _processed_dir(folder) != folder:
         raise TranscriptError(display_path(folder), "processed tables missing",
                               hint="Build them first: `python -m transcripts build` (or `make run`)")
     sub = Corpus(_Source.open(folder)).subset(**given)
-    chosen = sub.tables()
+    chosen = Tables(sub.table)
     if chosen["turns"].empty:
         raise TranscriptError(None, f"no turn matches the filters ({sub.filter.describe()})",
                               hint="Widen the dates, or check that those speakers speak in those documents "
                                    "(`transcripts.load(...).speaker_stats()` lists who speaks)")
     events = chosen
     if sub.filter.by_turn:
-        events = Corpus(sub._source, Filter(doc_ids=tuple(chosen["documents"].doc_id))).tables()
+        events = Tables(Corpus(sub._source, Filter(doc_ids=tuple(chosen["documents"].doc_id))).table)
     return Scope(chosen, events, sub.filter)
 
 

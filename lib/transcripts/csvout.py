@@ -42,6 +42,7 @@ import re
 from pathlib import Path
 from typing import IO
 
+import numpy as np
 import pandas as pd
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP's list).
@@ -97,16 +98,54 @@ def _guard_column(col: pd.Series) -> pd.Series:
         return col.cat.rename_categories(new) if new != cats else col
     if not (col.dtype == object or isinstance(col.dtype, pd.StringDtype)):
         return col
-    try:
-        mask = col.str.match(_NEEDS_GUARD.pattern, na=False)
-    except (AttributeError, TypeError):  # an object column holding no text at all (numbers, lists, bytes)
-        return col
-    mask = mask.fillna(False).astype(bool)
+    mask = _starts_like_formula(col)
+    if mask is None:
+        try:
+            mask = col.str.match(_NEEDS_GUARD.pattern, na=False)
+        except (AttributeError, TypeError):  # an object column holding no text at all (numbers, lists, bytes)
+            return col
+        mask = mask.fillna(False).astype(bool)
     if not mask.any():
         return col
     col = col.copy()
     col[mask] = "'" + col[mask]
     return col
+
+
+def _starts_like_formula(col: pd.Series):
+    """Which cells of a column of text `guard` changes, found by Arrow in one pass (a NumPy bool array), or
+    None when the column holds anything besides text and missing values (then `str.match` decides, cell
+    by cell, as before). Missing values are never guarded.
+
+    >>> _starts_like_formula(pd.Series(["=1", "a", None, "'-x", "''"])).tolist()
+    [True, False, False, True, False]
+    >>> _starts_like_formula(pd.Series(["=1", 2])) is None
+    True
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    pattern = "^" + _NEEDS_GUARD.pattern
+    if isinstance(col.dtype, pd.ArrowDtype) or getattr(col.dtype, "storage", None) in ("pyarrow", "pyarrow_numpy"):
+        try:  # Arrow's own buffers (the build's text columns): no Python string is made
+            found = pc.match_substring_regex(pa.chunked_array(pa.array(col)), pattern).fill_null(False)
+        except (pa.ArrowException, TypeError, ValueError):
+            return None
+        return np.asarray(found.to_numpy(), dtype=bool)
+    if not isinstance(col.dtype, pd.StringDtype) and \
+            pd.api.types.infer_dtype(col, skipna=True) not in {"string", "empty"}:
+        return None
+    values = col.to_numpy(dtype=object, na_value=None)
+    mask = np.zeros(len(values), dtype=bool)
+    step = 50_000  # a slice at a time: Arrow's copy of the text stays a few megabytes, not the column's size
+    for lo in range(0, len(values), step):
+        try:
+            part = pa.array(values[lo:lo + step], type=pa.large_string(), from_pandas=True)
+        except (pa.ArrowException, TypeError, ValueError):
+            return None
+        found = pc.match_substring_regex(part, pattern).fill_null(False)
+        mask[lo:lo + step] = found.to_numpy(zero_copy_only=False)
+    return mask
 
 
 def read_csv(path: str | Path | IO, **kwargs) -> pd.DataFrame:
@@ -174,7 +213,7 @@ def _holds_cr(df: pd.DataFrame) -> bool:
     return False
 
 
-def _arrow_csv(df: pd.DataFrame) -> bytes | None:
+def _arrow_csv(df: pd.DataFrame) -> memoryview | None:
     """The CSV bytes written by Arrow, or None when Arrow would write the frame differently from pandas."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -182,10 +221,12 @@ def _arrow_csv(df: pd.DataFrame) -> bytes | None:
     try:
         table = pa.Table.from_pandas(_as_pandas_writes(df), preserve_index=False)
         body = io.BytesIO()  # written whole before the file is touched: a failure leaves no half file
+        body.write(df.iloc[:0].to_csv(index=False).encode("utf-8"))
         pacsv.write_csv(table, body, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
     except (_NotForArrow, pa.ArrowException, TypeError, ValueError):
         return None
-    return df.iloc[:0].to_csv(index=False).encode("utf-8") + body.getvalue()
+    del table
+    return body.getbuffer()  # the bytes as they are (no copy of a file of tens of megabytes)
 
 
 def _as_pandas_writes(df: pd.DataFrame) -> pd.DataFrame:

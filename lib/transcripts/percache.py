@@ -157,7 +157,7 @@ def _path(folder: Path, key: str) -> Path:
     return folder / key[:2] / f"{key}.pkl"
 
 
-def _load(folder: Path, key: str) -> pd.DataFrame | None:
+def _load(folder: Path, key: str, kinds: tuple[type, ...] = (pd.DataFrame,)) -> pd.DataFrame | None:
     path = _path(folder, key)
     try:
         with open(path, "rb") as fh:
@@ -167,6 +167,8 @@ def _load(folder: Path, key: str) -> pd.DataFrame | None:
         return None
     except Exception:  # noqa: BLE001 - a damaged entry is just a miss
         return None
+    if isinstance(value, tuple) and tuple in kinds:
+        return value if all(isinstance(v, pd.DataFrame) for v in value) else None
     return value if isinstance(value, pd.DataFrame) else None
 
 
@@ -229,11 +231,12 @@ def frame_hash(frame: pd.DataFrame) -> str:
 
 def memo(name: str, key: str, compute: Callable[[], pd.DataFrame], cache_dir: str | Path | None) -> pd.DataFrame:
     """`compute()`, or its result kept from an earlier call with the same `key` (a `fingerprint` of
-    everything the result depends on, `frame_hash`es of its input tables included)."""
+    everything the result depends on, `frame_hash`es of its input tables included). The result is a
+    DataFrame or a tuple of DataFrames."""
     if cache_dir is None:
         return compute()
     folder = Path(cache_dir) / "analyses" / name
-    found = _load(folder, key)
+    found = _load(folder, key, kinds=(pd.DataFrame, tuple))
     if found is not None:
         return found
     value = compute()

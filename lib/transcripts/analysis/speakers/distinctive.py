@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -191,7 +192,9 @@ def distinctive_words(turns: pd.DataFrame, *, by: str = "speaker", groups: Seque
                       min_count: int = 3, min_group_words: int = 50, max_terms: int | None = None,
                       stopwords: bool | str | Iterable[str] | None = None, ngrams: int | Sequence[int] = 1,
                       sentences: pd.DataFrame | None = None,
-                      counts: tuple[np.ndarray, dict[str, np.ndarray]] | None = None) -> pd.DataFrame:
+                      counts: tuple[np.ndarray, dict[str, np.ndarray]] | None = None,
+                      ngram_counts: dict[int, tuple[np.ndarray, dict[str, np.ndarray]]] | None = None,
+                      cache_dir: str | Path | None = None) -> pd.DataFrame:
     """Fightin' Words for each group (speaker, or role, …) against the rest of the turns given.
 
     Args:
@@ -215,6 +218,10 @@ def distinctive_words(turns: pd.DataFrame, *, by: str = "speaker", groups: Seque
             totals (n-grams are counted within sentences, so 2 or 3 needs `sentences`).
         sentences: the `sentences` table (doc_id, turn_index, text), for n-grams of 2 or 3 words.
         counts: `group_term_counts(turns, by)`, when already computed (single words).
+        ngram_counts: `group_ngram_counts` of these turns' sentences for each n-gram size over 1, when
+            already computed (as `_ngram_tables` gives them).
+        cache_dir: where to keep the result (the build's `.cache` folder) until the turns, the sentences,
+            the stop words, an argument or this code change (not used with `counts` or `ngram_counts`).
 
     Returns:
         comparison ("<group> vs <against>"), group, term, count (in the group), count_other,
@@ -226,6 +233,11 @@ def distinctive_words(turns: pd.DataFrame, *, by: str = "speaker", groups: Seque
 
     sizes = ngram_sizes(ngrams)
     stops = load_stopwords(stopwords)
+    if cache_dir is not None and counts is None and ngram_counts is None:
+        args = dict(by=by, groups=groups, top=top, against=against, prior_strength=prior_strength,
+                    min_count=min_count, min_group_words=min_group_words, max_terms=max_terms, stopwords=stops,
+                    ngrams=sizes, sentences=sentences)
+        return _memo("distinctive_words", turns, args, lambda: distinctive_words(turns, **args), cache_dir)
     words = turns.groupby(by, sort=False).n_words.sum() if "n_words" in turns else None
     vocab1, by_group1 = counts if counts is not None else group_term_counts(turns, by)
     if not by_group1:
@@ -234,18 +246,13 @@ def distinctive_words(turns: pd.DataFrame, *, by: str = "speaker", groups: Seque
                    for k, c in by_group1.items()}
     groups = _choose_groups(turns, by, sizes_words, groups, top, min_group_words)
     tables: dict[int, tuple[np.ndarray, dict[str, np.ndarray]]] = {}
-    for n in sizes:
-        if n == 1:
-            keep = (np.fromiter((not _is_stop_word(w, stops) for w in vocab1), dtype=bool, count=len(vocab1))
-                    if stops else np.ones(len(vocab1), dtype=bool))
-            tables[1] = vocab1[keep], {k: c[keep] for k, c in by_group1.items()}
-        else:
-            if sentences is None:
-                raise TranscriptError(None, f"distinctive {n}-grams need the sentences table",
-                                      hint="Pass sentences=tables['sentences'] (n-grams never cross a sentence)")
-            s = sentences[["doc_id", "turn_index", "text"]].merge(turns[["doc_id", "turn_index", by]],
-                                                                   on=["doc_id", "turn_index"])
-            tables[n] = group_ngram_counts(s, n, by, stops, min_count)
+    if 1 in sizes:
+        keep = (np.fromiter((not _is_stop_word(w, stops) for w in vocab1), dtype=bool, count=len(vocab1))
+                if stops else np.ones(len(vocab1), dtype=bool))
+        tables[1] = vocab1[keep], {k: c[keep] for k, c in by_group1.items()}
+    if any(n > 1 for n in sizes):
+        tables.update(ngram_counts if ngram_counts is not None
+                      else _ngram_tables(turns, by, sizes, stops, min_count, sentences))
     frames = []
     for key in groups:
         if key not in by_group1:
@@ -297,15 +304,63 @@ def _choose_groups(turns: pd.DataFrame, by: str, words: dict[str, float], groups
     return list(dict.fromkeys([*people[:top], *(groups or [])]))
 
 
-def press_vs_officials(turns: pd.DataFrame, **kwargs) -> pd.DataFrame:
-    """Fightin' Words for the press against the officials (both sides: press vs official, official vs press)."""
+def press_vs_officials(turns: pd.DataFrame, *, cache_dir: str | Path | None = None, **kwargs) -> pd.DataFrame:
+    """Fightin' Words for the press against the officials (both sides: press vs official, official vs press).
+
+    The words and n-grams of each side are counted once for both comparisons; with `cache_dir`, the result
+    is kept as `distinctive_words` keeps its own.
+    """
+    from ..terms import load_stopwords, ngram_sizes
+
     both = turns[turns.role.isin(["press", "official"])]
     if both.role.nunique() < 2:
         return pd.DataFrame(columns=DW_COLUMNS)
+    if cache_dir is not None:
+        args = {**kwargs, "stopwords": load_stopwords(kwargs.get("stopwords")),
+                "ngrams": ngram_sizes(kwargs.get("ngrams", 1))}
+        return _memo("press_vs_officials", both, args, lambda: press_vs_officials(both, **args), cache_dir)
     counts = group_term_counts(both, "role")
-    press = distinctive_words(both, by="role", groups=["press"], against="official", counts=counts, **kwargs)
-    official = distinctive_words(both, by="role", groups=["official"], against="press", counts=counts, **kwargs)
+    sizes = ngram_sizes(kwargs.get("ngrams", 1))
+    ngram_counts = (_ngram_tables(both, "role", sizes, load_stopwords(kwargs.get("stopwords")),
+                                  kwargs.get("min_count", 3), kwargs.get("sentences"))
+                    if any(n > 1 for n in sizes) else None)
+    press = distinctive_words(both, by="role", groups=["press"], against="official", counts=counts,
+                              ngram_counts=ngram_counts, **kwargs)
+    official = distinctive_words(both, by="role", groups=["official"], against="press", counts=counts,
+                                 ngram_counts=ngram_counts, **kwargs)
     return pd.concat([press, official], ignore_index=True)
+
+
+def _ngram_tables(turns: pd.DataFrame, by: str, sizes: Sequence[int], stops: frozenset[str], min_count: int,
+                  sentences: pd.DataFrame | None) -> dict[int, tuple[np.ndarray, dict[str, np.ndarray]]]:
+    """`group_ngram_counts` of the turns' sentences for each size over 1."""
+    tables = {}
+    for n in sizes:
+        if n == 1:
+            continue
+        if sentences is None:
+            raise TranscriptError(None, f"distinctive {n}-grams need the sentences table",
+                                  hint="Pass sentences=tables['sentences'] (n-grams never cross a sentence)")
+        s = sentences[["doc_id", "turn_index", "text"]].merge(turns[["doc_id", "turn_index", by]],
+                                                               on=["doc_id", "turn_index"])
+        tables[n] = group_ngram_counts(s, n, by, stops, min_count)
+    return tables
+
+
+def _memo(name: str, turns: pd.DataFrame, args: dict, compute, cache_dir: str | Path) -> pd.DataFrame:
+    """`compute()`, kept in `cache_dir` under a key of the turns' words and groups, the sentences' words (when
+    `args` holds them), every other argument and this package's code."""
+    from ... import percache
+
+    by = args.get("by", "role")
+    cols = list(dict.fromkeys(c for c in ["doc_id", "turn_index", by, "role", "n_words", "text"] if c in turns))
+    sentences = args.get("sentences")
+    sent_key = (percache.frame_hash(sentences[["doc_id", "turn_index", "text"]])
+                if sentences is not None and any(n > 1 for n in args.get("ngrams", (1,))) else "")
+    rest = {k: (sorted(v) if isinstance(v, frozenset) else v) for k, v in args.items() if k != "sentences"}
+    key = percache.fingerprint(percache.code_fingerprint(), percache.frame_hash(turns[cols]), sent_key,
+                               repr(sorted(rest.items(), key=lambda kv: kv[0])))
+    return percache.memo(name, key, compute, cache_dir)
 
 
 def top_terms(dw: pd.DataFrame, n: int = 15, *, stopwords: bool | str | Iterable[str] | None = None,

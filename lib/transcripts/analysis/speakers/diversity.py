@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -46,12 +47,22 @@ def _mattr_ids(ids: np.ndarray, window: int) -> float:
     return float(total) / (n - window + 1) / window
 
 
-def lexical_diversity(turns: pd.DataFrame, *, by: Sequence[str] = ("speaker",), window: int = 50) -> pd.DataFrame:
+def lexical_diversity(turns: pd.DataFrame, *, by: Sequence[str] = ("speaker",), window: int = 50,
+                      cache_dir: str | Path | None = None) -> pd.DataFrame:
     """MATTR per group over the group's words in event and turn order (windows may span turns).
 
     Returns the `by` columns, n_terms, mattr, and mattr_short (True when the group has fewer
-    words than the window, so `mattr` is the plain type-token ratio).
+    words than the window, so `mattr` is the plain type-token ratio). With `cache_dir` (the build's
+    `.cache` folder), the result is kept until the turns' words or groups, the window or this code change.
     """
+    if cache_dir is not None:
+        from ... import percache
+
+        cols = list(dict.fromkeys(["doc_id", "turn_index", *by, "text"]))
+        key = percache.fingerprint(percache.code_fingerprint(), percache.frame_hash(turns[cols]),
+                                   repr((list(by), window)))
+        return percache.memo("lexical_diversity", key, lambda: lexical_diversity(turns, by=by, window=window),
+                             cache_dir)
     rows = []
     for key, g in turns.sort_values(["doc_id", "turn_index"]).groupby(list(by), sort=False):
         ids = _term_ids.many(g.text)

@@ -32,15 +32,31 @@ def load_markers(path: str | Path | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["category", "phrase"]).drop_duplicates("phrase", ignore_index=True)
 
 
-def marker_hits(turns: pd.DataFrame, markers: pd.DataFrame | None = None) -> pd.DataFrame:
+_HIT_COLUMNS = ["doc_id", "turn_index", "speaker", "role", "category", "phrase", "n"]
+
+
+def marker_hits(turns: pd.DataFrame, markers: pd.DataFrame | None = None, *,
+                cache_dir: str | Path | None = None, workers: int | None = None) -> pd.DataFrame:
     """Every marker occurrence per turn: doc_id, turn_index, speaker, role, category, phrase, n.
 
-    Case-insensitive whole-word matching; the longest listed phrase wins where two overlap.
+    Case-insensitive whole-word matching; the longest listed phrase wins where two overlap. With
+    `cache_dir` (the build's `.cache` folder) documents are matched apart, on every core (`workers`), and
+    each one's hits are kept until its turns, the markers or this code change (see `transcripts.percache`).
     """
     markers = load_markers() if markers is None else markers
-    cols = ["doc_id", "turn_index", "speaker", "role", "category", "phrase", "n"]
+    cols = _HIT_COLUMNS
     if markers.empty or turns.empty:
         return pd.DataFrame(columns=cols)
+    if cache_dir is not None:
+        from functools import partial
+
+        from ... import percache
+
+        pairs = list(zip(markers.phrase, markers.category))
+        key = percache.fingerprint(percache.code_fingerprint(), repr(pairs))
+        return percache.per_document(turns[["doc_id", "turn_index", "speaker", "role", "text"]],
+                                     partial(_document_hits, pairs=pairs), name="marker_hits", key=key,
+                                     cache_dir=cache_dir, workers=workers, progress=False, columns=cols)
     category = dict(zip(markers.phrase, markers.category))
     alts = sorted(category, key=len, reverse=True)
     pattern = re.compile(_first_chars(alts) + r"(?<![\w'\-])(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in alts)
@@ -52,6 +68,11 @@ def marker_hits(turns: pd.DataFrame, markers: pd.DataFrame | None = None) -> pd.
         for phrase, n in found.items():
             rows.append((rec.doc_id, rec.turn_index, rec.speaker, rec.role, category[phrase], phrase, n))
     return pd.DataFrame(rows, columns=cols)
+
+
+def _document_hits(part: pd.DataFrame, pairs: list[tuple[str, str]]) -> pd.DataFrame:
+    """`marker_hits` of one document's turns (markers as (phrase, category) pairs); run in worker processes."""
+    return marker_hits(part, pd.DataFrame(pairs, columns=["phrase", "category"]))
 
 
 def top_markers(hits: pd.DataFrame, n: int = 5) -> pd.DataFrame:

@@ -86,11 +86,14 @@ def speaker_entities(turns: pd.DataFrame, gazetteer: pd.DataFrame) -> pd.DataFra
 
 
 def mentions(turns: pd.DataFrame, gazetteer: pd.DataFrame | None = None, *,
-             add_speakers: bool = True) -> pd.DataFrame:
+             add_speakers: bool = True, cache_dir: str | Path | None = None,
+             workers: int | None = None) -> pd.DataFrame:
     """Who mentions whom: every gazetteer entity named in each turn.
 
     Matching is case-sensitive, on whole words; where aliases overlap the longest wins
-    ("UN Security Council" counts once, not also as "UN").
+    ("UN Security Council" counts once, not also as "UN"). With `cache_dir` (the build's `.cache`
+    folder) documents are matched apart, on every core (`workers`), and each one's mentions are kept
+    until its turns, the gazetteer (with the speakers added) or this code change.
 
     Returns:
         doc_id, turn_index, speaker, role, entity, type, n (mentions in that turn).
@@ -101,6 +104,16 @@ def mentions(turns: pd.DataFrame, gazetteer: pd.DataFrame | None = None, *,
     cols = ["doc_id", "turn_index", "speaker", "role", "entity", "type", "n"]
     if gaz.empty or turns.empty:
         return pd.DataFrame(columns=cols)
+    if cache_dir is not None:
+        from functools import partial
+
+        from ... import percache
+
+        rows = [tuple(r) for r in gaz[["entity", "type", "alias"]].itertuples(index=False)]
+        key = percache.fingerprint(percache.code_fingerprint(), repr(rows))
+        return percache.per_document(turns[["doc_id", "turn_index", "speaker", "role", "text"]],
+                                     partial(_document_mentions, gazetteer=rows), name="mentions", key=key,
+                                     cache_dir=cache_dir, workers=workers, progress=False, columns=cols)
     by_alias = {a.translate(_APOSTROPHES): (e, k) for e, k, a in gaz[["entity", "type", "alias"]].itertuples(index=False)}
     alts = sorted(by_alias, key=len, reverse=True)
     # Hyphens are boundaries here ("Russia-US talks" names both), and a possessive still names ("Russia's").
@@ -111,6 +124,12 @@ def mentions(turns: pd.DataFrame, gazetteer: pd.DataFrame | None = None, *,
         for (entity, kind), n in found.items():
             rows.append((rec.doc_id, rec.turn_index, rec.speaker, rec.role, entity, kind, n))
     return pd.DataFrame(rows, columns=cols)
+
+
+def _document_mentions(part: pd.DataFrame, gazetteer: list[tuple[str, str, str]]) -> pd.DataFrame:
+    """`mentions` of one document's turns (the gazetteer as (entity, type, alias) rows, speakers already
+    added); run in worker processes."""
+    return mentions(part, pd.DataFrame(gazetteer, columns=["entity", "type", "alias"]), add_speakers=False)
 
 
 def mention_matrix(found: pd.DataFrame, *, by: str = "speaker", top: int = 20,

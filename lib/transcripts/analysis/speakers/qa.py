@@ -45,7 +45,8 @@ def qa_pairs(turns: pd.DataFrame) -> pd.DataFrame:
         "addressee's answer not in transcript", "no answer in transcript").
     """
     rows = []
-    for doc_id, t in turns.sort_values(["doc_id", "turn_index"]).groupby("doc_id", sort=False):
+    used = ["doc_id", "turn_index", "speaker", "role", "addressee", "is_question", "n_words", "text", "stage_note"]
+    for doc_id, t in turns[used].sort_values(["doc_id", "turn_index"]).groupby("doc_id", sort=False):
         recs = t.to_dict("records")
         for i, q in enumerate(recs):
             if not q["is_question"]:

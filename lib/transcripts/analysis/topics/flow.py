@@ -147,7 +147,10 @@ def qa_topic_shift(tables: dict[str, pd.DataFrame], sentence_topics: pd.DataFram
 
     `question_text` is cut to `max_text_chars` characters (None keeps it whole).
     """
-    turns = tables["turns"].sort_values(["doc_id", "turn_index"])
+    turns = tables["turns"]
+    used = [c for c in ("doc_id", "turn_index", "speaker", "role", "addressee", "is_question", "n_words", "text")
+            if c in turns]  # only what is read below: each event's turns become dicts
+    turns = turns[used].sort_values(["doc_id", "turn_index"])
     counts = sentence_topics.groupby(["doc_id", "turn_index", "topic"]).n_matches.sum()
     per_turn: dict[tuple, set[str]] = {}
     for (doc, turn, topic), n in counts.items():

@@ -3,6 +3,8 @@ words, so each tag can be explained; and one row per topic summing the tags up.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from .lexicon import Lexicon, _scan, default_lexicon
@@ -44,17 +46,39 @@ def topic_mentions(sentences: pd.DataFrame, lexicon: Lexicon | None = None, *, c
 
 
 def tag_sentences(sentences: pd.DataFrame, lexicon: Lexicon | None = None, *, progress: bool = False,
-                  mentions: pd.DataFrame | None = None) -> pd.DataFrame:
+                  mentions: pd.DataFrame | None = None, cache_dir: str | Path | None = None,
+                  workers: int | None = None) -> pd.DataFrame:
     """Sentence-level topic tags: one row per sentence and topic, with the matched words.
 
     Columns: doc_id, turn_index, sentence_index, topic, matched_terms (the distinct words as written,
     "; "-joined, in order), n_matches, first_char (where the topic's first match starts).
+
+    With `cache_dir` (the build's `.cache` folder) documents are tagged apart, on every core (`workers`),
+    and each one's tags are kept until its sentences, the lexicon or this code change.
 
     >>> s = pd.DataFrame(dict(doc_id="d", turn_index=0, sentence_index=[0, 1],
     ...                       text=["Sanctions on Iran and Iranian oil.", "Nothing here."]))
     >>> tag_sentences(s)[["topic", "matched_terms", "n_matches"]].values.tolist()
     [['iran', 'Iran; Iranian', 2], ['trade_sanctions', 'Sanctions', 1]]
     """
+    if cache_dir is not None and mentions is None and len(sentences):
+        from functools import partial
+
+        from ... import percache
+
+        lexicon = lexicon or default_lexicon()
+        patterns = [(p.pattern, p.flags) if p is not None else None for p in (lexicon._ci, lexicon._cs)]
+        key = percache.fingerprint(percache.code_fingerprint(), lexicon.topics.to_csv(index=False), repr(patterns),
+                                   repr(sorted(lexicon._lookup.items(), key=repr)))
+        tags = percache.per_document(sentences[["doc_id", "turn_index", "sentence_index", "text"]],
+                                     partial(_document_tags, lexicon=lexicon), name="topic_tags", key=key,
+                                     cache_dir=cache_dir, workers=workers, progress=progress,
+                                     desc="Tagging sentences", columns=TAG_COLUMNS)
+        if tags.empty:
+            return tag_sentences(sentences.iloc[:0], lexicon)
+        tags = tags.astype({"turn_index": "int64", "sentence_index": "int64", "n_matches": "int64",
+                            "first_char": "int64"})
+        return tags.sort_values(["doc_id", "turn_index", "sentence_index", "topic"], kind="stable").reset_index(drop=True)
     if mentions is None:
         mentions = topic_mentions(sentences, lexicon, progress=progress)
     if mentions.empty:
@@ -73,6 +97,11 @@ def tag_sentences(sentences: pd.DataFrame, lexicon: Lexicon | None = None, *, pr
     out = pd.DataFrame([(*k, "; ".join(v[0].values()), v[1], v[2]) for k, v in groups.items()], columns=TAG_COLUMNS)
     out = out.astype({"turn_index": "int64", "sentence_index": "int64", "n_matches": "int64", "first_char": "int64"})
     return out.sort_values(["doc_id", "turn_index", "sentence_index", "topic"], kind="stable").reset_index(drop=True)
+
+
+def _document_tags(part: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
+    """`tag_sentences` of one document's sentences; run in worker processes."""
+    return tag_sentences(part, lexicon)
 
 
 def topic_summary(sentence_topics: pd.DataFrame, sentences: pd.DataFrame, lexicon: Lexicon | None = None) -> pd.DataFrame:

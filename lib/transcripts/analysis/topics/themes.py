@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -75,8 +76,8 @@ def name_words(speakers: Iterable[str], texts: Iterable[str] = ()) -> list[str]:
 def discover_themes(sentences: pd.DataFrame, sentence_topics: pd.DataFrame, *, n_themes: int = 8,
                     n_terms: int = 10, n_examples: int = 3, max_sentences: int = 20_000, min_words: int = 6,
                     min_df: int = 2, max_df: float = 0.5, random_state: int = 0, lexicon: Lexicon | None = None,
-                    speakers: Iterable[str] = (), exclude: Iterable[str] = ()
-                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+                    speakers: Iterable[str] = (), exclude: Iterable[str] = (),
+                    cache_dir: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Themes found by TF-IDF + NMF over sentences, to show what the lexicon lacks.
 
     Sentences of at least `min_words` words are used (a fixed-seed sample of `max_sentences` when
@@ -94,12 +95,27 @@ def discover_themes(sentences: pd.DataFrame, sentence_topics: pd.DataFrame, *, n
         themes has theme, top_terms, n_sentences (sentences whose strongest
         theme it is; sentences with none of the kept words belong to no theme), best_topic, best_overlap, lexicon_overlap ("topic share; ..."), is_new (the
         lexicon covers under a quarter of its top sentences); examples has theme, rank, doc_id,
-        turn_index, sentence_index, weight, topics, text.
+        turn_index, sentence_index, weight, topics, text. With `cache_dir` (the build's `.cache` folder)
+        they are kept until the sentences, their topics, an argument, the word lists or this code change.
     """
     from sklearn.decomposition import NMF
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     lexicon = lexicon or default_lexicon()
+    if cache_dir is not None:
+        import sklearn
+
+        from ... import percache
+
+        args = dict(n_themes=n_themes, n_terms=n_terms, n_examples=n_examples, max_sentences=max_sentences,
+                    min_words=min_words, min_df=min_df, max_df=max_df, random_state=random_state, lexicon=lexicon,
+                    speakers=list(speakers), exclude=list(exclude))
+        key = percache.fingerprint(
+            percache.code_fingerprint(), sklearn.__version__, STOPWORDS_FILE, PRESS_ROOM_FILE,
+            percache.frame_hash(sentences[["doc_id", "turn_index", "sentence_index", "n_words", "text"]]),
+            percache.frame_hash(sentence_topics[["doc_id", "turn_index", "sentence_index", "topic"]]),
+            lexicon.topics.to_csv(index=False), repr({k: v for k, v in args.items() if k != "lexicon"}))
+        return percache.memo("themes", key, lambda: discover_themes(sentences, sentence_topics, **args), cache_dir)
     pool = (sentences[sentences.n_words >= min_words].sort_values(["doc_id", "turn_index", "sentence_index"])
             .reset_index(drop=True))  # the index is now event order, so the sample below keeps it
     if len(pool) > max_sentences:
