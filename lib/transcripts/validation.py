@@ -358,16 +358,11 @@ def reader_agreement(devset: pd.DataFrame, second: str | Path | pd.DataFrame = S
     Raises:
         TranscriptError: the second reader's file is missing or names a sentence not in the set.
     """
-    if isinstance(second, pd.DataFrame):
-        other = second
-    else:
-        src = resolve(second)
-        if not src.exists():
-            raise TranscriptError(src, "second reader's labels not found", hint="sheet_id,types,borderline,note")
-        other = pd.read_csv(src, keep_default_na=False, dtype=str)
+    other = _second_reader(second)
     unknown = set(other.sheet_id) - set(devset.sheet_id)
     if unknown:
-        raise TranscriptError(Path(str(second)), f"{len(unknown)} sheet_id(s) not in the development set, e.g. "
+        where = Path("second reader's labels") if isinstance(second, pd.DataFrame) else resolve(second)
+        raise TranscriptError(where, f"{len(unknown)} sheet_id(s) not in the development set, e.g. "
                                                  f"{sorted(unknown)[0]!r}", hint="Label rows of the development set")
     both = devset.merge(other[["sheet_id", "types"]].rename(columns={"types": "second"}), on="sheet_id")
     return score_sheet(both, [set(_split(v)) for v in both.second])
@@ -383,8 +378,9 @@ def heldout_comparison(devset: pd.DataFrame, rules=None, second: str | Path | pd
     rows = []
     model = (dev[(dev.split == "heldout")] if dev is not None else score_sheet(held, predict_sheet(held, rules)))
     alone = score_sheet(held, predict_rule_types(held, rules))
-    reader = reader_agreement(devset, second)
-    n_read = int(devset.sheet_id.isin(_second_ids(second)).sum())
+    other = _second_reader(second)
+    reader = reader_agreement(devset, other)
+    n_read = int(devset.sheet_id.isin(set(other.sheet_id)).sum())
     for who, scores, n in (("the extractor (cue rules, then the type model)", model, len(held)),
                            ("the cue rules alone", alone, len(held)),
                            ("a second labeller of the same kind, against the first (other sentences)", reader, n_read)):
@@ -395,10 +391,14 @@ def heldout_comparison(devset: pd.DataFrame, rules=None, second: str | Path | pd
     return pd.DataFrame(rows)
 
 
-def _second_ids(second) -> set[str]:
+def _second_reader(second: str | Path | pd.DataFrame) -> pd.DataFrame:
+    """A second reader's labels (sheet_id, types, ...), from a frame or a CSV file."""
     if isinstance(second, pd.DataFrame):
-        return set(second.sheet_id)
-    return set(pd.read_csv(resolve(second), keep_default_na=False, dtype=str).sheet_id)
+        return second
+    src = resolve(second)
+    if not src.exists():
+        raise TranscriptError(src, "second reader's labels not found", hint="sheet_id,types,borderline,note")
+    return pd.read_csv(src, keep_default_na=False, dtype=str)
 
 
 def devset_scores(sheet: pd.DataFrame, rules=None) -> pd.DataFrame:
