@@ -29,7 +29,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from transcripts.checkworthiness import DENSE, dense_matrix, design, tokens
+from refit_checkworthiness import vocabulary  # the ranker's vocabulary and IDF, the same way
+from transcripts.checkworthiness import DENSE, dense_matrix, design
 from transcripts.claim_model import MODEL_FILE, TypeModel, carries_no_type, decide, probabilities
 from transcripts.claims import load_rules
 from transcripts.validation import DEVSET, predict_rule_types, read_devset, score_sheet
@@ -56,18 +57,11 @@ def features(sheet: pd.DataFrame, rules) -> tuple[np.ndarray, list[bool]]:
     return dense_matrix(frame, rules), [carries_no_type(" ".join(str(t).split())) for t in sheet.text]
 
 
-def vocabulary(texts: list[str]) -> tuple[dict[str, int], np.ndarray]:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    vec = TfidfVectorizer(analyzer=tokens, min_df=MIN_DF).fit([" ".join(str(t).split()) for t in texts])
-    return {t: int(i) for t, i in vec.vocabulary_.items()}, vec.idf_
-
-
 def fit(sheet: pd.DataFrame, dense: np.ndarray, y: np.ndarray, c: float) -> TypeModel:
     """Vocabulary, IDF and one balanced logistic regression per type, fitted on these rows."""
     from sklearn.linear_model import LogisticRegression
 
-    vocab, idf = vocabulary(list(sheet.text))
+    vocab, idf = vocabulary([" ".join(str(t).split()) for t in sheet.text], min_df=MIN_DF)
     x = design(sheet.assign(types=""), vocab, idf, dense=dense)
     coef, intercept = [], []
     for j, _ in enumerate(TYPES):
