@@ -31,6 +31,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--whitehouse", type=int, default=380)
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--exclude", default=None)
+    ap.add_argument("--split-by", choices=["sentence", "document"], default="sentence",
+                    help="hold out single sentences (batches 1-4) or whole documents (batch 5 on)")
     args = ap.parse_args(argv)
     exclude = pd.read_csv(args.exclude, usecols=["doc_id", "turn_index", "sentence_index"]) if args.exclude else None
     sheets = []
@@ -44,7 +46,13 @@ def main(argv: list[str]) -> int:
     sheet = pd.concat(sheets, ignore_index=True)
     rng = np.random.default_rng(args.seed + 1)
     # one split, at random, before any tuning: about two thirds to tune on, one third held out
-    sheet.insert(1, "split", np.where(rng.random(len(sheet)) < 2 / 3, "tuning", "heldout"))
+    if args.split_by == "document":
+        # whole documents held out, so no held-out sentence shares a speaker's turn or a page with a tuning one
+        docs = np.array(sorted(sheet.doc_id.unique()))
+        held = set(docs[rng.random(len(docs)) >= 2 / 3])
+        sheet.insert(1, "split", np.where(sheet.doc_id.isin(held), "heldout", "tuning"))
+    else:
+        sheet.insert(1, "split", np.where(rng.random(len(sheet)) < 2 / 3, "tuning", "heldout"))
     sheet.to_csv(args.out, index=False)
     print(sheet.groupby(["corpus", "split"]).size().to_string(), file=sys.stderr)
     return 0

@@ -22,7 +22,7 @@ from transcripts.validation import (devset_scores, predict_rule_types, predict_s
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = {"claim_devset.csv": ("", 680), "claim_devset_batch2.csv": ("b2-", 120),
-           "claim_devset_batch3.csv": ("b3-", 320), "claim_devset_batch4.csv": ("b4-", 2400)}
+           "claim_devset_batch3.csv": ("b3-", 320), "claim_devset_batch4.csv": ("b4-", 2400), "claim_devset_batch5.csv": ("b5-", 3600)}
 RULES_TUNED_ON = {"claim_devset.csv", "claim_devset_batch2.csv"}
 
 
@@ -50,13 +50,16 @@ def test_the_set_is_well_formed(devset):
     both = [set(t.split(";")) & set(b.split(";")) - {""} for t, b in zip(devset.types, devset.borderline)]
     assert not any(both)  # a borderline type is one the labeller left out of `types`
     assert devset.source_path.str.startswith("../shared/corpora/").all()
-    # the held-out sentences are the last batch's own random part (about a third, in each corpus); every
-    # earlier batch is tuning now, its split as drawn kept in `drawn_split`
-    last = devset[devset.batch == "claim_devset_batch4.csv"]
-    assert (devset.split[devset.batch != "claim_devset_batch4.csv"] == "tuning").all()
+    # the held-out sentences are the last two batches' own random parts (about a third, in each corpus): batch 4
+    # held out single sentences, batch 5 whole documents; every earlier batch is tuning now, its split as drawn
+    # kept in `drawn_split`
+    last = devset[devset.batch.isin(["claim_devset_batch4.csv", "claim_devset_batch5.csv"])]
+    assert (devset.split[~devset.index.isin(last.index)] == "tuning").all()
     assert (last.split == last.drawn_split).all()
-    share = last.groupby("corpus").split.apply(lambda s: (s == "heldout").mean())
-    assert share.between(0.25, 0.42).all(), share
+    share = last.groupby(["batch", "corpus"]).split.apply(lambda s: (s == "heldout").mean())
+    assert share.between(0.25, 0.45).all(), share
+    b5 = last[last.batch == "claim_devset_batch5.csv"]
+    assert (b5.groupby("doc_id").split.nunique() == 1).all()  # a document is wholly tuning or wholly held out
 
 
 def _check_against_corpus(part, root: Path, tmp_path, n_docs: int):
@@ -132,9 +135,13 @@ def test_devset_scores_has_both_parts(devset):
 
 
 def test_two_readers_agree_far_more_than_the_model(devset):
-    # 200 sentences of batch 3 read again by a second reader who never saw the first one's labels
+    # 200 sentences of batch 3 read again by a second reader who never saw the first one's labels,
     second = pd.read_csv(FIXTURES / "claim_second_reader.csv", keep_default_na=False, dtype=str)
-    assert len(second) == 200 and second.sheet_id.str.startswith("b3-").all() and second.sheet_id.is_unique
+    # and 300 of batch 5's held-out sentences, read the same way
+    assert len(second) == 500 and second.sheet_id.is_unique
+    assert second.sheet_id.str.startswith("b3-").sum() == 200 and second.sheet_id.str.startswith("b5-").sum() == 300
+    assert (devset.set_index("sheet_id").loc[second.sheet_id[second.sheet_id.str.startswith("b5-")], "split"]
+            == "heldout").all()
     agree = reader_agreement(devset, second).set_index("claim_type")
     assert agree.loc["overall", "n_labelled"] > 150
     assert agree.loc["overall", "precision"] >= 0.85 and agree.loc["overall", "recall"] >= 0.85

@@ -107,22 +107,28 @@ def decide(probs: np.ndarray, questions: list[bool] | np.ndarray, model: TypeMod
     >>> decide(np.array([[.9, .2], [.6, .8], [.7, .6], [.9, .9]]), [False, False, False, True], m)
     [{'factual'}, {'procedural'}, {'factual'}, set()]
     """
-    keep = probs >= model.thresholds
-    proc = model.types.index("procedural") if "procedural" in model.types else -1
-    out: list[set[str]] = []
-    for row, p, q in zip(keep, probs, questions):
-        if q or not row.any():
-            out.append(set())
-            continue
-        if proc >= 0 and row[proc]:
-            best = int(np.argmax(np.where(row, p, -1.0)))
-            if best == proc:
-                out.append({"procedural"})
-                continue
-            row = row.copy()
-            row[proc] = False
-        out.append({t for t, k in zip(model.types, row) if k})
-    return out
+    keep = decide_matrix(probs, questions, model.thresholds, model.types)
+    return [{t for t, k in zip(model.types, row) if k} for row in keep]
+
+
+def decide_matrix(probs: np.ndarray, questions, thresholds, types) -> np.ndarray:
+    """`decide` as a boolean matrix (rows × `types`), for many thresholds tried at once by the refit script.
+
+    >>> decide_matrix(np.array([[.9, .2], [.6, .8], [.7, .6]]), [False, False, True], [.5, .5], ("factual", "procedural"))
+    array([[ True, False],
+           [False,  True],
+           [False, False]])
+    """
+    probs = np.asarray(probs, dtype=float).reshape(-1, len(types))
+    keep = (probs >= np.asarray(thresholds, dtype=float)) & ~np.asarray(questions, dtype=bool).reshape(-1, 1)
+    if "procedural" in types and len(keep):
+        proc = list(types).index("procedural")
+        best = np.where(keep, probs, -1.0).argmax(axis=1)
+        only = keep[:, proc] & (best == proc)
+        keep[:, proc] = False
+        keep[only] = False
+        keep[only, proc] = True
+    return keep
 
 
 def carries_no_type(text: str) -> bool:
