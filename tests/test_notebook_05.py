@@ -49,12 +49,12 @@ def test_notebook_05_on_sample(tmp_path, sample_processed):
 
 def test_notebook_05_reads_back_a_filled_in_sheet(tmp_path, sample_processed):
     # label three sentences of an exported sheet by hand and read it back: the figures are computed from
-    # those labels ("We proposed ..." is a proposal; "Thank you." is procedure; a question carries nothing)
+    # those labels ("We propose ..." is a proposal; "Thank you." is procedure; a question carries nothing)
     sheet = pd.DataFrame(dict(
         sheet_id=["a", "b", "c"], role="official", speaker="Sergey Lavrov", affiliation="Russia", weight=1.0,
-        text=["We proposed releasing the correspondence through this closed channel.", "Thank you.",
+        text=["We propose to extend the treaty without preconditions.", "Thank you.",
               "Will the treaty be extended?"],
-        types=["proposal;factual", "procedural", ""], borderline=""))
+        types=["proposal", "procedural", ""], borderline=""))
     path = tmp_path / "filled.csv"
     sheet.to_csv(path, index=False)
     out = execute_notebook("05_validation", tmp_path, sample_processed, labelled_sheet=str(path))
