@@ -52,6 +52,9 @@ def labels(sheet: pd.DataFrame, column: str = "types") -> np.ndarray:
     return np.array([[t in s for t in TYPES] for s in sets], dtype=bool).reshape(len(sheet), len(TYPES))
 
 
+RULE_PROCEDURAL = DENSE.index("type_procedural")
+
+
 def features(sheet: pd.DataFrame, rules) -> tuple[np.ndarray, list[bool]]:
     """DENSE features of each row (with the types the cue rules find) and whether it is a question."""
     rule_types = predict_rule_types(sheet, rules)
@@ -119,7 +122,7 @@ def thresholds(probs: np.ndarray, y: np.ndarray, border: np.ndarray, target: flo
 
 
 def joint_thresholds(probs: np.ndarray, y: np.ndarray, questions, start: np.ndarray, target: float,
-                     floor: float) -> np.ndarray:
+                     floor: float, rule_procedural=None) -> np.ndarray:
     """Thresholds for the issue's bars taken together: procedural keeps its own (`start`, from `thresholds`);
     the eight claim types start at 0.99 and are lowered one step at a time, always the step that adds the
     most right types per type added, as long as the eight types' strict precision together stays at `target`
@@ -131,7 +134,7 @@ def joint_thresholds(probs: np.ndarray, y: np.ndarray, questions, start: np.ndar
     thr[proc] = start[proc]
 
     def counts(t):
-        keep = decide_matrix(probs, questions, t, TYPES)
+        keep = decide_matrix(probs, questions, t, TYPES, rule_procedural)
         return (keep & y).sum(axis=0), keep.sum(axis=0)
 
     tp0, n0 = counts(thr)
@@ -196,20 +199,22 @@ def main(argv: list[str]) -> int:
         fresh[:] = True
     thr = thresholds(oof[fresh], y[fresh], border[fresh], args.target)
     if not args.per_type:
-        thr = joint_thresholds(oof[fresh], y[fresh], np.array(questions)[fresh], thr, args.target, args.floor)
+        thr = joint_thresholds(oof[fresh], y[fresh], np.array(questions)[fresh], thr, args.target, args.floor,
+                               dense[fresh, RULE_PROCEDURAL] > 0)
     print("thresholds:", dict(zip(TYPES, thr.round(2).tolist())))
     model = fit(train, dense, y, args.c)
     model.thresholds = thr
     calib = train[fresh].reset_index(drop=True)
     cv = report("cross-validated, tuning sentences of batches the rules were not tuned on (out of fold; "
-                "thresholds chosen on these)", calib, decide(oof[fresh], [q for q, f in zip(questions, fresh) if f], model))
+                "thresholds chosen on these)", calib, decide(oof[fresh], [q for q, f in zip(questions, fresh) if f], model,
+                                                                     dense[fresh, RULE_PROCEDURAL] > 0))
     rule_predicted = predict_rule_types(train, rules)
     rule_cv = report("the cue rules alone on the same sentences", calib,
                      [p for p, f in zip(rule_predicted, fresh) if f])
     held = {}
     if len(heldout) and (args.write or args.heldout):
         d, q = features(heldout, rules)
-        decided = decide(predict(model, heldout, d), q, model)
+        decided = decide(predict(model, heldout, d), q, model, d[:, RULE_PROCEDURAL] > 0)
         scores = report("held out: the model", heldout, decided)
         rule_decided = predict_rule_types(heldout, rules)
         rule_scores = report("held out: the cue rules alone", heldout, rule_decided)

@@ -220,3 +220,14 @@ def test_a_model_file_with_a_short_threshold_list_is_refused(tmp_path):
     short.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(TranscriptError, match=r"thresholds have shape \(3,\), expected \(9,\)"):
         claim_model.load_model(str(short))
+
+
+def test_procedure_the_rules_and_the_model_agree_on_wins():
+    m = claim_model.TypeModel(("commitment", "procedural"), {}, np.zeros(0), np.zeros((2, 0)), np.zeros(2),
+                              np.array([0.9, 0.5]), {})
+    # "And we will continue to do that.": commitment 0.94 beside procedural 0.82 once decided commitment
+    probs = np.array([[0.94, 0.82], [0.94, 0.82], [0.94, 0.3]])
+    got = claim_model.decide(probs, [False, False, False], m, rule_procedural=[True, False, True])
+    # the cue rules call the first procedural and the model agrees: procedure; without the rules' word the more
+    # probable type wins; the rules alone (model below its threshold) do not make it procedural
+    assert got == [{"procedural"}, {"commitment"}, {"commitment"}]

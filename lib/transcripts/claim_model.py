@@ -15,7 +15,7 @@ only reported on); the vocabulary, IDF weights, coefficients and thresholds ship
 `resources/claim_type_model.json` (plain JSON: nothing is trained or downloaded at run time).
 
     probs = probabilities(x, model)                  # x: `checkworthiness.stack` of words and DENSE
-    types = decide(probs, rule_types, model)         # the final types of each sentence
+    types = decide(probs, questions, model, rule_procedural)  # the final types of each sentence
     refine_types(texts, roles, rule_types, rules)    # both, from texts
 """
 from __future__ import annotations
@@ -97,21 +97,24 @@ def probabilities(x, model: TypeModel) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def decide(probs: np.ndarray, questions: list[bool] | np.ndarray, model: TypeModel) -> list[set[str]]:
+def decide(probs: np.ndarray, questions: list[bool] | np.ndarray, model: TypeModel,
+           rule_procedural: list[bool] | np.ndarray | None = None) -> list[set[str]]:
     """The types of each sentence: every type whose probability reaches its threshold; a question (or a
     sentence without words: `questions` is true for it) carries none, as the labelling guide says; a sentence
     whose most probable kept type is `procedural` is procedural only (it is nothing else), otherwise procedural
-    is dropped beside substantive types.
+    is dropped beside substantive types. A sentence the cue rules call procedural (`rule_procedural`) and the
+    model too (its procedural probability at its threshold) is procedural only, whatever else the model sees
+    ("And we will continue to do that.": routine, though "we will continue to" often starts a commitment).
 
     >>> m = TypeModel(("factual", "procedural"), {}, np.zeros(0), np.zeros((2, 0)), np.zeros(2), np.array([.5, .5]), {})
     >>> decide(np.array([[.9, .2], [.6, .8], [.7, .6], [.9, .9]]), [False, False, False, True], m)
     [{'factual'}, {'procedural'}, {'factual'}, set()]
     """
-    keep = decide_matrix(probs, questions, model.thresholds, model.types)
+    keep = decide_matrix(probs, questions, model.thresholds, model.types, rule_procedural)
     return [{t for t, k in zip(model.types, row) if k} for row in keep]
 
 
-def decide_matrix(probs: np.ndarray, questions, thresholds, types) -> np.ndarray:
+def decide_matrix(probs: np.ndarray, questions, thresholds, types, rule_procedural=None) -> np.ndarray:
     """`decide` as a boolean matrix (rows × `types`), for many thresholds tried at once by the refit script.
 
     >>> decide_matrix(np.array([[.9, .2], [.6, .8], [.7, .6]]), [False, False, True], [.5, .5], ("factual", "procedural"))
@@ -125,6 +128,8 @@ def decide_matrix(probs: np.ndarray, questions, thresholds, types) -> np.ndarray
         proc = list(types).index("procedural")
         best = np.where(keep, probs, -1.0).argmax(axis=1)
         only = keep[:, proc] & (best == proc)
+        if rule_procedural is not None:
+            only |= keep[:, proc] & np.asarray(rule_procedural, dtype=bool).reshape(-1)
         keep[:, proc] = False
         keep[only] = False
         keep[only, proc] = True
@@ -161,4 +166,4 @@ def refine_types(texts: list[str], roles: list[str], rule_types: list[set[str]],
                          dtype=float).reshape(len(texts), len(DENSE))
     x = stack(word_matrix(texts, model.vocab, model.idf, words=words), dense)
     probs = probabilities(x, model)
-    return decide(probs, [carries_no_type(t) for t in texts], model), probs
+    return decide(probs, [carries_no_type(t) for t in texts], model, ["procedural" in t for t in rule_types]), probs

@@ -593,7 +593,8 @@ def _document_analysis(sents: pd.DataFrame, rules_path: str, rules_source: str) 
     if texts:  # the type model reads the types the cues found; the ranker the types it decided
         xt = stack(word_matrix(texts, types_model.vocab, types_model.idf, words=words), dense_m)
         probs = claim_model.probabilities(xt, types_model)
-        decided = claim_model.decide(probs, [claim_model.carries_no_type(t) for t in texts], types_model)
+        decided = claim_model.decide(probs, [claim_model.carries_no_type(t) for t in texts], types_model,
+                                     [any(h.claim_type == "procedural" for h in f[3]) for f in found])
     else:
         probs, decided = np.zeros((0, len(types_model.types))), []
     x = stack(word_matrix(texts, model.vocab, model.idf, words=words), with_types(dense_m, decided))
