@@ -206,7 +206,7 @@ def test_the_sample_is_still_read_sensibly(claims, labels):
     # other transcripts: tests/test_claims_devset.py). Its labels follow an older, looser notion of `factual`
     # (any checkable statement, "We discussed Syria") than the labelling guide of issue 13, so its bars are
     # floors that catch a rules file that stopped working on it, not targets. The type model keeps a type only
-    # when it is sure enough (held-out recall about 0.5, precision about 0.8: benchmarks/README.md), so the
+    # when it is sure enough (held-out recall about 0.6, precision about 0.83: benchmarks/README.md), so the
     # recall floor is low and the precision floor is kept over all types.
     scores = evaluate(claims, labels).set_index("claim_type")
     print("\n" + scores.to_string())
@@ -215,7 +215,8 @@ def test_the_sample_is_still_read_sensibly(claims, labels):
     assert (judged.precision >= 0.7).all(), judged[judged.precision < 0.7]
     # accusation's floor is lower: the type model keeps it only when very sure (held-out precision 0.92, recall
     # 0.46 since the fifth batch), and the sample's accusations are mostly implicit ("has adopted an arrogant
-    # posture", "It may be that this was the tactic chosen by his lawyers"): 2 of its 10 are found
+    # posture", "It may be that this was the tactic chosen by his lawyers"): 2 of its 10 are found, so this floor
+    # is today's figure: one accusation fewer fails
     floors = pd.Series(0.3, index=judged.index).where(judged.index != "accusation", 0.2)
     assert (judged.recall >= floors).all(), judged[judged.recall < floors]
     assert judged.tp.sum() / (judged.tp.sum() + judged.fp.sum()) >= 0.85

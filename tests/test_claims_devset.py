@@ -57,7 +57,7 @@ def test_the_set_is_well_formed(devset):
     assert (devset.split[~devset.index.isin(last.index)] == "tuning").all()
     assert (last.split == last.drawn_split).all()
     share = last.groupby(["batch", "corpus"]).split.apply(lambda s: (s == "heldout").mean())
-    assert share.between(0.25, 0.45).all(), share
+    assert share.between(0.25, 0.42).all(), share
     b5 = last[last.batch == "claim_devset_batch5.csv"]
     assert (b5.groupby("doc_id").split.nunique() == 1).all()  # a document is wholly tuning or wholly held out
 
@@ -112,9 +112,9 @@ def test_the_model_was_fitted_on_the_tuning_part_only(devset):
 
 def test_the_model_is_surer_than_the_rules_on_held_out_text(held_scores):
     model, alone = held_scores
-    # the point of the model: fewer wrong types on text nothing was tuned on (0.80 against 0.68 when fitted)
+    # the point of the model: fewer wrong types on text nothing was tuned on (0.83 against 0.69 when fitted)
     assert model.loc["overall", "precision"] >= alone.loc["overall", "precision"] + 0.05
-    # and procedure recognised as such far more often (0.85 against 0.48), keeping it out of the ledger
+    # and procedure recognised as such far more often (0.86 against 0.55), keeping it out of the ledger
     assert model.loc["procedural", "recall"] >= alone.loc["procedural", "recall"] + 0.2
     # floors that catch a broken model or rules file (a type that fires everywhere, a cue that stopped matching)
     assert model.loc["overall", "precision"] >= 0.75 and model.loc["overall", "recall"] >= 0.45
@@ -127,6 +127,23 @@ def test_the_model_file_records_its_held_out_figures(held_scores):
         for t in ("overall", "factual", "procedural"):
             assert meta[name][t]["precision"] == pytest.approx(scores.loc[t, "precision"], abs=1e-3)
             assert meta[name][t]["recall"] == pytest.approx(scores.loc[t, "recall"], abs=1e-3)
+
+
+def test_the_model_file_records_each_held_out_part(devset, heldout):
+    # the figures per batch and for the documents no tuning sentence came from, recomputed from the sheet
+    rules = load_rules()
+    by = claim_model.load_model().meta["held_out"]["by_batch"]
+    unseen = ~heldout.doc_id.isin(set(devset.doc_id[devset.split == "tuning"]))
+    parts = {b: (heldout.batch == b) for b in heldout.batch.unique()}
+    parts["documents with no tuning sentence"] = unseen
+    assert set(by) == set(parts)
+    predicted = predict_sheet(heldout, rules)
+    for name, mask in parts.items():
+        part = heldout[mask.to_numpy()].reset_index(drop=True)
+        got = score_sheet(part, [p for p, k in zip(predicted, mask) if k]).set_index("claim_type").loc["overall"]
+        assert by[name]["n_sentences"] == len(part)
+        assert by[name]["model"]["precision"] == pytest.approx(got.precision, abs=1e-3)
+        assert by[name]["model"]["recall"] == pytest.approx(got.recall, abs=1e-3)
 
 
 def test_devset_scores_has_both_parts(devset):
