@@ -247,6 +247,12 @@ def test_actors_and_targets(claims):
     # read as Russia's side in Lavrov's account
     c = _claim(claims, 0, 32, "agreement")
     assert (c.actor, c.actor_mention) == ("Russia", "Soviet Union")
+    # ... and the cue rules' proposal in it still belongs to the US, in Lavrov's account (actor lookup alone)
+    from transcripts.claims import _actor_and_target, mentions
+    text = c.text
+    (hit,) = [h for h in classify(text, speaker_side="Russia") if h.claim_type == "proposal"]
+    rules = load_rules()
+    assert _actor_and_target("proposal", hit, mentions(text, rules, "Russia"), "Russia", "Sergey Lavrov")[0] == "United States"
 
 
 def test_numeric_checks_on_sample(sample_tables):
