@@ -73,7 +73,7 @@ class BuildResult:
     def rows(self, name: str) -> int:
         """Rows of one table, without reading it when it is on disk."""
         tables = self.tables
-        return tables.rows[name] if isinstance(tables, BuiltTables) else len(tables[name])
+        return tables.rows(name) if isinstance(tables, BuiltTables) else len(tables[name])
 
 
 @dataclass
@@ -867,12 +867,16 @@ class BuiltTables(MutableMapping):
     copies the files as they are. Assigning a table keeps the frame (then `write_tables` writes frames)."""
 
     def __init__(self, folder: Path, write_id: str, rows: dict[str, int]) -> None:
-        self.folder, self.write_id, self.rows = Path(folder), write_id, dict(rows)
+        self.folder, self.write_id, self.row_counts = Path(folder), write_id, dict(rows)
         self._frames: dict[str, pd.DataFrame] = {}
         self.edited = False
 
     def path(self, name: str) -> Path:
         return self.folder / f"{name}.parquet"
+
+    def rows(self, name: str) -> int:
+        """Rows of one table (without reading it)."""
+        return len(self._frames[name]) if name in self._frames else self.row_counts[name]
 
     def read(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
         """One table (or some of its columns), read again from its file."""
@@ -906,7 +910,7 @@ class BuiltTables(MutableMapping):
         return len(TABLES)
 
     def __repr__(self) -> str:
-        return f"<BuiltTables {display_path(self.folder)}: " + ", ".join(f"{n} {self.rows[n]}" for n in TABLES) + ">"
+        return f"<BuiltTables {display_path(self.folder)}: " + ", ".join(f"{n} {self.rows(n)}" for n in TABLES) + ">"
 
 
 def _remove_folder(folder: str) -> None:
@@ -1069,7 +1073,7 @@ def _load_corpus_cache(cache: Path, key: str) -> BuildResult | None:
     try:
         info = json.loads((folder / "result.json").read_text(encoding="utf-8"))
         tables = BuiltTables(folder, info["write_id"], info["rows"])
-        if not all(tables.path(name).exists() and name in tables.rows for name in TABLES):
+        if not all(tables.path(name).exists() and name in tables.row_counts for name in TABLES):
             return None
     except Exception:  # noqa: BLE001 - missing, damaged or of an older version: just a miss
         return None
@@ -1087,14 +1091,14 @@ def _save_corpus_cache(cache: Path, key: str, result: BuildResult) -> BuiltTable
     _write_snapshot_record(tables.folder / "result.json", {
         "errors": [(e.path, e.message, e.hint, e.line) for e in result.errors],
         "duplicates": result.duplicates, "near_duplicates": result.near_duplicates, "notes": result.notes,
-        "write_id": tables.write_id, "rows": tables.rows})
+        "write_id": tables.write_id, "rows": tables.row_counts})
     folder.parent.mkdir(parents=True, exist_ok=True)
     if (known := _load_corpus_cache(cache, key)) is not None:  # another build saved it meanwhile
         return known.tables
     shutil.rmtree(folder, ignore_errors=True)  # a snapshot of an older version
     os.replace(tables.folder, folder)
     _prune(cache / "corpus", keep=8)
-    return BuiltTables(folder, tables.write_id, tables.rows)
+    return BuiltTables(folder, tables.write_id, tables.row_counts)
 
 
 def _write_snapshot_record(path: Path, record: dict) -> None:
@@ -1151,7 +1155,7 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path = PROCESSE
             stamp = out / STAMP
             stamp.unlink(missing_ok=True)  # nothing is certified while the tables change
             if isinstance(tables, BuiltTables) and not tables.edited:  # the build's files, copied as they are
-                write_id, rows = tables.write_id, tables.rows
+                write_id, rows = tables.write_id, tables.row_counts
                 for name in TABLES:
                     _write_parquet(tables.path(name), out / f"{name}.parquet", write_id)
             else:
@@ -1275,9 +1279,11 @@ def tables_stamp(processed_dir: str | Path = PROCESSED_DIR) -> dict:
     return _stamp_or_error(src)
 
 
-def read_table(processed_dir: str | Path, name: str, stamp: dict | None = None) -> pd.DataFrame:
+def read_table(processed_dir: str | Path, name: str, stamp: dict | None = None, *,
+               columns: list[str] | None = None, doc_ids: list[str] | None = None) -> pd.DataFrame:
     """One processed table, as `load_tables` reads it, checked against `stamp` (from `tables_stamp`: a reader
-    that reads its tables one at a time gets them all from the same build, or an error, never a mix)."""
+    that reads its tables one at a time gets them all from the same build, or an error, never a mix).
+    `columns`: only these; `doc_ids`: only the rows of these documents (the rest never read into pandas)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
     src = resolve(processed_dir)
@@ -1289,10 +1295,41 @@ def read_table(processed_dir: str | Path, name: str, stamp: dict | None = None) 
         with pa.OSFile(str(path)) as fh:
             if _certified(pq.read_metadata(fh), stamp, name):
                 fh.seek(0)
-                return pd.read_parquet(fh)
+                if columns is None and doc_ids is None:
+                    return pd.read_parquet(fh)
+                table = pq.ParquetFile(fh).read(columns=columns)
+                if doc_ids is not None:
+                    import pyarrow.compute as pc
+                    table = table.filter(pc.is_in(table.column("doc_id"), pa.array(list(doc_ids), pa.string())))
+                return table.to_pandas()
     except Exception:  # noqa: BLE001 - unreadable: not certified, said below
         pass
     raise _uncertified(path)
+
+
+def table_batches(processed_dir: str | Path, name: str, stamp: dict | None = None, *,
+                  rows: int = 50_000) -> Iterator[pd.DataFrame]:
+    """One processed table, `rows` rows at a time, as `read_table` reads it (same dtypes), checked against
+    `stamp` first: for readers that must see every row without holding the table."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    src = resolve(processed_dir)
+    stamp = stamp if stamp is not None else tables_stamp(src)
+    path = src / f"{name}.parquet"
+    try:
+        fh = pa.OSFile(str(path))
+        parquet = pq.ParquetFile(fh)
+        ok = _certified(parquet.metadata, stamp, name)
+    except Exception:  # noqa: BLE001 - unreadable: not certified, said below
+        ok = False
+    if not ok:
+        raise _uncertified(path)
+    with fh:
+        if parquet.metadata.num_rows == 0:
+            yield parquet.read().to_pandas()
+            return
+        for batch in parquet.iter_batches(batch_size=rows):
+            yield pa.Table.from_batches([batch], schema=parquet.schema_arrow).to_pandas()
 
 
 def coverage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
