@@ -727,7 +727,8 @@ class _Assembler:
         from .registry import load_registry, unify_across
 
         self._spill()
-        documents = _fix_table("documents", pd.DataFrame(self.documents, columns=_COLUMNS["documents"]))
+        documents = _fix_table("documents", pd.DataFrame(self.documents, columns=_COLUMNS["documents"])) \
+            if self.documents["doc_id"] else to_frames({})["documents"]
         self.documents = {}
         # speakers: the names of every turn are enough to decide the renaming, a function of (label, speaker)
         names = pd.DataFrame({"speaker": self.speakers, "label": self.labels}, dtype=object)
@@ -873,6 +874,11 @@ class BuiltTables(MutableMapping):
 
     def path(self, name: str) -> Path:
         return self.folder / f"{name}.parquet"
+
+    @property
+    def loaded(self) -> list[str]:
+        """The tables read into pandas so far."""
+        return list(self._frames)
 
     def rows(self, name: str) -> int:
         """Rows of one table (without reading it)."""
