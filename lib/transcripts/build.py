@@ -737,7 +737,7 @@ class _Assembler:
             {key: new for key, new in zip(zip(names.label, names.speaker), unified.speaker) if new != key[1]}
         del names, unified
         self.speakers, self.labels = [], []
-        found = near_duplicates_from_sketches(documents, self.sketches, functools.lru_cache(maxsize=256)(self._detail))
+        found = near_duplicates_from_sketches(documents, self.sketches, functools.lru_cache(maxsize=16)(self._detail))
         self.speech.close()
         (self.work / "speech.bin").unlink()
         self.sketches, self.speech_at = {}, {}

@@ -124,7 +124,8 @@ def speech_words(speech: str) -> list[str]:
 
 def speech_sketch(words: list[str]):
     """A document's sketch for `near_duplicates_from_sketches` (None: too short ever to be a near-duplicate)."""
-    return _shingles(words)[:_SKETCH] if len(words) >= MIN_WORDS else None
+    # a copy: a slice would keep every shingle of the document alive (tens of KB a document, for a whole corpus)
+    return _shingles(words)[:_SKETCH].copy() if len(words) >= MIN_WORDS else None
 
 
 def near_duplicates_from_sketches(documents: pd.DataFrame, sketches: dict, detail, *,
