@@ -647,15 +647,19 @@ class _Assembler:
         self.speakers: list = []  # each turn's speaker and label, in corpus order (for `unify_across`)
         self.labels: list = []
         self._names: dict = {}  # one string object per distinct name
-        self.sketches: dict = {}  # doc_id -> sketch of its speech (quality.speech_sketch)
-        self.speech_at: dict[str, tuple[int, int]] = {}  # doc_id -> (offset, bytes) in the speech file
+        self.sketches: dict = {}  # doc_id -> sketch of its speech (quality.sketch_of)
+        # doc_id -> (offset, bytes) of its speech and of its shingles in the files below, read again for
+        # candidate near-duplicates only
+        self.speech_at: dict[str, tuple[int, int]] = {}
+        self.shingles_at: dict[str, tuple[int, int]] = {}
         self.speech = open(work / "speech.bin", "w+b")  # noqa: SIM115 - closed in finish
+        self.shingles = open(work / "shingles.bin", "w+b")  # noqa: SIM115 - closed in finish
         self.chunk: list[dict] = []
         self.chunk_rows = 0
         self.spills: list[Path] = []
 
     def add(self, path: Path, result: tuple[str, object]) -> None:
-        from .quality import speech_sketch, speech_words
+        from .quality import sketch_of, speech_shingles, speech_words
         status, payload = result
         if status == "error":
             p, message, hint, line = payload
@@ -681,12 +685,14 @@ class _Assembler:
             self.speakers.extend(name(v, v) for v in turns["speaker"])
             self.labels.extend(name(v, v) for v in turns["label"])
             speech = "\n".join(turns["text"].to_pylist())  # as quality._speech joins a document's turns
-            sketch = speech_sketch(speech_words(speech))
-            if sketch is not None:
+            shingles = speech_shingles(speech_words(speech))
+            if shingles is not None:
+                self.sketches[doc_id] = sketch_of(shingles)
                 data = speech.encode("utf-8", "surrogatepass")
                 self.speech_at[doc_id] = (self.speech.tell(), len(data))
                 self.speech.write(data)
-                self.sketches[doc_id] = sketch
+                self.shingles_at[doc_id] = (self.shingles.tell(), len(shingles))
+                self.shingles.write(shingles.tobytes())
             self.chunk.append(doc)
             self.chunk_rows += len(turns["doc_id"]) + len(doc["sentences"]["doc_id"])
         if self.chunk_rows >= BATCH_ROWS:
@@ -709,13 +715,19 @@ class _Assembler:
             path.unlink()
             yield chunk
 
-    def _detail(self, doc_id: str):
-        """A candidate near-duplicate's shingles and words, from its speech set aside in `add`."""
-        from .quality import _shingles, speech_words
+    def _shingles_of(self, doc_id: str):
+        """A candidate near-duplicate's shingles, as `add` set them aside."""
+        import numpy as np
+        at, n = self.shingles_at[doc_id]
+        self.shingles.seek(at)
+        return np.frombuffer(self.shingles.read(n * 8), dtype=np.uint64)
+
+    def _words_of(self, doc_id: str) -> list[str]:
+        """A candidate near-duplicate's words, from its speech as `add` set it aside."""
+        from .quality import speech_words
         at, size = self.speech_at[doc_id]
         self.speech.seek(at)
-        words = speech_words(self.speech.read(size).decode("utf-8", "surrogatepass"))
-        return _shingles(words), words
+        return speech_words(self.speech.read(size).decode("utf-8", "surrogatepass"))
 
     def finish(self, registry_files: list[str], out: Path) -> BuildResult:
         """The corpus-wide steps (speakers unified across documents, affiliations, near-duplicates left out,
@@ -737,10 +749,13 @@ class _Assembler:
             {key: new for key, new in zip(zip(names.label, names.speaker), unified.speaker) if new != key[1]}
         del names, unified
         self.speakers, self.labels = [], []
-        found = near_duplicates_from_sketches(documents, self.sketches, functools.lru_cache(maxsize=16)(self._detail))
-        self.speech.close()
-        (self.work / "speech.bin").unlink()
-        self.sketches, self.speech_at = {}, {}
+        found = near_duplicates_from_sketches(documents, self.sketches,
+                                              functools.lru_cache(maxsize=64)(self._shingles_of),
+                                              functools.lru_cache(maxsize=4)(self._words_of))
+        for fh in (self.speech, self.shingles):
+            fh.close()
+            os.unlink(fh.name)
+        self.sketches, self.speech_at, self.shingles_at = {}, {}, {}
         gone = {drop for drop, _, _ in found}
         registry = load_registry(registry_files)
         affiliations: dict = {}
@@ -836,7 +851,8 @@ class _TableWriter:
         if self.writer is None:
             table = pa.Table.from_pandas(df, preserve_index=False)
             fields = [f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in table.schema]
-            self.schema = pa.schema(fields, metadata={**(table.schema.metadata or {}), WRITE_ID: self.write_id.encode()})
+            metadata = {**(table.schema.metadata or {}), WRITE_ID: self.write_id.encode()}
+            self.schema = pa.schema(fields, metadata=metadata)
             table = table.cast(self.schema)
             self.writer = pq.ParquetWriter(str(self.path), self.schema)
         else:

@@ -113,8 +113,8 @@ def find_near_duplicates(documents: pd.DataFrame, turns: pd.DataFrame, *,
     """
     words = {d: speech_words(t) for d, t in _speech(turns).items()}
     shingles = {d: _shingles(w) for d, w in words.items() if len(w) >= MIN_WORDS}
-    return near_duplicates_from_sketches(documents, {d: s[:_SKETCH] for d, s in shingles.items()},
-                                         lambda d: (shingles[d], words[d]), threshold=threshold)
+    return near_duplicates_from_sketches(documents, {d: sketch_of(s) for d, s in shingles.items()},
+                                         shingles.__getitem__, words.__getitem__, threshold=threshold)
 
 
 def speech_words(speech: str) -> list[str]:
@@ -122,17 +122,23 @@ def speech_words(speech: str) -> list[str]:
     return speech.lower().split()
 
 
-def speech_sketch(words: list[str]):
-    """A document's sketch for `near_duplicates_from_sketches` (None: too short ever to be a near-duplicate)."""
-    # a copy: a slice would keep every shingle of the document alive (tens of KB a document, for a whole corpus)
-    return _shingles(words)[:_SKETCH].copy() if len(words) >= MIN_WORDS else None
+def speech_shingles(words: list[str]):
+    """The hashes of a document's word 5-grams (`_shingles`), or None when it is too short ever to be a
+    near-duplicate."""
+    return _shingles(words) if len(words) >= MIN_WORDS else None
 
 
-def near_duplicates_from_sketches(documents: pd.DataFrame, sketches: dict, detail, *,
+def sketch_of(shingles):
+    """A document's sketch (its smallest shingles), copied: a slice would keep every shingle alive."""
+    return shingles[:_SKETCH].copy()
+
+
+def near_duplicates_from_sketches(documents: pd.DataFrame, sketches: dict, shingles_of, words_of, *,
                                   threshold: float = NEAR_DUPLICATE) -> list[tuple[str, str, float]]:
-    """`find_near_duplicates` from each document's sketch (`speech_sketch`; documents without one are never
-    near-duplicates) and `detail(doc_id)` -> (all its shingles, its words), asked only for the candidate
-    pairs: the build keeps the sketches and reads a candidate's speech again, never every speech at once."""
+    """`find_near_duplicates` from each document's sketch (`sketch_of`; documents without one are never
+    near-duplicates), `shingles_of(doc_id)` (all its shingles) and `words_of(doc_id)` (its words), asked
+    only for candidate pairs, the words only for pairs whose shingles are alike: the build keeps the
+    sketches in memory and the rest on disk, never every speech at once."""
     import numpy as np
 
     docs = [d for d in documents.doc_id if d in sketches]
@@ -152,10 +158,11 @@ def near_duplicates_from_sketches(documents: pd.DataFrame, sketches: dict, detai
     for (a, b), shared in sorted(pairs.items(), key=lambda kv: (order[kv[0][0]], order[kv[0][1]])):
         if a in dropped or b in dropped or shared < _SKETCH // 4:
             continue
-        (sa, wa), (sb, wb) = detail(a), detail(b)
+        sa, sb = shingles_of(a), shingles_of(b)
         common = len(np.intersect1d(sa, sb, assume_unique=True))
         if common / (len(sa) + len(sb) - common) < 0.8:
             continue
+        wa, wb = words_of(a), words_of(b)
         ratio = 1.0 if wa == wb else SequenceMatcher(None, wa, wb, autojunk=False).ratio()
         if ratio < threshold:
             continue
