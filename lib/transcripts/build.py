@@ -8,6 +8,14 @@ Tables (the contract later notebooks, users and checks rely on; columns may be a
   sentences    doc_id, turn_index, sentence_index, text, char_start, char_end, n_words
   cleaning_log doc_id, char_start, char_end, reason, text
   texts        doc_id, text (the decoded text that every char_start/char_end indexes)
+
+The build streams, so its memory does not grow with the corpus: files are read (by a process pool) in corpus
+order; each document's rows are set aside on disk a chunk at a time (`BATCH_ROWS`), and what the corpus-wide
+steps need stays in memory (the `documents` rows, each turn's speaker and label, a sketch of each document's
+speech); those steps are then decided (speakers unified across documents, near-duplicates, warnings) and
+each table written chunk by chunk, a Parquet row group per chunk (`_Assembler`, `_TableWriter`). The tables
+are the ones a build holding every table in memory makes (`tests/test_build_streaming.py`).
+`BuildResult.tables` is `BuiltTables`: the written files, each read into pandas only when asked for.
 """
 from __future__ import annotations
 
