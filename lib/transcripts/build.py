@@ -1338,9 +1338,10 @@ def read_table(processed_dir: str | Path, name: str, stamp: dict | None = None, 
 
 
 def table_batches(processed_dir: str | Path, name: str, stamp: dict | None = None, *,
-                  rows: int = 50_000) -> Iterator[pd.DataFrame]:
-    """One processed table, `rows` rows at a time, as `read_table` reads it (same dtypes), checked against
-    `stamp` first: for readers that must see every row without holding the table."""
+                  rows: int = 50_000, arrow_text: bool = False) -> Iterator[pd.DataFrame]:
+    """One processed table, `rows` rows at a time, as `read_table` reads it (same dtypes; with `arrow_text`,
+    its `text` column as Arrow strings, as the build made it: cheaper to scan and to write as CSV), checked
+    against `stamp` first: for readers that must see every row without holding the table."""
     import pyarrow as pa
     import pyarrow.parquet as pq
     src = resolve(processed_dir)
@@ -1359,7 +1360,14 @@ def table_batches(processed_dir: str | Path, name: str, stamp: dict | None = Non
             yield parquet.read().to_pandas()
             return
         for batch in parquet.iter_batches(batch_size=rows):
-            yield pa.Table.from_batches([batch], schema=parquet.schema_arrow).to_pandas()
+            table = pa.Table.from_batches([batch], schema=parquet.schema_arrow)
+            text = arrow_text and "text" in table.column_names and pa.types.is_string(table.schema.field("text").type)
+            if not text:
+                yield table.to_pandas()
+                continue
+            df = table.drop(["text"]).to_pandas()
+            df.insert(table.column_names.index("text"), "text", pd.arrays.ArrowStringArray(table.column("text")))
+            yield df
 
 
 def coverage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -844,18 +844,19 @@ class Tables(MutableMapping):
         df = self[name]
         return df[df.doc_id.isin(doc_ids)]
 
-    def batches(self, name: str, rows: int = 50_000) -> Iterator[pd.DataFrame]:
-        """The rows of one table, `rows` at a time, in order (one frame when the table is read already)."""
+    def batches(self, name: str, rows: int = 50_000, *, arrow_text: bool = False) -> Iterator[pd.DataFrame]:
+        """The rows of one table, `rows` at a time, in order (one frame when the table is read already);
+        `arrow_text`: the text as Arrow strings (`build.table_batches`)."""
         from .build import table_batches
         if self._on_disk(name):
-            yield from table_batches(self._folder, name, self._stamp, rows=rows)
+            yield from table_batches(self._folder, name, self._stamp, rows=rows, arrow_text=arrow_text)
         else:
             yield self[name]
 
     def write_csv(self, name: str, path: str | Path) -> None:
         """`csvout.write_csv` of one table, written a batch at a time (the same file)."""
         from .csvout import write_csv_parts
-        write_csv_parts(lambda: self.batches(name), path, rows=self.rows(name))
+        write_csv_parts(lambda: self.batches(name, arrow_text=True), path, rows=self.rows(name))
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name not in self._tables:
