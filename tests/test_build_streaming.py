@@ -197,8 +197,13 @@ def test_tables_read_in_parts_give_what_whole_tables_give(sample_processed, tmp_
     parts = list(tables.batches("cleaning_log", rows=7))
     assert len(parts) == -(-len(whole["cleaning_log"]) // 7)
     assert_frame_equal(pd.concat(parts, ignore_index=True), whole["cleaning_log"])
+    arrow = pd.concat(tables.batches("cleaning_log", rows=7, arrow_text=True), ignore_index=True)
+    assert arrow.text.dtype.storage == "pyarrow"
+    assert_frame_equal(arrow.astype({"text": object}), whole["cleaning_log"].astype({"text": object}))
     for per_reason in (1, 3):
         assert_frame_equal(log_examples(iter(parts), per_reason=per_reason),
+                           log_examples(whole["cleaning_log"], per_reason=per_reason))
+        assert_frame_equal(log_examples(tables.batches("cleaning_log", rows=7, arrow_text=True), per_reason=per_reason),
                            log_examples(whole["cleaning_log"], per_reason=per_reason))
     assert tables.loaded == []  # none of it held whole
 
