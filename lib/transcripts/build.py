@@ -1090,12 +1090,18 @@ def _read_table(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.parquet as pq
     table = pq.read_table(str(path), columns=columns)
-    if "text" not in table.column_names or not pa.types.is_string(table.schema.field("text").type):
+    if "text" not in table.column_names or not _is_text_type(table.schema.field("text").type):
         return table.to_pandas()
     at = table.column_names.index("text")
     df = table.drop(["text"]).to_pandas()
     df.insert(at, "text", pd.arrays.ArrowStringArray(table.column("text")))
     return df
+
+
+def _is_text_type(arrow_type) -> bool:
+    """Arrow strings, as pandas writes its Arrow-backed text (large strings) or others write it."""
+    import pyarrow as pa
+    return pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)
 
 
 def _load_corpus_cache(cache: Path, key: str) -> BuildResult | None:
@@ -1361,7 +1367,7 @@ def table_batches(processed_dir: str | Path, name: str, stamp: dict | None = Non
             return
         for batch in parquet.iter_batches(batch_size=rows):
             table = pa.Table.from_batches([batch], schema=parquet.schema_arrow)
-            text = arrow_text and "text" in table.column_names and pa.types.is_string(table.schema.field("text").type)
+            text = arrow_text and "text" in table.column_names and _is_text_type(table.schema.field("text").type)
             if not text:
                 yield table.to_pandas()
                 continue
