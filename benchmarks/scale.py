@@ -1,7 +1,7 @@
 """The whole workbook at scale: the White House corpus and a corpus five times its size, beside the floor.
 
 Run: `make bench-scale [BENCH_ARGS="--only 01"]` (or `.venv/bin/python benchmarks/scale.py [--corpora whitehouse,x5] [--only 01 02]
-[--jobs N] [--scheduler ADDRESS] [--no-warm] [--x5-floor measured|scaled]`).
+[--jobs N] [--scheduler ADDRESS] [--no-warm] [--x5-floor measured|scaled] [--build-only]`).
 
 For each corpus it measures, in this one run:
 
@@ -13,6 +13,9 @@ For each corpus it measures, in this one run:
   every process of the run, kernels and workers included), and the peak resident memory of the whole
   process tree (the sum of every process's RSS, sampled twice a second: an upper bound, since forked
   workers share pages), of the runner process alone, and of each notebook's kernel.
+
+`--build-only` measures the build alone (`python -m transcripts build`, the runner's first step), cold and
+then warm (its tables removed, its cache kept): wall, CPU and the peak of the building process.
 
 The five-times corpus is made on the fly in a temporary folder, never in the project: every White House
 briefing once as it is, and four more times with its dates (front matter, title, file name, month
@@ -211,6 +214,52 @@ def measure_run(corpus: Path, out: Path, args) -> dict:
                 notebooks_s=notebooks, log_tail=log.strip().splitlines()[-12:])
 
 
+def measure_build(corpus: Path, out: Path) -> dict:
+    """`python -m transcripts build` alone on `corpus` into `out` (the runner's first step): wall, CPU, the
+    peak of the building process and of its forked readers. Cold when `out` is new; run it again on the same
+    `out` with its tables removed (the cache kept) for the warm build, which writes the tables from the cache."""
+    cmd = [PY, "-m", "transcripts", "build", str(corpus), "--out", str(out), "--quiet"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load = os.getloadavg()[0]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    monitor = TreeMonitor(proc.pid, interval=0.2)
+    monitor.start()
+    log, _ = proc.communicate()
+    wall = time.perf_counter() - t0
+    monitor.stop.set()
+    monitor.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    by_kind: dict[str, int] = {}
+    for pid, label in monitor.labels.items():
+        kind = label.split(" ", 1)[0]
+        by_kind[kind] = max(by_kind.get(kind, 0), monitor.peaks.get(pid, 0))
+    return dict(rc=proc.returncode, wall_s=wall, load=load,
+                cpu_s=(after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
+                peak_builder_mb=by_kind.get("runner", 0) / 2**20, peak_worker_mb=by_kind.get("worker", 0) / 2**20,
+                log_tail=log.strip().splitlines()[-5:])
+
+
+def build_only(corpora: list[tuple[str, Path]], tmp: Path) -> None:
+    """`--build-only`: each corpus built cold, then warm (its tables removed, its cache kept), one at a time."""
+    head = f"{'corpus':<11}{'run':<6}{'wall s':>8}{'CPU s':>8}{'build MB':>10}{'reader MB':>10}  load"
+    print(head)
+    print("-" * len(head), flush=True)
+    for name, corpus in corpora:
+        out = tmp / f"build_{name}"
+        for label in ("cold", "warm"):
+            if label == "warm":
+                for table in out.glob("*.parquet"):
+                    table.unlink()
+                (out / ".build_key").unlink(missing_ok=True)
+            r = measure_build(corpus, out)
+            print(f"{name if label == 'cold' else '':<11}{label:<6}{r['wall_s']:>8.1f}{r['cpu_s']:>8.1f}"
+                  f"{r['peak_builder_mb']:>10.0f}{r['peak_worker_mb']:>10.0f}  {r['load']:.1f}"
+                  + (f"  (exit {r['rc']}: {' / '.join(r['log_tail'])})" if r["rc"] not in (0, 1) else ""), flush=True)
+    print("\nwall, CPU: the build command, every process; build MB: the peak RSS of the building process (the "
+          "runner's own peak); reader MB: the largest forked reader; load: 1-minute load average at the start.")
+
+
 # ---------------------------------------------------------------- the table
 
 def main() -> int:
@@ -226,6 +275,8 @@ def main() -> int:
                         help="the White House floor as measured by another run at the same time (for --x5-floor scaled "
                              "without measuring it again)")
     parser.add_argument("--keep", default=None, help="keep the generated corpus and outputs in this folder")
+    parser.add_argument("--build-only", action="store_true",
+                        help="only the build (`python -m transcripts build`), cold then warm: its time and peak memory")
     args = parser.parse_args()
 
     from transcripts.paths import SHARED_DIR
@@ -256,6 +307,9 @@ def main() -> int:
                     print(f"x5: corpus generated in {time.perf_counter() - t0:.1f} s", flush=True)
             else:
                 raise SystemExit(f"unknown corpus {name!r}: whitehouse or x5")
+            if args.build_only:
+                build_only([(name, corpus)], tmp)
+                continue
             if name == "x5" and args.x5_floor == "scaled" and wh_floor is not None:
                 f = {k: v * 5 for k, v in wh_floor.items()}
                 f["scaled"] = True
@@ -279,8 +333,9 @@ def main() -> int:
     finally:
         if tmp_ctx is not None:
             tmp_ctx.cleanup()
-    print()
-    _print_table(rows)
+    if rows:
+        print()
+        _print_table(rows)
     return 0
 
 

@@ -13,6 +13,7 @@ import json
 import multiprocessing
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -159,7 +160,16 @@ def test_disk_full_while_writing_is_one_line_and_certifies_nothing(tmp_path, two
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(table, where, **kwargs)
 
+    def full_copy(source, where):  # the build's own files are copied as they are: the same disk, as full
+        calls.append(where)
+        if len(calls) == 3:
+            Path(where).write_bytes(b"PAR1 half a table")
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_copy(source, where)
+
+    real_copy = shutil.copyfile
     monkeypatch.setattr(pq, "write_table", full)
+    monkeypatch.setattr(shutil, "copyfile", full_copy)
     with pytest.raises(TranscriptError, match=r"could not write the tables \(No space left on device\)\. "
                                               r"Free some disk space"):
         write_tables(b.tables, out, key=b.key)

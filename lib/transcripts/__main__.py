@@ -255,9 +255,9 @@ def _build(args: argparse.Namespace) -> int:
     result = build_corpus(corpus, fmt=fmt, max_bytes=max_bytes, progress=not args.quiet,
                           cache_dir=None if args.no_cache else out / ".cache", speakers=speakers)
     out = write_tables(result.tables, out, key=result.key)
-    docs, turns = result.tables["documents"], result.tables["turns"]
+    docs = result.tables["documents"]
     cov = coverage(result.tables)
-    print(f"Built {len(docs)} document(s), {len(turns)} turns, {len(result.tables['sentences'])} sentences "
+    print(f"Built {len(docs)} document(s), {result.rows('turns')} turns, {result.rows('sentences')} sentences "
           f"into {shown_path(out)}")
     bad_cov = cov[cov.problems.notna()]
     for row in bad_cov.itertuples():

@@ -8,6 +8,14 @@ Tables (the contract later notebooks, users and checks rely on; columns may be a
   sentences    doc_id, turn_index, sentence_index, text, char_start, char_end, n_words
   cleaning_log doc_id, char_start, char_end, reason, text
   texts        doc_id, text (the decoded text that every char_start/char_end indexes)
+
+The build streams, so its memory does not grow with the corpus: files are read (by a process pool) in corpus
+order; each document's rows are set aside on disk a chunk at a time (`BATCH_ROWS`), and what the corpus-wide
+steps need stays in memory (the `documents` rows, each turn's speaker and label, a sketch of each document's
+speech); those steps are then decided (speakers unified across documents, near-duplicates, warnings) and
+each table written chunk by chunk, a Parquet row group per chunk (`_Assembler`, `_TableWriter`). The tables
+are the ones a build holding every table in memory makes (`tests/test_build_streaming.py`).
+`BuildResult.tables` is `BuiltTables`: the written files, each read into pandas only when asked for.
 """
 from __future__ import annotations
 
@@ -18,6 +26,7 @@ import json
 import os
 import pickle
 import re
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,8 +56,8 @@ SIDECAR_NAME = "metadata.csv"
 STAMP = ".build_key"
 #: Key of the Parquet metadata entry tying each table to the stamp of the write that made it.
 WRITE_ID = b"transcripts.write_id"
-#: Rows collected from files before they are packed into a DataFrame (memory stays bounded: packed
-#: text is Arrow strings, a third of Python strings).
+#: Turns and sentences collected from files before they are set aside on disk as one chunk, and later
+#: written as one row group of each table (the build's memory is bounded by a chunk, not by the corpus).
 BATCH_ROWS = 50_000
 
 
@@ -56,7 +65,7 @@ BATCH_ROWS = 50_000
 class BuildResult:
     """The tables of a build, the files that could not be read (with why), and those left out on purpose."""
 
-    tables: dict[str, pd.DataFrame]
+    tables: MutableMapping[str, pd.DataFrame]  # `BuiltTables` (on disk, read when asked for) or frames
     errors: list[TranscriptError] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (skipped file, file it duplicates)
     # (file left out, file kept, share of words the same): the same event twice (quality.drop_near_duplicates)
@@ -68,6 +77,11 @@ class BuildResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def rows(self, name: str) -> int:
+        """Rows of one table, without reading it when it is on disk."""
+        tables = self.tables
+        return tables.rows(name) if isinstance(tables, BuiltTables) else len(tables[name])
 
 
 @dataclass
@@ -258,21 +272,18 @@ def document_rows(doc: Document) -> dict[str, list[dict]]:
 
 def to_frames(rows: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:
     """DataFrames with stable dtypes, even when a table is empty."""
-    frames = {}
-    for name in TABLES:
-        df = pd.DataFrame(rows.get(name, []), columns=_COLUMNS[name])
-        frames[name] = df
-    return _fix_dtypes(frames)
+    return {name: _fix_table(name, pd.DataFrame(rows.get(name, []), columns=_COLUMNS[name])) for name in TABLES}
 
 
-def _fix_dtypes(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    docs = frames["documents"]
-    docs["event_date"] = pd.to_datetime(docs["event_date"], errors="coerce")
-    docs["published_at"] = pd.to_datetime(docs["published_at"], errors="coerce")
-    for name, cols in _INT_COLUMNS.items():
-        frames[name] = frames[name].astype({c: "int64" for c in cols})
-    frames["turns"]["is_question"] = frames["turns"]["is_question"].astype(bool)
-    return frames
+def _fix_table(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    if name == "documents":
+        df["event_date"] = pd.to_datetime(df["event_date"], errors="coerce")
+        df["published_at"] = pd.to_datetime(df["published_at"], errors="coerce")
+    if name in _INT_COLUMNS:
+        df = df.astype({c: "int64" for c in _INT_COLUMNS[name]})
+    if name == "turns":
+        df["is_question"] = df["is_question"].astype(bool)
+    return df
 
 
 _COLUMNS = {
@@ -332,47 +343,67 @@ def build_corpus(corpus: str | Path = RAW_DIR, *, fmt: str | None = None, max_by
 
     doc_ids = _doc_ids(files, root)
     jobs = [(str(p), fmt, max_bytes, registry_files, doc_id) for p, doc_id in zip(files, doc_ids)]
-    assembler = _Assembler()
-    n_workers = workers if workers is not None else (os.cpu_count() or 1)
-    todo = [n for n in range(len(files))
-            if cache is None or not _file_cache_path(cache, hashes[n], settings, doc_ids[n]).exists()]
-    bar = tqdm(total=len(todo), desc="Reading transcripts", unit="file", disable=not progress or len(todo) < 2)
-    computed, early = _read_files(jobs, todo, n_workers), {}
-    todo_set, transient = set(todo), False
-    for n in range(len(files)):
-        res, fresh = None, n in todo_set
-        if fresh:
-            while n not in early:  # results come in corpus order, unless a worker died (see _read_files)
-                m, r = next(computed)
-                early[m] = r
-            res = early.pop(n)
-            bar.update()
-        elif (cached := _load_file_cache(cache, hashes[n], settings, doc_ids[n])) is not None:
-            res = (*cached, hashes[n])
-        if res is None:  # a damaged cache entry: read the file now
-            res, fresh = _process_file(jobs[n]), True
-        status, payload, digest = res
-        if not digest:  # read, but not to be kept: the file could not be read, or kept changing
-            transient = True
-        elif digest != hashes[n]:  # changed since it was hashed: everything is keyed by the bytes actually read
-            if hashes[n]:
-                assembler.notes.append(f"{display_path(files[n])} changed while the build ran; its tables hold "
-                                       "the version read (build again to be sure they match the file on disk)")
-            hashes[n] = digest
-        if cache is not None and fresh and digest:
-            _save_file_cache(cache, digest, settings, doc_ids[n], (status, payload))
-        assembler.add(files[n], (status, payload))
-    bar.close()
-    result = assembler.finish(registry_files)
+    work = _work_folder(cache)
+    try:
+        assembler = _Assembler(work)
+        n_workers = workers if workers is not None else (os.cpu_count() or 1)
+        todo = [n for n in range(len(files))
+                if cache is None or not _file_cache_path(cache, hashes[n], settings, doc_ids[n]).exists()]
+        bar = tqdm(total=len(todo), desc="Reading transcripts", unit="file", disable=not progress or len(todo) < 2)
+        computed, early = _read_files(jobs, todo, n_workers), {}
+        todo_set, transient = set(todo), False
+        for n in range(len(files)):
+            res, fresh = None, n in todo_set
+            if fresh:
+                while n not in early:  # results come in corpus order, unless a worker died (see _read_files)
+                    m, r = next(computed)
+                    early[m] = r
+                res = early.pop(n)
+                bar.update()
+            elif (cached := _load_file_cache(cache, hashes[n], settings, doc_ids[n])) is not None:
+                res = (*cached, hashes[n])
+            if res is None:  # a damaged cache entry: read the file now
+                res, fresh = _process_file(jobs[n]), True
+            status, payload, digest = res
+            if not digest:  # read, but not to be kept: the file could not be read, or kept changing
+                transient = True
+            elif digest != hashes[n]:  # changed since it was hashed: everything is keyed by the bytes actually read
+                if hashes[n]:
+                    assembler.notes.append(f"{display_path(files[n])} changed while the build ran; its tables hold "
+                                           "the version read (build again to be sure they match the file on disk)")
+                hashes[n] = digest
+            if cache is not None and fresh and digest:
+                _save_file_cache(cache, digest, settings, doc_ids[n], (status, payload))
+            assembler.add(files[n], (status, payload))
+        bar.close()
+        result = assembler.finish(registry_files, work / "tables")
+    except BaseException as exc:
+        import shutil
+        shutil.rmtree(work, ignore_errors=True)
+        if isinstance(exc, OSError):  # setting chunks aside or writing the tables: disk full, folder gone
+            from .outdir import write_hint
+            raise TranscriptError(display_path(work), f"could not write the tables ({exc.strerror or exc})",
+                                  hint=write_hint(exc)) from None
+        raise
     # a build that met a passing trouble (an unreadable or changing file, a dead worker) certifies nothing:
     # its tables are written, but the next build reads those files again
     result.key = None if transient else _corpus_key(settings, names, hashes)
+    saved = None
     if cache is not None and result.key is not None:
         try:
-            _save_corpus_cache(cache, result.key, result)
+            saved = _save_corpus_cache(cache, result.key, result)
         except OSError as exc:
             import warnings
             warnings.warn(f"build cache not written ({exc})", stacklevel=2)
+    if saved is not None:
+        try:
+            os.rmdir(work)  # empty: its chunks were read and deleted, its tables moved into the cache
+        except OSError:
+            import shutil
+            shutil.rmtree(work, ignore_errors=True)
+        result.tables = saved
+    else:  # the tables stay in the work folder as long as something refers to them
+        result.tables.remove_with(work)
     result.errors[:0] = listing.problems
     result.skipped = listing.skipped
     return result
@@ -606,23 +637,37 @@ def _columns(rows: dict[str, list[dict]]) -> dict[str, dict[str, list]]:
 
 
 class _Assembler:
-    """Collects per-file results in corpus order: duplicates dropped, doc ids made unique, then the
-    tables concatenated once and speakers unified across documents."""
+    """Collects per-file results in corpus order (duplicates dropped, doc ids made unique) and sets them
+    aside on disk a chunk of documents at a time, keeping in memory only what the corpus-wide steps need:
+    the `documents` rows, each turn's speaker and label, and each document's sketch for near-duplicates
+    (its speech goes to a file, read again only for candidate pairs). `finish` takes those steps, then
+    writes each table chunk by chunk (`_TableWriter`), so the build's memory does not grow with the corpus
+    (the documents' rows and two names a turn aside)."""
 
-    def __init__(self) -> None:
+    def __init__(self, work: Path) -> None:
         self.errors: list[TranscriptError] = []
         self.duplicates: list[tuple[str, str]] = []
         self.notes: list[str] = []
         self.seen_hash: dict[str, str] = {}
         self.seen_ids: set[str] = set()
-        self.columns = self._empty()
-        self.parts: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
-
-    @staticmethod
-    def _empty() -> dict[str, dict[str, list]]:
-        return {name: {c: [] for c in _COLUMNS[name]} for name in TABLES}
+        self.work = work
+        self.documents: dict[str, list] = {c: [] for c in _COLUMNS["documents"]}
+        self.speakers: list = []  # each turn's speaker and label, in corpus order (for `unify_across`)
+        self.labels: list = []
+        self._names: dict = {}  # one string object per distinct name
+        self.sketches: dict = {}  # doc_id -> sketch of its speech (quality.sketch_of)
+        # doc_id -> (offset, bytes) of its speech and of its shingles in the files below, read again for
+        # candidate near-duplicates only
+        self.speech_at: dict[str, tuple[int, int]] = {}
+        self.shingles_at: dict[str, tuple[int, int]] = {}
+        self.speech = open(work / "speech.bin", "w+b")  # noqa: SIM115 - closed in finish
+        self.shingles = open(work / "shingles.bin", "w+b")  # noqa: SIM115 - closed in finish
+        self.chunk: list[dict] = []
+        self.chunk_rows = 0
+        self.spills: list[Path] = []
 
     def add(self, path: Path, result: tuple[str, object]) -> None:
+        from .quality import sketch_of, speech_shingles, speech_words
         status, payload = result
         if status == "error":
             p, message, hint, line = payload
@@ -642,54 +687,294 @@ class _Assembler:
                 for table in doc.values():
                     table["doc_id"] = [doc_id] * len(table["doc_id"])
             self.seen_ids.add(doc_id)
-            for name in TABLES:
-                for column, values in doc[name].items():
-                    if column == "text":
-                        self.columns[name][column].append(values)  # an Arrow array per document
-                    else:
-                        self.columns[name][column].extend(values)
-        if len(self.columns["sentences"]["doc_id"]) >= BATCH_ROWS:
-            self._pack()
+            for column, values in doc["documents"].items():
+                self.documents[column].extend(values)
+            turns, name = doc["turns"], self._names.setdefault
+            self.speakers.extend(name(v, v) for v in turns["speaker"])
+            self.labels.extend(name(v, v) for v in turns["label"])
+            speech = "\n".join(turns["text"].to_pylist())  # as quality._speech joins a document's turns
+            shingles = speech_shingles(speech_words(speech))
+            if shingles is not None:
+                self.sketches[doc_id] = sketch_of(shingles)
+                data = speech.encode("utf-8", "surrogatepass")
+                self.speech_at[doc_id] = (self.speech.tell(), len(data))
+                self.speech.write(data)
+                self.shingles_at[doc_id] = (self.shingles.tell(), len(shingles))
+                self.shingles.write(shingles.tobytes())
+            self.chunk.append(doc)
+            self.chunk_rows += len(turns["doc_id"]) + len(doc["sentences"]["doc_id"])
+        if self.chunk_rows >= BATCH_ROWS:
+            self._spill()
 
-    def _pack(self) -> None:
-        """The rows collected so far, as one DataFrame per table."""
-        import pyarrow as pa
-        for name in TABLES:
-            columns = self.columns[name]
-            if not columns["doc_id"]:
-                continue
-            texts = columns.pop("text", None)
-            df = pd.DataFrame(columns, columns=[c for c in _COLUMNS[name] if c != "text"])
-            if texts is not None:
-                text = pd.arrays.ArrowStringArray(pa.chunked_array(texts, type=pa.string()))
-                df.insert(_COLUMNS[name].index("text"), "text", text)
-            self.parts[name].append(df)
-        self.columns = self._empty()
+    def _spill(self) -> None:
+        """The documents collected since the last spill, pickled to a file of their own."""
+        if not self.chunk:
+            return
+        path = self.work / f"chunk{len(self.spills):06d}.pkl"
+        with open(path, "wb") as fh:
+            pickle.dump(self.chunk, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        self.spills.append(path)
+        self.chunk, self.chunk_rows = [], 0
 
-    def finish(self, registry_files: list[str]) -> BuildResult:
+    def _chunks(self) -> Iterator[list[dict]]:
+        for path in self.spills:
+            with open(path, "rb") as fh:
+                chunk = pickle.load(fh)
+            path.unlink()
+            yield chunk
+
+    def _shingles_of(self, doc_id: str):
+        """A candidate near-duplicate's shingles, as `add` set them aside."""
+        import numpy as np
+        at, n = self.shingles_at[doc_id]
+        self.shingles.seek(at)
+        return np.frombuffer(self.shingles.read(n * 8), dtype=np.uint64)
+
+    def _words_of(self, doc_id: str) -> list[str]:
+        """A candidate near-duplicate's words, from its speech as `add` set it aside."""
+        from .quality import speech_words
+        at, size = self.speech_at[doc_id]
+        self.speech.seek(at)
+        return speech_words(self.speech.read(size).decode("utf-8", "surrogatepass"))
+
+    def finish(self, registry_files: list[str], out: Path) -> BuildResult:
+        """The corpus-wide steps (speakers unified across documents, affiliations, near-duplicates left out,
+        warnings), then every table written into `out` chunk by chunk, in corpus order."""
+        import functools
+        import uuid
+
+        from .quality import near_duplicates_from_sketches
         from .registry import load_registry, unify_across
 
-        self._pack()
-        tables = to_frames({})
-        for name in TABLES:  # one table at a time, freeing the parts as we go
-            if self.parts[name]:
-                tables[name] = pd.concat(self.parts[name], ignore_index=True) if len(self.parts[name]) > 1 \
-                    else self.parts[name][0]
-            self.parts[name] = []
-        tables = _fix_dtypes(tables)
+        self._spill()
+        documents = _fix_table("documents", pd.DataFrame(self.documents, columns=_COLUMNS["documents"])) \
+            if self.documents["doc_id"] else to_frames({})["documents"]
+        self.documents = {}
+        # speakers: the names of every turn are enough to decide the renaming, a function of (label, speaker)
+        names = pd.DataFrame({"speaker": self.speakers, "label": self.labels}, dtype=object)
+        unified = unify_across(names)
+        mapping = {} if unified is names else \
+            {key: new for key, new in zip(zip(names.label, names.speaker), unified.speaker) if new != key[1]}
+        del names, unified
+        self.speakers, self.labels = [], []
+        found = near_duplicates_from_sketches(documents, self.sketches,
+                                              functools.lru_cache(maxsize=64)(self._shingles_of),
+                                              functools.lru_cache(maxsize=4)(self._words_of))
+        for fh in (self.speech, self.shingles):
+            fh.close()
+            os.unlink(fh.name)
+        self.sketches, self.speech_at, self.shingles_at = {}, {}, {}
+        gone = {drop for drop, _, _ in found}
         registry = load_registry(registry_files)
-        before = tables["turns"]
-        turns = unify_across(before)
-        turns["affiliation"] = turns.speaker.map(_affiliations(registry, turns.speaker.unique()))
-        changed = before.speaker != turns.speaker
-        if changed.any():  # a principal or addressee known only as "Ms. Psaki" follows the turns' new name
-            renamed = dict(zip(zip(before.doc_id[changed], before.speaker[changed]), turns.speaker[changed]))
-            docs = tables["documents"]
-            docs["principal"] = [renamed.get((d, p), p) for d, p in zip(docs.doc_id, docs.principal)]
-            turns["addressee"] = [renamed.get((d, a), a) for d, a in zip(turns.doc_id, turns.addressee)]
-        tables["turns"] = turns
-        tables, near = check_documents(tables, renamed if changed.any() else None)  # near-duplicates, warnings
-        return BuildResult(tables, self.errors, self.duplicates, near_duplicates=near, notes=self.notes)
+        affiliations: dict = {}
+
+        def affiliation(speaker):
+            if speaker not in affiliations:
+                affiliations[speaker] = registry.affiliation(speaker)
+            return affiliations[speaker]
+
+        out.mkdir(parents=True, exist_ok=True)
+        write_id = uuid.uuid4().hex
+        writers = {name: _TableWriter(out / f"{name}.parquet", write_id) for name in TABLES if name != "documents"}
+        renamed: dict[tuple[str, str], str] = {}
+        try:
+            for chunk in self._chunks():
+                chunk = [doc for doc in chunk if doc["documents"]["doc_id"][0] not in gone]
+                for name, writer in writers.items():
+                    df = _chunk_frame(name, chunk)
+                    if df is None:
+                        continue
+                    if name == "turns":
+                        df = _unified_turns(df, mapping, affiliation, renamed)
+                    writer.write(df)
+                del chunk
+            empty = to_frames({})
+            empty["turns"] = _unified_turns(empty["turns"], mapping, affiliation, renamed)
+            rows = {name: writer.close(empty[name]) for name, writer in writers.items()}
+            if renamed:  # a principal known only as "Ms. Psaki" follows the turns' new name
+                documents["principal"] = [renamed.get((d, p), p) for d, p in zip(documents.doc_id, documents.principal)]
+            tables, near = check_documents({"documents": documents}, renamed or None, found)  # warnings
+            docs_writer = _TableWriter(out / "documents.parquet", write_id)
+            rows["documents"] = docs_writer.close(tables["documents"])
+        finally:
+            for writer in writers.values():
+                writer.abort()
+        return BuildResult(BuiltTables(out, write_id, rows), self.errors, self.duplicates, near_duplicates=near,
+                           notes=self.notes)
+
+
+def _chunk_frame(name: str, docs: list[dict]) -> pd.DataFrame | None:
+    """One table's rows of a chunk of documents, with the table's dtypes (text as Arrow strings); None
+    when the chunk has none."""
+    import pyarrow as pa
+    plain = [c for c in _COLUMNS[name] if c != "text"]
+    columns: dict[str, list] = {c: [] for c in plain}
+    texts = []
+    for doc in docs:
+        for column, values in doc[name].items():
+            if column == "text":
+                texts.append(values)  # an Arrow array per document
+            else:
+                columns[column].extend(values)
+    if not columns["doc_id"]:
+        return None
+    df = pd.DataFrame(columns, columns=plain)
+    if "text" in _COLUMNS[name]:
+        df.insert(_COLUMNS[name].index("text"), "text",
+                  pd.arrays.ArrowStringArray(pa.chunked_array(texts, type=pa.string())))
+    return _fix_table(name, df)
+
+
+def _unified_turns(turns: pd.DataFrame, mapping: dict, affiliation, renamed: dict) -> pd.DataFrame:
+    """Turns with the speakers' names unified across documents (`mapping`: (label, speaker) -> name, from
+    `registry.unify_across` over every turn), their affiliation, and an addressee renamed with the speaker
+    of the same document; `renamed` collects (doc_id, old name) -> new name."""
+    before = turns.speaker
+    if mapping:
+        turns = turns.copy()
+        turns["speaker"] = [mapping.get(key, s) for key, s in zip(zip(turns.label, before), before)]
+    turns["affiliation"] = turns.speaker.map({s: affiliation(s) for s in turns.speaker.unique()})
+    if mapping:
+        changed = before != turns.speaker
+        if changed.any():
+            here = dict(zip(zip(turns.doc_id[changed], before[changed]), turns.speaker[changed]))
+            renamed.update(here)
+            turns["addressee"] = [here.get((d, a), a) for d, a in zip(turns.doc_id, turns.addressee)]
+    return turns
+
+
+class _TableWriter:
+    """One table written as Parquet, a row group per chunk: the schema is the first chunk's (a column empty
+    in it typed as text, the type its cells have wherever they are filled), the write's id in its metadata;
+    a table with no rows at all is written from the empty frame as `write_tables` would write it."""
+
+    def __init__(self, path: Path, write_id: str) -> None:
+        self.path, self.write_id = path, write_id
+        self.writer = self.schema = None
+        self.rows = 0
+
+    def write(self, df: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+        if self.writer is None:
+            table = pa.Table.from_pandas(df, preserve_index=False)
+            fields = [f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in table.schema]
+            metadata = {**(table.schema.metadata or {}), WRITE_ID: self.write_id.encode()}
+            self.schema = pa.schema(fields, metadata=metadata)
+            table = table.cast(self.schema)
+            self.writer = pq.ParquetWriter(str(self.path), self.schema)
+        else:
+            table = pa.Table.from_pandas(df, schema=self.schema, preserve_index=False)
+        self.writer.write_table(table)
+        self.rows += len(df)
+
+    def close(self, whole: pd.DataFrame) -> int:
+        """Finish the file; its rows. When no chunk was written, the file is `whole` (the table's empty frame,
+        or a table kept whole, as `documents` is) written at once."""
+        if self.writer is None:
+            _write_parquet(whole, self.path, self.write_id)
+            self.rows = len(whole)
+        else:
+            self.writer.close()
+            self.writer = None
+        return self.rows
+
+    def abort(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+
+class BuiltTables(MutableMapping):
+    """A build's five tables, as Parquet files in a folder (the build's cache, or a temporary folder): each
+    read into pandas when first asked for (text as Arrow strings, as the build made it) and kept. `rows`
+    counts them without reading them, `read(name, columns)` reads only some columns, and `write_tables`
+    copies the files as they are. Assigning a table keeps the frame (then `write_tables` writes frames)."""
+
+    def __init__(self, folder: Path, write_id: str, rows: dict[str, int]) -> None:
+        self.folder, self.write_id, self.row_counts = Path(folder), write_id, dict(rows)
+        self._frames: dict[str, pd.DataFrame] = {}
+        self.edited = False
+
+    def path(self, name: str) -> Path:
+        return self.folder / f"{name}.parquet"
+
+    @property
+    def loaded(self) -> list[str]:
+        """The tables read into pandas so far."""
+        return list(self._frames)
+
+    def rows(self, name: str) -> int:
+        """Rows of one table (without reading it)."""
+        return len(self._frames[name]) if name in self._frames else self.row_counts[name]
+
+    def read(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+        """One table (or some of its columns), read again from its file."""
+        if name in self._frames:
+            return self._frames[name] if columns is None else self._frames[name][columns]
+        return _read_table(self.path(name), columns)
+
+    def remove_with(self, folder: Path) -> None:
+        """Delete `folder` (holding this one's) once nothing refers to these tables."""
+        import weakref
+        weakref.finalize(self, _remove_folder, str(folder))
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._frames:
+            if name not in TABLES:
+                raise KeyError(name)
+            self._frames[name] = self.read(name)
+        return self._frames[name]
+
+    def __setitem__(self, name: str, value: pd.DataFrame) -> None:
+        self._frames[name] = value
+        self.edited = True
+
+    def __delitem__(self, name: str) -> None:
+        raise TypeError("a built table cannot be removed")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(TABLES)
+
+    def __len__(self) -> int:
+        return len(TABLES)
+
+    def __repr__(self) -> str:
+        return f"<BuiltTables {display_path(self.folder)}: " + ", ".join(f"{n} {self.rows(n)}" for n in TABLES) + ">"
+
+
+def _remove_folder(folder: str) -> None:
+    import shutil
+    try:
+        shutil.rmtree(folder, ignore_errors=True)
+    except Exception:  # noqa: BLE001 - at exit or collection: a temporary folder left is no error
+        pass
+
+
+def _work_folder(cache: Path | None) -> Path:
+    """A fresh folder for a build's chunks and tables: in the cache when there is one (the tables are then
+    moved into it), else a temporary one. Folders left by builds that were killed are removed first."""
+    import shutil
+    import tempfile
+    base = None
+    if cache is not None:
+        base = cache / "work"
+        base.mkdir(parents=True, exist_ok=True)
+        for old in base.glob("build-*"):
+            pid = old.name.split("-")[1]
+            if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+                shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"build-{os.getpid()}-", dir=base))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _affiliations(registry, speakers) -> dict[str, str | None]:
@@ -800,12 +1085,12 @@ def _save_file_cache(cache: Path, file_hash: str, settings: str, doc_id: str, re
     atomic_write(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), what="build cache")
 
 
-def _read_table(path: Path) -> pd.DataFrame:
-    """A cached table (Arrow IPC, memory-mapped) with its `text` column kept as Arrow strings."""
+def _read_table(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """A built table (Parquet) with its `text` column kept as Arrow strings, as the build made it."""
     import pyarrow as pa
-    with pa.memory_map(str(path)) as source:
-        table = pa.ipc.open_file(source).read_all()
-    if "text" not in table.column_names:
+    import pyarrow.parquet as pq
+    table = pq.read_table(str(path), columns=columns)
+    if "text" not in table.column_names or not _is_text_type(table.schema.field("text").type):
         return table.to_pandas()
     at = table.column_names.index("text")
     df = table.drop(["text"]).to_pandas()
@@ -813,47 +1098,47 @@ def _read_table(path: Path) -> pd.DataFrame:
     return df
 
 
-def _write_table(df: pd.DataFrame, path: Path) -> None:
+def _is_text_type(arrow_type) -> bool:
+    """Arrow strings, as pandas writes its Arrow-backed text (large strings) or others write it."""
     import pyarrow as pa
-    table = pa.Table.from_pandas(df, preserve_index=False)
-    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
-        writer.write_table(table)
+    return pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)
 
 
 def _load_corpus_cache(cache: Path, key: str) -> BuildResult | None:
     folder = cache / "corpus" / key
-    meta = folder / "result.json"
-    if not meta.exists():
-        return None
     try:
-        info = json.loads(meta.read_text(encoding="utf-8"))
-        tables = {name: _read_table(folder / f"{name}.arrow") for name in TABLES}
-    except Exception:  # noqa: BLE001 - a damaged cache entry is just a miss
+        info = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+        tables = BuiltTables(folder, info["write_id"], info["rows"])
+        if not all(tables.path(name).exists() and name in tables.row_counts for name in TABLES):
+            return None
+    except Exception:  # noqa: BLE001 - missing, damaged or of an older version: just a miss
         return None
     errors = [TranscriptError(p, m, hint=h, line=ln) for p, m, h, ln in info["errors"]]
     return BuildResult(tables, errors, [tuple(d) for d in info["duplicates"]],
-                       near_duplicates=[tuple(d) for d in info.get("near_duplicates", [])])
+                       near_duplicates=[tuple(d) for d in info.get("near_duplicates", [])], notes=info.get("notes", []))
 
 
-def _save_corpus_cache(cache: Path, key: str, result: BuildResult) -> None:
-    folder = cache / "corpus" / key
-    tmp = cache / "corpus" / f".{key}.{os.getpid()}.tmp"
+def _save_corpus_cache(cache: Path, key: str, result: BuildResult) -> BuiltTables:
+    """Move the build's tables (a folder of Parquet files, `result.tables`) into the cache as the snapshot of
+    `key`, with what else the result holds; the snapshot's tables."""
     import shutil
-    try:
-        tmp.mkdir(parents=True, exist_ok=True)
-        for name, df in result.tables.items():
-            _write_table(df, tmp / f"{name}.arrow")
-        (tmp / "result.json").write_text(json.dumps({
-            "errors": [(e.path, e.message, e.hint, e.line) for e in result.errors],
-            "duplicates": result.duplicates, "near_duplicates": result.near_duplicates}), encoding="utf-8")
-        if folder.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-            return
-        os.replace(tmp, folder)
-    except BaseException:  # disk full, interrupted: no half-written snapshot left behind
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    tables = result.tables
+    folder = cache / "corpus" / key
+    _write_snapshot_record(tables.folder / "result.json", {
+        "errors": [(e.path, e.message, e.hint, e.line) for e in result.errors],
+        "duplicates": result.duplicates, "near_duplicates": result.near_duplicates, "notes": result.notes,
+        "write_id": tables.write_id, "rows": tables.row_counts})
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    if (known := _load_corpus_cache(cache, key)) is not None:  # another build saved it meanwhile
+        return known.tables
+    shutil.rmtree(folder, ignore_errors=True)  # a snapshot of an older version
+    os.replace(tables.folder, folder)
     _prune(cache / "corpus", keep=8)
+    return BuiltTables(folder, tables.write_id, tables.row_counts)
+
+
+def _write_snapshot_record(path: Path, record: dict) -> None:
+    path.write_text(json.dumps(record), encoding="utf-8")
 
 
 def _prune(folder: Path, keep: int) -> None:
@@ -905,10 +1190,16 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path = PROCESSE
                 return out
             stamp = out / STAMP
             stamp.unlink(missing_ok=True)  # nothing is certified while the tables change
-            write_id = uuid.uuid4().hex
-            for name, df in tables.items():
-                _write_parquet(df, out / f"{name}.parquet", write_id)
-            record = {"key": key, "write_id": write_id, "rows": {name: len(df) for name, df in tables.items()}}
+            if isinstance(tables, BuiltTables) and not tables.edited:  # the build's files, copied as they are
+                write_id, rows = tables.write_id, tables.row_counts
+                for name in TABLES:
+                    _write_parquet(tables.path(name), out / f"{name}.parquet", write_id)
+            else:
+                write_id = uuid.uuid4().hex
+                for name, df in tables.items():
+                    _write_parquet(df, out / f"{name}.parquet", write_id)
+                rows = {name: len(df) for name, df in tables.items()}
+            record = {"key": key, "write_id": write_id, "rows": rows}
             atomic_write(stamp, (json.dumps(record, indent=1) + "\n").encode("utf-8"), what="stamp", strict=True)
     except OSError as exc:
         raise TranscriptError(display_path(out), f"could not write the tables ({exc.strerror or exc})",
@@ -916,14 +1207,21 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path = PROCESSE
     return out
 
 
-def _write_parquet(df: pd.DataFrame, path: Path, write_id: str) -> None:
-    """`df.to_parquet(path)` under a temporary name renamed into place, the write's id in its metadata."""
+def _write_parquet(df: pd.DataFrame | Path, path: Path, write_id: str) -> None:
+    """`df.to_parquet(path)` under a temporary name renamed into place, the write's id in its metadata; or,
+    given the path of a table the build wrote (carrying `write_id` already), a copy of that file."""
+    import shutil
+
     import pyarrow as pa
     import pyarrow.parquet as pq
-    table = pa.Table.from_pandas(df, preserve_index=False)
-    table = table.replace_schema_metadata({**(table.schema.metadata or {}), WRITE_ID: write_id.encode()})
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
+        if isinstance(df, Path):
+            shutil.copyfile(df, tmp)
+            os.replace(tmp, path)
+            return
+        table = pa.Table.from_pandas(df, preserve_index=False)
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), WRITE_ID: write_id.encode()})
         pq.write_table(table, tmp)
         os.replace(tmp, path)
     except BaseException:
@@ -1017,9 +1315,11 @@ def tables_stamp(processed_dir: str | Path = PROCESSED_DIR) -> dict:
     return _stamp_or_error(src)
 
 
-def read_table(processed_dir: str | Path, name: str, stamp: dict | None = None) -> pd.DataFrame:
+def read_table(processed_dir: str | Path, name: str, stamp: dict | None = None, *,
+               columns: list[str] | None = None, doc_ids: list[str] | None = None) -> pd.DataFrame:
     """One processed table, as `load_tables` reads it, checked against `stamp` (from `tables_stamp`: a reader
-    that reads its tables one at a time gets them all from the same build, or an error, never a mix)."""
+    that reads its tables one at a time gets them all from the same build, or an error, never a mix).
+    `columns`: only these; `doc_ids`: only the rows of these documents (the rest never read into pandas)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
     src = resolve(processed_dir)
@@ -1031,20 +1331,63 @@ def read_table(processed_dir: str | Path, name: str, stamp: dict | None = None) 
         with pa.OSFile(str(path)) as fh:
             if _certified(pq.read_metadata(fh), stamp, name):
                 fh.seek(0)
-                return pd.read_parquet(fh)
+                if columns is None and doc_ids is None:
+                    return pd.read_parquet(fh)
+                table = pq.ParquetFile(fh).read(columns=columns)
+                if doc_ids is not None:
+                    import pyarrow.compute as pc
+                    table = table.filter(pc.is_in(table.column("doc_id"), pa.array(list(doc_ids), pa.string())))
+                return table.to_pandas()
     except Exception:  # noqa: BLE001 - unreadable: not certified, said below
         pass
     raise _uncertified(path)
 
 
+def table_batches(processed_dir: str | Path, name: str, stamp: dict | None = None, *,
+                  rows: int = 50_000, arrow_text: bool = False) -> Iterator[pd.DataFrame]:
+    """One processed table, `rows` rows at a time, as `read_table` reads it (same dtypes; with `arrow_text`,
+    its `text` column as Arrow strings, as the build made it: cheaper to scan and to write as CSV), checked
+    against `stamp` first: for readers that must see every row without holding the table."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    src = resolve(processed_dir)
+    stamp = stamp if stamp is not None else tables_stamp(src)
+    path = src / f"{name}.parquet"
+    try:
+        fh = pa.OSFile(str(path))
+        parquet = pq.ParquetFile(fh)
+        ok = _certified(parquet.metadata, stamp, name)
+    except Exception:  # noqa: BLE001 - unreadable: not certified, said below
+        ok = False
+    if not ok:
+        raise _uncertified(path)
+    with fh:
+        if parquet.metadata.num_rows == 0:
+            yield parquet.read().to_pandas()
+            return
+        for batch in parquet.iter_batches(batch_size=rows):
+            table = pa.Table.from_batches([batch], schema=parquet.schema_arrow)
+            text = arrow_text and "text" in table.column_names and _is_text_type(table.schema.field("text").type)
+            if not text:
+                yield table.to_pandas()
+                continue
+            df = table.drop(["text"]).to_pandas()
+            df.insert(table.column_names.index("text"), "text", pd.arrays.ArrowStringArray(table.column("text")))
+            yield df
+
+
 def coverage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Per document: characters in turns, in the log, and any gaps or overlaps (should be none)."""
     from .clean import coverage_problems
-    spans = pd.concat([tables["turns"][["doc_id", "char_start", "char_end"]].assign(in_turn=True),
-                       tables["cleaning_log"][["doc_id", "char_start", "char_end"]].assign(in_turn=False)],
+
+    def columns(name: str, names: list[str]) -> pd.DataFrame:  # built tables on disk: only these columns read
+        return tables.read(name, names) if isinstance(tables, BuiltTables) else tables[name][names]
+
+    spans = pd.concat([columns("turns", ["doc_id", "char_start", "char_end"]).assign(in_turn=True),
+                       columns("cleaning_log", ["doc_id", "char_start", "char_end"]).assign(in_turn=False)],
                       ignore_index=True).sort_values(["doc_id", "char_start", "char_end"], kind="stable")
     spans["length"] = spans.char_end - spans.char_start
-    docs = tables["documents"][["doc_id", "n_chars"]]
+    docs = columns("documents", ["doc_id", "n_chars"])
     in_turns = spans[spans.in_turn].groupby("doc_id").length.sum()
     in_log = spans[~spans.in_turn].groupby("doc_id").length.sum()
     # Spans tile a document when each starts where the previous ended, the first at 0, the last at n_chars.

@@ -788,21 +788,75 @@ class Tables(MutableMapping):
     never looks at the raw texts or the cleaning log never holds them). Otherwise a dict: `tables["turns"]`,
     iteration over the five names (reading what is not read yet), assignment.
 
+    For what a page needs of a large table without holding it: `rows` counts, `read(name, columns)` reads
+    some columns, `lean(name)` every column but the text, `of_documents(name, doc_ids)` the rows of a few
+    documents, `batches(name)` the rows a batch at a time. With `folder` and `stamp` (the whole corpus of a
+    processed folder, see `scope`) these read the certified files and never the whole table; otherwise (a
+    subset, already small) they read the table as `tables[name]` does.
+
     >>> t = Tables(lambda name: pd.DataFrame({"table": [name]}))
     >>> t["turns"].table[0], t.loaded
     ('turns', ['turns'])
-    >>> sorted(t) == sorted(TABLES), len(t)
-    (True, 5)
+    >>> sorted(t) == sorted(TABLES), len(t), t.rows("documents")
+    (True, 5, 1)
     """
 
-    def __init__(self, read: Callable[[str], pd.DataFrame], names: Sequence[str] = TABLES):
+    def __init__(self, read: Callable[[str], pd.DataFrame], names: Sequence[str] = TABLES, *,
+                 folder: Path | None = None, stamp: dict | None = None):
         self._read, self._names = read, list(names)
         self._tables: dict[str, pd.DataFrame] = {}
+        self._folder, self._stamp = folder, stamp
 
     @property
     def loaded(self) -> list[str]:
         """The tables read so far."""
         return list(self._tables)
+
+    def _on_disk(self, name: str) -> bool:
+        return self._folder is not None and name not in self._tables and name in TABLES
+
+    def rows(self, name: str) -> int:
+        """Rows of one table (from the build's stamp when the table is not read)."""
+        if self._on_disk(name) and name in self._stamp.get("rows", {}):
+            return int(self._stamp["rows"][name])
+        return len(self[name])
+
+    def read(self, name: str, columns: Sequence[str]) -> pd.DataFrame:
+        """Only these columns of one table (the others never read into pandas)."""
+        from .build import read_table
+        if self._on_disk(name):
+            return read_table(self._folder, name, self._stamp, columns=list(columns))
+        return self[name][list(columns)]
+
+    def lean(self, name: str) -> pd.DataFrame:
+        """Every column of one table but its `text` (the bulk of turns, sentences and the cleaning log)."""
+        from .build import _COLUMNS
+        if self._on_disk(name):
+            return self.read(name, [c for c in _COLUMNS[name] if c != "text"])
+        return self[name].drop(columns=["text"], errors="ignore")
+
+    def of_documents(self, name: str, doc_ids: Iterable[str]) -> pd.DataFrame:
+        """The rows of these documents (every column), in the table's order."""
+        from .build import read_table
+        doc_ids = list(doc_ids)
+        if self._on_disk(name):
+            return read_table(self._folder, name, self._stamp, doc_ids=doc_ids)
+        df = self[name]
+        return df[df.doc_id.isin(doc_ids)]
+
+    def batches(self, name: str, rows: int = 50_000, *, arrow_text: bool = False) -> Iterator[pd.DataFrame]:
+        """The rows of one table, `rows` at a time, in order (one frame when the table is read already);
+        `arrow_text`: the text as Arrow strings (`build.table_batches`)."""
+        from .build import table_batches
+        if self._on_disk(name):
+            yield from table_batches(self._folder, name, self._stamp, rows=rows, arrow_text=arrow_text)
+        else:
+            yield self[name]
+
+    def write_csv(self, name: str, path: str | Path) -> None:
+        """`csvout.write_csv` of one table, written a batch at a time (the same file)."""
+        from .csvout import write_csv_parts
+        write_csv_parts(lambda: self.batches(name, arrow_text=True), path, rows=self.rows(name))
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name not in self._tables:
@@ -919,7 +973,8 @@ def scope(processed_dir: str | Path, *, doc_ids: Sequence[str] | None = None, da
         if tables is not None:
             return Scope(tables, tables)
         # each table read when the notebook first asks for it, all of them from the build certified now
-        whole = Tables(partial(read_table, processed_dir, stamp=tables_stamp(processed_dir)))
+        stamp = tables_stamp(processed_dir)
+        whole = Tables(partial(read_table, processed_dir, stamp=stamp), folder=resolve(processed_dir), stamp=stamp)
         return Scope(whole, whole)
     folder = resolve(processed_dir)
     if _processed_dir(folder) != folder:

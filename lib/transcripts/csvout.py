@@ -39,6 +39,7 @@ import csv
 import io
 import math
 import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
 
@@ -197,6 +198,34 @@ def write_csv(df: pd.DataFrame, path: str | Path | IO[bytes], *, xlsx: bool = Tr
             write_xlsx(df, Path(path).with_suffix(".xlsx"), max_rows=xlsx_max_rows)
     else:
         path.write(data)
+
+
+def write_csv_parts(parts: Callable[[], Iterable[pd.DataFrame]], path: str | Path, *, rows: int,
+                    xlsx_max_rows: int = XLSX_MAX_ROWS) -> None:
+    """`write_csv` of a table given in parts (`parts()`: frames in order, e.g. `corpus.Tables.batches`) with
+    `rows` rows in all: the same file, without holding the table. A table small enough for an `.xlsx`
+    copy is put together and written whole; a longer one part by part with Arrow, or, when a part is one
+    Arrow would write differently from pandas (see the module), put together and written whole."""
+    path = Path(path)
+    if rows > xlsx_max_rows:
+        tmp, whole = path.with_name(f".{path.name}.tmp"), True
+        try:
+            with open(tmp, "wb") as fh:
+                for part in parts():
+                    data = _arrow_csv(guard_frame(part))
+                    if data is None:
+                        whole = False
+                        break
+                    if fh.tell():  # the header once, at the top
+                        data = data[bytes(data[:4096]).index(b"\n") + 1:]
+                    fh.write(data)
+            if whole:
+                tmp.replace(path)
+                write_xlsx(pd.DataFrame(index=range(rows)), path.with_suffix(".xlsx"), max_rows=xlsx_max_rows)
+                return
+        finally:
+            tmp.unlink(missing_ok=True)
+    write_csv(pd.concat(list(parts()), ignore_index=True), path, xlsx_max_rows=xlsx_max_rows)
 
 
 def _holds_cr(df: pd.DataFrame) -> bool:

@@ -111,15 +111,40 @@ def find_near_duplicates(documents: pd.DataFrame, turns: pd.DataFrame, *,
     (difflib) and kept when at least `threshold` of its words match. Of two copies, the one whose file
     name or title says "corrected", "updated", "revised" is kept, else the first in the corpus.
     """
+    words = {d: speech_words(t) for d, t in _speech(turns).items()}
+    shingles = {d: _shingles(w) for d, w in words.items() if len(w) >= MIN_WORDS}
+    return near_duplicates_from_sketches(documents, {d: sketch_of(s) for d, s in shingles.items()},
+                                         shingles.__getitem__, words.__getitem__, threshold=threshold)
+
+
+def speech_words(speech: str) -> list[str]:
+    """The words a document's speech (its turns' text joined with newlines) is compared by."""
+    return speech.lower().split()
+
+
+def speech_shingles(words: list[str]):
+    """The hashes of a document's word 5-grams (`_shingles`), or None when it is too short ever to be a
+    near-duplicate."""
+    return _shingles(words) if len(words) >= MIN_WORDS else None
+
+
+def sketch_of(shingles):
+    """A document's sketch (its smallest shingles), copied: a slice would keep every shingle alive."""
+    return shingles[:_SKETCH].copy()
+
+
+def near_duplicates_from_sketches(documents: pd.DataFrame, sketches: dict, shingles_of, words_of, *,
+                                  threshold: float = NEAR_DUPLICATE) -> list[tuple[str, str, float]]:
+    """`find_near_duplicates` from each document's sketch (`sketch_of`; documents without one are never
+    near-duplicates), `shingles_of(doc_id)` (all its shingles) and `words_of(doc_id)` (its words), asked
+    only for candidate pairs, the words only for pairs whose shingles are alike: the build keeps the
+    sketches in memory and the rest on disk, never every speech at once."""
     import numpy as np
 
-    speech = _speech(turns)
-    words = {d: t.lower().split() for d, t in speech.items()}
-    docs = [d for d in documents.doc_id if len(words.get(d, ())) >= MIN_WORDS]
-    shingles = {d: _shingles(words[d]) for d in docs}
+    docs = [d for d in documents.doc_id if d in sketches]
     index: dict[int, list[str]] = defaultdict(list)
     for d in docs:
-        for h in shingles[d][:_SKETCH].tolist():  # sorted already: the smallest hashes are the sketch
+        for h in sketches[d].tolist():  # sorted already: the smallest hashes are the sketch
             index[h].append(d)
     pairs: Counter = Counter()
     for ids in index.values():
@@ -133,11 +158,12 @@ def find_near_duplicates(documents: pd.DataFrame, turns: pd.DataFrame, *,
     for (a, b), shared in sorted(pairs.items(), key=lambda kv: (order[kv[0][0]], order[kv[0][1]])):
         if a in dropped or b in dropped or shared < _SKETCH // 4:
             continue
-        sa, sb = shingles[a], shingles[b]
+        sa, sb = shingles_of(a), shingles_of(b)
         common = len(np.intersect1d(sa, sb, assume_unique=True))
         if common / (len(sa) + len(sb) - common) < 0.8:
             continue
-        ratio = 1.0 if words[a] == words[b] else SequenceMatcher(None, words[a], words[b], autojunk=False).ratio()
+        wa, wb = words_of(a), words_of(b)
+        ratio = 1.0 if wa == wb else SequenceMatcher(None, wa, wb, autojunk=False).ratio()
         if ratio < threshold:
             continue
         keep, drop = (a, b) if order[a] < order[b] else (b, a)
@@ -153,13 +179,15 @@ def _newer(info: pd.DataFrame, doc_id: str) -> bool:
     return bool(_NEWER.search(str(row.get("source_path", ""))) or _NEWER.search(str(row.get("title") or "")))
 
 
-def drop_near_duplicates(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], list[tuple[str, str, float]]]:
+def drop_near_duplicates(tables: dict[str, pd.DataFrame], found: list[tuple[str, str, float]] | None = None
+                         ) -> tuple[dict[str, pd.DataFrame], list[tuple[str, str, float]]]:
     """Leave near-duplicate documents out of every table; note it in the kept copy's warnings.
 
     Returns the tables and (dropped source path, kept source path, similarity) for each copy left out.
+    `found`: the near-duplicates (`find_near_duplicates`), when the caller found them already.
     """
     docs = tables["documents"]
-    found = find_near_duplicates(docs, tables["turns"])
+    found = find_near_duplicates(docs, tables["turns"]) if found is None else found
     if not found:
         return tables, []
     path = dict(zip(docs.doc_id, docs.source_path))
@@ -183,11 +211,13 @@ def add_warnings(documents: pd.DataFrame, notes: dict[str, list[str]]) -> pd.Dat
     return documents
 
 
-def check_documents(tables: dict[str, pd.DataFrame], renamed: dict[tuple[str, str], str] | None = None
+def check_documents(tables: dict[str, pd.DataFrame], renamed: dict[tuple[str, str], str] | None = None,
+                    found: list[tuple[str, str, float]] | None = None
                     ) -> tuple[dict[str, pd.DataFrame], list[tuple[str, str, float]]]:
     """The build's post-pass: near-duplicates left out, then a warning for every document without a
-    date and for speakers renamed across documents (`renamed`: (doc_id, old) → new)."""
-    tables, near = drop_near_duplicates(tables)
+    date and for speakers renamed across documents (`renamed`: (doc_id, old) → new). `found`: as for
+    `drop_near_duplicates` (the streamed build finds them from sketches and passes only `documents`)."""
+    tables, near = drop_near_duplicates(tables, found)
     docs = tables["documents"]
     notes: dict[str, list[str]] = defaultdict(list)
     for doc_id, when in zip(docs.doc_id, docs.event_date):

@@ -2,6 +2,8 @@
 events spread over a corpus's whole period, and counts made rates per 1,000 words."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
@@ -43,28 +45,47 @@ def log_summary(log: pd.DataFrame) -> pd.DataFrame:
             .sort_values("chars", ascending=False).reset_index(drop=True))
 
 
-def log_examples(log: pd.DataFrame, *, per_reason: int = 3) -> pd.DataFrame:
-    """A few non-blank examples of each reason, with offsets."""
+def log_examples(log: pd.DataFrame | Iterable[pd.DataFrame], *, per_reason: int = 3) -> pd.DataFrame:
+    """A few non-blank examples of each reason, with offsets. `log` may also be the log in batches, in
+    order (`corpus.Tables.batches`): the same examples, without holding the whole log."""
+    if not isinstance(log, pd.DataFrame):
+        from collections import Counter
+        taken: Counter = Counter()
+        parts = []
+        for part in log:
+            ex = log_examples(part, per_reason=per_reason)
+            keep = []
+            for reason in ex.reason:
+                keep.append(taken[reason] < per_reason)
+                taken[reason] += 1
+            parts.append(ex[keep])
+        return pd.concat(parts, ignore_index=True)
     visible = log[log.text.str.strip() != ""]
     ex = visible.groupby("reason", group_keys=False).head(per_reason)
     return ex.assign(text=ex.text.map(preview))[["doc_id", "reason", "char_start", "char_end", "text"]].reset_index(drop=True)
 
 
 def build_metrics(tables: dict[str, pd.DataFrame], cov: pd.DataFrame) -> dict:
-    """The numbers notebook 01 records for regression checks."""
-    turns = tables["turns"]
+    """The numbers notebook 01 records for regression checks. Tables on disk (`build.BuiltTables`) are read
+    only for the columns needed."""
+    lean = hasattr(tables, "read") and hasattr(tables, "rows")
+
+    def columns(name: str, names: list[str]) -> pd.DataFrame:
+        return tables.read(name, names) if lean else tables[name]
+
+    turns = columns("turns", ["doc_id", "speaker", "role", "turn_index", "n_words", "is_question"])
     totals = speaker_totals(turns).groupby("speaker").agg(n_turns=("n_turns", "sum"), n_words=("n_words", "sum"))
     return {
         "n_documents": len(tables["documents"]),
         "n_turns": len(turns),
-        "n_sentences": len(tables["sentences"]),
+        "n_sentences": tables.rows("sentences") if lean else len(tables["sentences"]),
         "n_words": int(turns.n_words.sum()),
         "n_questions": int(turns.is_question.sum()),
         "coverage_min": float(cov.coverage.min()) if len(cov) else 1.0,
         "turns_by_role": {k: int(v) for k, v in turns.role.value_counts().sort_index().items()},
         "top_speakers": {s: {"n_turns": int(r.n_turns), "n_words": int(r.n_words)}
                          for s, r in totals.sort_values("n_words", ascending=False).head(10).iterrows()},
-        "log_reasons": sorted(tables["cleaning_log"].reason.unique().tolist()),
+        "log_reasons": sorted(columns("cleaning_log", ["reason"]).reason.unique().tolist()),
         "n_warnings": int(sum(len(warning_list(v)) for v in tables["documents"].warnings)),
     }
 

@@ -911,7 +911,7 @@ def ensure_tables(corpus: Path, processed_dir: Path, *, progress: bool = True) -
         raise TranscriptError(corpus, "no transcript could be read, so there is nothing to analyse",
                               hint="See the errors above")
     write_tables(result.tables, processed_dir, key=result.key)
-    _say(f"Tables: built {len(docs)} document(s), {len(result.tables['turns'])} turns from {shown_path(corpus)} "
+    _say(f"Tables: built {len(docs)} document(s), {result.rows('turns')} turns from {shown_path(corpus)} "
          f"into {shown_path(processed_dir)}")
     return TablesStatus(True, result.errors)
 
