@@ -172,6 +172,33 @@ def _label(p, is_root: bool) -> str:
         return "?"
 
 
+def _monitored(cmd: list[str], interval: float = 0.5) -> tuple[int, float, float, float, TreeMonitor, str]:
+    """Run `cmd` in the project folder while a TreeMonitor samples its process tree: (return code, wall
+    seconds, CPU seconds of the children, load average at the start, the monitor, the combined output)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load = os.getloadavg()[0]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    monitor = TreeMonitor(proc.pid, interval=interval)
+    monitor.start()
+    log, _ = proc.communicate()
+    wall = time.perf_counter() - t0
+    monitor.stop.set()
+    monitor.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return proc.returncode, wall, cpu, load, monitor, log
+
+
+def _peaks_by_kind(monitor: TreeMonitor) -> dict[str, int]:
+    """The largest resident memory seen per kind of process (runner, kernel, worker, dask), in bytes."""
+    by_kind: dict[str, int] = {}
+    for pid, label in monitor.labels.items():
+        kind = label.split(" ", 1)[0]
+        by_kind[kind] = max(by_kind.get(kind, 0), monitor.peaks.get(pid, 0))
+    return by_kind
+
+
 def measure_run(corpus: Path, out: Path, args) -> dict:
     """`python -m transcripts run` on `corpus` into `out`: wall, CPU, peaks, the run's record."""
     cmd = [PY, "-m", "transcripts", "run", "--corpus", str(corpus), "--out", str(out)]
@@ -181,18 +208,7 @@ def measure_run(corpus: Path, out: Path, args) -> dict:
         cmd += ["--jobs", str(args.jobs)]
     if args.scheduler:
         cmd += ["--scheduler", args.scheduler]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    load = os.getloadavg()[0]
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    monitor = TreeMonitor(proc.pid)
-    monitor.start()
-    log, _ = proc.communicate()
-    wall = time.perf_counter() - t0
-    monitor.stop.set()
-    monitor.join()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    rc, wall, cpu, load, monitor, log = _monitored(cmd)
     kernels: dict[str, int] = {}
     for pid, label in monitor.labels.items():
         if label.startswith("kernel"):
@@ -204,11 +220,8 @@ def measure_run(corpus: Path, out: Path, args) -> dict:
     except (OSError, ValueError):
         pass
     notebooks = {n.get("name", "?"): n.get("seconds") for n in record.get("notebooks", []) if isinstance(n, dict)}
-    by_kind: dict[str, int] = {}
-    for pid, label in monitor.labels.items():
-        kind = label.split(" ", 1)[0]
-        by_kind[kind] = max(by_kind.get(kind, 0), monitor.peaks.get(pid, 0))
-    return dict(rc=proc.returncode, wall_s=wall, cpu_s=cpu, load=load, peak_tree_mb=monitor.peak_total / 2**20,
+    by_kind = _peaks_by_kind(monitor)
+    return dict(rc=rc, wall_s=wall, cpu_s=cpu, load=load, peak_tree_mb=monitor.peak_total / 2**20,
                 peak_runner_mb=by_kind.get("runner", 0) / 2**20, kernels_mb={k: v / 2**20 for k, v in kernels.items()},
                 peak_worker_mb=by_kind.get("worker", 0) / 2**20, peak_dask_mb=by_kind.get("dask", 0) / 2**20,
                 notebooks_s=notebooks, log_tail=log.strip().splitlines()[-12:])
@@ -219,23 +232,9 @@ def measure_build(corpus: Path, out: Path) -> dict:
     peak of the building process and of its forked readers. Cold when `out` is new; run it again on the same
     `out` with its tables removed (the cache kept) for the warm build, which writes the tables from the cache."""
     cmd = [PY, "-m", "transcripts", "build", str(corpus), "--out", str(out), "--quiet"]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    load = os.getloadavg()[0]
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    monitor = TreeMonitor(proc.pid, interval=0.2)
-    monitor.start()
-    log, _ = proc.communicate()
-    wall = time.perf_counter() - t0
-    monitor.stop.set()
-    monitor.join()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    by_kind: dict[str, int] = {}
-    for pid, label in monitor.labels.items():
-        kind = label.split(" ", 1)[0]
-        by_kind[kind] = max(by_kind.get(kind, 0), monitor.peaks.get(pid, 0))
-    return dict(rc=proc.returncode, wall_s=wall, load=load,
-                cpu_s=(after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
+    rc, wall, cpu, load, monitor, log = _monitored(cmd, interval=0.2)
+    by_kind = _peaks_by_kind(monitor)
+    return dict(rc=rc, wall_s=wall, load=load, cpu_s=cpu,
                 peak_builder_mb=by_kind.get("runner", 0) / 2**20, peak_worker_mb=by_kind.get("worker", 0) / 2**20,
                 log_tail=log.strip().splitlines()[-5:])
 
