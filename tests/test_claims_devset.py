@@ -22,7 +22,8 @@ from transcripts.validation import (devset_scores, predict_rule_types, predict_s
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = {"claim_devset.csv": ("", 680), "claim_devset_batch2.csv": ("b2-", 120),
-           "claim_devset_batch3.csv": ("b3-", 320), "claim_devset_batch4.csv": ("b4-", 2400), "claim_devset_batch5.csv": ("b5-", 3600)}
+           "claim_devset_batch3.csv": ("b3-", 320), "claim_devset_batch4.csv": ("b4-", 2400), "claim_devset_batch5.csv": ("b5-", 3600),
+           "claim_devset_batch6.csv": ("b6-", 3983)}
 RULES_TUNED_ON = {"claim_devset.csv", "claim_devset_batch2.csv"}
 
 
@@ -50,16 +51,16 @@ def test_the_set_is_well_formed(devset):
     both = [set(t.split(";")) & set(b.split(";")) - {""} for t, b in zip(devset.types, devset.borderline)]
     assert not any(both)  # a borderline type is one the labeller left out of `types`
     assert devset.source_path.str.startswith("../shared/corpora/").all()
-    # the held-out sentences are the last two batches' own random parts (about a third, in each corpus): batch 4
-    # held out single sentences, batch 5 whole documents; every earlier batch is tuning now, its split as drawn
+    # the held-out sentences are the last three batches' own random parts (about a third): batch 4 held out
+    # single sentences, batches 5 and 6 whole documents; every earlier batch is tuning now, its split as drawn
     # kept in `drawn_split`
-    last = devset[devset.batch.isin(["claim_devset_batch4.csv", "claim_devset_batch5.csv"])]
+    last = devset[devset.batch.isin(["claim_devset_batch4.csv", "claim_devset_batch5.csv", "claim_devset_batch6.csv"])]
     assert (devset.split[~devset.index.isin(last.index)] == "tuning").all()
     assert (last.split == last.drawn_split).all()
-    share = last.groupby(["batch", "corpus"]).split.apply(lambda s: (s == "heldout").mean())
-    assert share.between(0.25, 0.42).all(), share
-    b5 = last[last.batch == "claim_devset_batch5.csv"]
-    assert (b5.groupby("doc_id").split.nunique() == 1).all()  # a document is wholly tuning or wholly held out
+    share = last.groupby("batch").split.apply(lambda s: (s == "heldout").mean())
+    assert share.between(0.25, 0.42).all(), share  # (by corpus it varies more: the Kremlin has few documents)
+    by_doc = last[last.batch.isin(["claim_devset_batch5.csv", "claim_devset_batch6.csv"])]
+    assert (by_doc.groupby(["batch", "doc_id"]).split.nunique() == 1).all()  # a document: all tuning or all held out
 
 
 def _check_against_corpus(part, root: Path, tmp_path, n_docs: int):
@@ -112,9 +113,9 @@ def test_the_model_was_fitted_on_the_tuning_part_only(devset):
 
 def test_the_model_is_surer_than_the_rules_on_held_out_text(held_scores):
     model, alone = held_scores
-    # the point of the model: fewer wrong types on text nothing was tuned on (0.83 against 0.69 when fitted)
+    # the point of the model: fewer wrong types on text nothing was tuned on (0.85 against 0.71 when fitted)
     assert model.loc["overall", "precision"] >= alone.loc["overall", "precision"] + 0.05
-    # and procedure recognised as such far more often (0.86 against 0.55), keeping it out of the ledger
+    # and procedure recognised as such far more often (0.88 against 0.61), keeping it out of the ledger
     assert model.loc["procedural", "recall"] >= alone.loc["procedural", "recall"] + 0.2
     # floors that catch a broken model or rules file (a type that fires everywhere, a cue that stopped matching)
     assert model.loc["overall", "precision"] >= 0.75 and model.loc["overall", "recall"] >= 0.45
