@@ -822,11 +822,12 @@ class Tables(MutableMapping):
             return int(self._stamp["rows"][name])
         return len(self[name])
 
-    def read(self, name: str, columns: Sequence[str]) -> pd.DataFrame:
-        """Only these columns of one table (the others never read into pandas)."""
+    def read(self, name: str, columns: Sequence[str], *, categorical: bool = False) -> pd.DataFrame:
+        """Only these columns of one table (the others never read into pandas); `categorical`: the
+        string columns as categoricals (when read from the file; a table in memory is given as it is)."""
         from .build import read_table
         if self._on_disk(name):
-            return read_table(self._folder, name, self._stamp, columns=list(columns))
+            return read_table(self._folder, name, self._stamp, columns=list(columns), categorical=categorical)
         return self[name][list(columns)]
 
     def columns(self, name: str) -> list[str]:

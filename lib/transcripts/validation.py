@@ -65,7 +65,7 @@ def labelling_sheet(tables: dict[str, pd.DataFrame], *, n: int = 300, corpus: st
     doc_cols = [c for c in ("doc_id", "event_date", "title", "format", "source_path") if c in _columns(tables, "documents")]
     turn_cols = [c for c in ("doc_id", "turn_index", "speaker", "role", "label", "affiliation")
                  if c in _columns(tables, "turns")]
-    docs, turns = _read(tables, "documents", doc_cols), _read(tables, "turns", turn_cols)
+    docs, turns = _read(tables, "documents", doc_cols), _read(tables, "turns", turn_cols, categorical=True)
     excluded = None
     if exclude is not None and len(exclude):
         keys = _read(tables, "sentences", key)
@@ -80,15 +80,20 @@ def labelling_sheet(tables: dict[str, pd.DataFrame], *, n: int = 300, corpus: st
         return pd.DataFrame(columns=SHEET_COLUMNS)
     drawn = np.sort(rng.permutation(total)[:max_candidates])
     pool = _sentences_at(tables, drawn if kept is None else kept[drawn])
-    pool = (pool.merge(turns[["doc_id", "turn_index", "speaker", "role"]], on=["doc_id", "turn_index"], how="left")
-            .merge(docs, on="doc_id", how="left"))
-    extra_turn = [c for c in ("label", "affiliation") if c in turn_cols]
-    if extra_turn:
-        pool = pool.merge(turns[["doc_id", "turn_index", *extra_turn]], on=["doc_id", "turn_index"], how="left")
+    pool = pool.merge(turns, on=["doc_id", "turn_index"], how="left").merge(docs, on="doc_id", how="left")
+    for col in turn_cols[2:]:  # as the table gives them (strings, None when missing)
+        if isinstance(pool[col].dtype, pd.CategoricalDtype):
+            pool[col] = pool[col].astype(object).where(pool[col].notna(), None)
     scale = total / len(pool)
-    sides = side_table({"turns": turns, "documents": docs}).set_index(["doc_id", "turn_index"]).side
+    # a turn's side depends on its document and on who speaks (speaker, role, label, affiliation):
+    # resolved once per such combination, the same sides as turn by turn
+    who = turn_cols[2:]
+    combos = turns[["doc_id", *who]].drop_duplicates().astype(object).reset_index(drop=True)
     del turns
-    pool_side = [sides.get((d, t), "") for d, t in zip(pool.doc_id, pool.turn_index)]
+    combos["turn_index"] = range(len(combos))
+    side_of = side_table({"turns": combos, "documents": docs}).set_index("turn_index").side
+    sides = {_who_key(k): side_of[i] for i, k in enumerate(combos[["doc_id", *who]].itertuples(index=False, name=None))}
+    pool_side = [sides.get(_who_key(k), "") for k in pool[["doc_id", *who]].itertuples(index=False, name=None)]
     predicted = [[h.claim_type for h in classify(str(t), rules, speaker_side=s)]
                  for t, s in zip(pool.text, pool_side)]
     counts = pd.Series([t for ts in predicted for t in set(ts)]).value_counts()
@@ -172,8 +177,14 @@ def _columns(tables, name: str) -> list[str]:
     return tables.columns(name) if hasattr(tables, "columns") and callable(tables.columns) else list(tables[name].columns)
 
 
-def _read(tables, name: str, columns: list[str]) -> pd.DataFrame:
-    return tables.read(name, columns) if hasattr(tables, "read") else tables[name][list(columns)]
+def _read(tables, name: str, columns: list[str], categorical: bool = False) -> pd.DataFrame:
+    if hasattr(tables, "read"):
+        return tables.read(name, columns, categorical=categorical)
+    return tables[name][list(columns)]
+
+
+def _who_key(values: tuple) -> tuple:
+    return tuple("" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in values)
 
 
 def _rows(tables, name: str) -> int:
