@@ -80,7 +80,7 @@ def monkeypatch_module():
 
 
 @pytest.mark.parametrize("n,seed,max_candidates", [(60, 1, 40_000), (120, 13, 400)])
-def test_the_lazy_draw_gives_the_whole_table_sheet(sample_processed, lazy, n, seed, max_candidates):
+def test_the_lazy_draw_gives_the_whole_table_sheet(sample_processed, sample_tables, lazy, n, seed, max_candidates):
     whole = load_tables(sample_processed)
     expected = _whole_table_sheet(whole, n=n, seed=seed, corpus="sample", max_candidates=max_candidates)
     sheet = labelling_sheet(lazy, n=n, seed=seed, corpus="sample", max_candidates=max_candidates)
@@ -90,6 +90,9 @@ def test_the_lazy_draw_gives_the_whole_table_sheet(sample_processed, lazy, n, se
     # the in-memory tables (notebook 01, a filtered scope) give the same sheet
     pd.testing.assert_frame_equal(labelling_sheet(whole, n=n, seed=seed, corpus="sample", max_candidates=max_candidates),
                                   expected)
+    # and so do the build's own tables (`BuildResult.tables`)
+    pd.testing.assert_frame_equal(labelling_sheet(sample_tables, n=n, seed=seed, corpus="sample",
+                                                  max_candidates=max_candidates), expected)
 
 
 def test_the_lazy_draw_leaves_out_the_excluded_sentences_as_before(sample_processed, lazy):

@@ -178,8 +178,11 @@ def _columns(tables, name: str) -> list[str]:
 
 
 def _read(tables, name: str, columns: list[str], categorical: bool = False) -> pd.DataFrame:
-    if hasattr(tables, "read"):
+    from .corpus import Tables
+    if isinstance(tables, Tables):
         return tables.read(name, columns, categorical=categorical)
+    if hasattr(tables, "read"):  # build.BuiltTables
+        return tables.read(name, list(columns))
     return tables[name][list(columns)]
 
 
