@@ -789,9 +789,8 @@ class Tables(MutableMapping):
     iteration over the five names (reading what is not read yet), assignment.
 
     For what a page needs of a large table without holding it: `rows` counts, `columns` names the columns,
-    `read(name, columns)` reads
-    some columns, `lean(name)` every column but the text, `of_documents(name, doc_ids)` the rows of a few
-    documents, `batches(name)` the rows a batch at a time. With `folder` and `stamp` (the whole corpus of a
+    `read(name, columns)` reads some columns, `lean(name)` every column but the text,
+    `of_documents(name, doc_ids)` the rows of a few documents, `batches(name)` the rows a batch at a time. With `folder` and `stamp` (the whole corpus of a
     processed folder, see `scope`) these read the certified files and never the whole table; otherwise (a
     subset, already small) they read the table as `tables[name]` does.
 
