@@ -1316,10 +1316,12 @@ def tables_stamp(processed_dir: str | Path = PROCESSED_DIR) -> dict:
 
 
 def read_table(processed_dir: str | Path, name: str, stamp: dict | None = None, *,
-               columns: list[str] | None = None, doc_ids: list[str] | None = None) -> pd.DataFrame:
+               columns: list[str] | None = None, doc_ids: list[str] | None = None,
+               categorical: bool = False) -> pd.DataFrame:
     """One processed table, as `load_tables` reads it, checked against `stamp` (from `tables_stamp`: a reader
     that reads its tables one at a time gets them all from the same build, or an error, never a mix).
-    `columns`: only these; `doc_ids`: only the rows of these documents (the rest never read into pandas)."""
+    `columns`: only these; `doc_ids`: only the rows of these documents (the rest never read into pandas);
+    `categorical` (with `columns`): string columns as pandas categoricals (a fraction of the memory)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
     src = resolve(processed_dir)
@@ -1337,7 +1339,7 @@ def read_table(processed_dir: str | Path, name: str, stamp: dict | None = None, 
                 if doc_ids is not None:
                     import pyarrow.compute as pc
                     table = table.filter(pc.is_in(table.column("doc_id"), pa.array(list(doc_ids), pa.string())))
-                return table.to_pandas()
+                return table.to_pandas(strings_to_categorical=categorical)
     except Exception:  # noqa: BLE001 - unreadable: not certified, said below
         pass
     raise _uncertified(path)

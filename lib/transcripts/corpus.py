@@ -788,9 +788,9 @@ class Tables(MutableMapping):
     never looks at the raw texts or the cleaning log never holds them). Otherwise a dict: `tables["turns"]`,
     iteration over the five names (reading what is not read yet), assignment.
 
-    For what a page needs of a large table without holding it: `rows` counts, `read(name, columns)` reads
-    some columns, `lean(name)` every column but the text, `of_documents(name, doc_ids)` the rows of a few
-    documents, `batches(name)` the rows a batch at a time. With `folder` and `stamp` (the whole corpus of a
+    For what a page needs of a large table without holding it: `rows` counts, `columns` names the columns,
+    `read(name, columns)` reads some columns, `lean(name)` every column but the text,
+    `of_documents(name, doc_ids)` the rows of a few documents, `batches(name)` the rows a batch at a time. With `folder` and `stamp` (the whole corpus of a
     processed folder, see `scope`) these read the certified files and never the whole table; otherwise (a
     subset, already small) they read the table as `tables[name]` does.
 
@@ -821,12 +821,20 @@ class Tables(MutableMapping):
             return int(self._stamp["rows"][name])
         return len(self[name])
 
-    def read(self, name: str, columns: Sequence[str]) -> pd.DataFrame:
-        """Only these columns of one table (the others never read into pandas)."""
+    def read(self, name: str, columns: Sequence[str], *, categorical: bool = False) -> pd.DataFrame:
+        """Only these columns of one table (the others never read into pandas); `categorical`: the
+        string columns as categoricals (when read from the file; a table in memory is given as it is)."""
         from .build import read_table
         if self._on_disk(name):
-            return read_table(self._folder, name, self._stamp, columns=list(columns))
+            return read_table(self._folder, name, self._stamp, columns=list(columns), categorical=categorical)
         return self[name][list(columns)]
+
+    def columns(self, name: str) -> list[str]:
+        """The column names of one table (from the file's schema when the table is not read)."""
+        if self._on_disk(name):
+            import pyarrow.parquet as pq
+            return [c for c in pq.read_schema(self._folder / f"{name}.parquet").names if not c.startswith("__index_level_")]
+        return list(self[name].columns)
 
     def lean(self, name: str) -> pd.DataFrame:
         """Every column of one table but its `text` (the bulk of turns, sentences and the cleaning log)."""

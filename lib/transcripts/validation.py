@@ -54,30 +54,46 @@ def labelling_sheet(tables: dict[str, pd.DataFrame], *, n: int = 300, corpus: st
 
     The prediction itself is not written: `stratum` is an opaque code (`s01`, ...).
     """
-    from .claims import classify, load_rules, sentence_frame, side_table
+    from .claims import classify, load_rules, side_table
 
     rules = rules or load_rules()
     rng = np.random.default_rng(seed)
-    sents = sentence_frame(tables)
-    extra_doc = [c for c in ("source_path",) if c in tables["documents"]]
-    extra_turn = [c for c in ("label", "affiliation") if c in tables["turns"]]
-    if extra_doc:
-        sents = sents.merge(tables["documents"][["doc_id", *extra_doc]], on="doc_id", how="left")
-    if extra_turn:
-        sents = sents.merge(tables["turns"][["doc_id", "turn_index", *extra_turn]], on=["doc_id", "turn_index"],
-                            how="left")
+    # Only what the draw needs is read: the sentences' keys (when some are excluded), the turns and
+    # documents without their text, then the text of the pool's sentences a batch at a time. The pool,
+    # the strata and the sheet are those of the whole sentence frame (the same rows for the same seed).
+    key = ["doc_id", "turn_index", "sentence_index"]
+    doc_cols = [c for c in ("doc_id", "event_date", "title", "format", "source_path") if c in _columns(tables, "documents")]
+    turn_cols = [c for c in ("doc_id", "turn_index", "speaker", "role", "label", "affiliation")
+                 if c in _columns(tables, "turns")]
+    docs, turns = _read(tables, "documents", doc_cols), _read(tables, "turns", turn_cols, categorical=True)
+    excluded = None
     if exclude is not None and len(exclude):
-        key = ["doc_id", "turn_index", "sentence_index"]
-        drop = sents[key].merge(exclude[key].drop_duplicates(), on=key, how="left", indicator=True)._merge == "both"
-        sents = sents[~drop.to_numpy()]
-    sents = sents.reset_index(drop=True)
-    if sents.empty:
+        keys = _read(tables, "sentences", key)
+        drop = keys.merge(exclude[key].drop_duplicates(), on=key, how="left", indicator=True)._merge == "both"
+        kept = np.flatnonzero(~drop.to_numpy())
+        excluded = set(map(tuple, keys[drop.to_numpy()].itertuples(index=False, name=None)))
+        del keys
+    else:
+        kept = None
+    total = _rows(tables, "sentences") if kept is None else len(kept)
+    if total == 0:
         return pd.DataFrame(columns=SHEET_COLUMNS)
-    total = len(sents)
-    pool = sents.iloc[np.sort(rng.permutation(total)[:max_candidates])].reset_index(drop=True)
+    drawn = np.sort(rng.permutation(total)[:max_candidates])
+    pool = _sentences_at(tables, drawn if kept is None else kept[drawn])
+    pool = pool.merge(turns, on=["doc_id", "turn_index"], how="left").merge(docs, on="doc_id", how="left")
+    for col in turn_cols[2:]:  # as the table gives them (strings, None when missing)
+        if isinstance(pool[col].dtype, pd.CategoricalDtype):
+            pool[col] = pool[col].astype(object).where(pool[col].notna(), None)
     scale = total / len(pool)
-    sides = side_table(tables).set_index(["doc_id", "turn_index"]).side
-    pool_side = [sides.get((d, t), "") for d, t in zip(pool.doc_id, pool.turn_index)]
+    # a turn's side depends on its document and on who speaks (speaker, role, label, affiliation):
+    # resolved once per such combination, the same sides as turn by turn
+    who = turn_cols[2:]
+    combos = turns[["doc_id", *who]].drop_duplicates().astype(object).reset_index(drop=True)
+    del turns
+    combos["turn_index"] = range(len(combos))
+    side_of = side_table({"turns": combos, "documents": docs}).set_index("turn_index").side
+    sides = {_who_key(k): side_of[i] for i, k in enumerate(combos[["doc_id", *who]].itertuples(index=False, name=None))}
+    pool_side = [sides.get(_who_key(k), "") for k in pool[["doc_id", *who]].itertuples(index=False, name=None)]
     predicted = [[h.claim_type for h in classify(str(t), rules, speaker_side=s)]
                  for t, s in zip(pool.text, pool_side)]
     counts = pd.Series([t for ts in predicted for t in set(ts)]).value_counts()
@@ -106,7 +122,7 @@ def labelling_sheet(tables: dict[str, pd.DataFrame], *, n: int = 300, corpus: st
     codes = {s: f"s{i + 1:02d}" for i, s in enumerate(sorted(sheet._stratum.unique()))}
     sheet["stratum"] = sheet._stratum.map(codes)
     sheet["corpus"] = corpus
-    sheet["context"] = _context(sents, sheet)
+    sheet["context"] = _context(tables, sheet, excluded)
     sheet = sheet.sample(frac=1.0, random_state=int(rng.integers(1 << 31))).reset_index(drop=True)  # shuffled
     sheet["sheet_id"] = [f"{corpus + '-' if corpus else ''}{i + 1:04d}" for i in range(len(sheet))]
     for col in ("types", "borderline", "note"):
@@ -139,13 +155,61 @@ def _allocate(n: int, sizes: dict[str, int]) -> dict[str, int]:
     return quota
 
 
-def _context(sents: pd.DataFrame, sheet: pd.DataFrame) -> list[str]:
-    """The sentence before each sheet row's sentence in the same turn ("" for a turn's first)."""
-    text = sents.set_index(["doc_id", "turn_index", "sentence_index"]).text
-    out = []
-    for d, t, s in zip(sheet.doc_id, sheet.turn_index, sheet.sentence_index):
-        out.append(str(text.get((d, t, s - 1), "")) if s > 0 else "")
-    return out
+def _context(tables, sheet: pd.DataFrame, excluded: set | None = None) -> list[str]:
+    """The sentence before each sheet row's sentence in the same turn ("" for a turn's first, and for one
+    in `excluded`), read a batch of sentences at a time."""
+    want = {(d, t, s - 1) for d, t, s in zip(sheet.doc_id, sheet.turn_index, sheet.sentence_index) if s > 0}
+    want -= excluded or set()
+    found: dict[tuple, str] = {}
+    for batch in _batches(tables, "sentences"):
+        keys = list(zip(batch.doc_id, batch.turn_index, batch.sentence_index))
+        for k, text in zip(keys, batch.text):
+            if k in want:
+                found.setdefault(k, str(text))
+    return [found.get((d, t, s - 1), "") if s > 0 else ""
+            for d, t, s in zip(sheet.doc_id, sheet.turn_index, sheet.sentence_index)]
+
+
+# The tables of `labelling_sheet`: a dict of frames, or `corpus.Tables`, whose helpers read from the
+# files only what is asked for (never a whole table of text).
+
+def _columns(tables, name: str) -> list[str]:
+    return tables.columns(name) if hasattr(tables, "columns") and callable(tables.columns) else list(tables[name].columns)
+
+
+def _read(tables, name: str, columns: list[str], categorical: bool = False) -> pd.DataFrame:
+    from .corpus import Tables
+    if isinstance(tables, Tables):
+        return tables.read(name, columns, categorical=categorical)
+    if hasattr(tables, "read"):  # build.BuiltTables
+        return tables.read(name, list(columns))
+    return tables[name][list(columns)]
+
+
+def _who_key(values: tuple) -> tuple:
+    return tuple("" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in values)
+
+
+def _rows(tables, name: str) -> int:
+    return tables.rows(name) if hasattr(tables, "rows") else len(tables[name])
+
+
+_BATCH_ROWS = 50_000  # sentences read at a time
+
+
+def _batches(tables, name: str):
+    return tables.batches(name, _BATCH_ROWS) if hasattr(tables, "batches") else iter([tables[name]])
+
+
+def _sentences_at(tables, positions: np.ndarray) -> pd.DataFrame:
+    """The sentences at these row positions (sorted) of the sentences table, in that order."""
+    parts, start = [], 0
+    for batch in _batches(tables, "sentences"):
+        lo, hi = np.searchsorted(positions, [start, start + len(batch)])
+        if hi > lo:
+            parts.append(batch.iloc[positions[lo:hi] - start])
+        start += len(batch)
+    return pd.concat(parts, ignore_index=True)
 
 
 def write_sheet(sheet: pd.DataFrame, path: str | Path) -> Path:
