@@ -315,6 +315,19 @@ def test_near_misses_are_seen_as_likely(sample_tables):
         assert probs[0, model.types.index(ctype)] >= 0.9, (phrase, probs[0].round(2))
 
 
+def test_ledger_leaves_out_statements_without_content():
+    rows = pd.DataFrame(dict(doc_id=["a", "b", "c", "d"], turn_index=0, sentence_index=0, speaker="X", role="official",
+                             claim_type="denial", event_date=pd.Timestamp("2021-01-01"),
+                             text=["Absolutely not.", "No, no, no.", "So we will — we will work at that.",
+                                   "The report's figures on Ukraine are not true."]))
+    rows.loc[2, "claim_type"] = "commitment"
+    for col in ("title", "actor", "target", "cue"):
+        rows[col] = ""
+    rows["char_start"], rows["char_end"] = 0, 1
+    ledger = claim_ledger(rows)
+    assert ledger.text.tolist() == ["The report's figures on Ukraine are not true."]
+
+
 def test_ledger_groups_restatements(claims):
     ledger = claim_ledger(claims)
     table = ledger[ledger.text.isin(["This proposal remains on the table.", "This proposal also remains on the table."])]

@@ -806,15 +806,21 @@ def claim_ledger(claims: pd.DataFrame, *, types: tuple[str, ...] = LEDGER_TYPES,
                  roles: tuple[str, ...] | None = ("official",)) -> pd.DataFrame:
     """Proposals, commitments and denials across the corpus, one row per claim, with near-identical
     restatements grouped (TF-IDF cosine of content words ≥ `threshold`, within the same claim type).
-    Only claims of speakers in `roles` (default: officials; None: everyone) enter the ledger.
+    Only claims of speakers in `roles` (default: officials; None: everyone) enter the ledger, and only
+    statements with at least two content words: a bare reply ("Absolutely not.", "No, no, no.") or a promise
+    about "that" ("So we will — we will work at that.") says nothing a ledger could track across events (they
+    stay in the claims table).
 
     `group_id` numbers groups by their first appearance (date, event, position); `group_text` is the
     group's first statement; `n_in_group` and `n_events_in_group` say how often it was repeated.
     """
     from .textsim import similar_groups
 
+    from .textsim import content_stems
+
     led = claims[claims.claim_type.astype(str).isin(types)
                  & (claims.role.isin(roles) if roles is not None else True)].copy()
+    led = led[[len(content_stems(t)) >= 2 for t in led.text]]
     if led.empty:
         return pd.DataFrame(columns=LEDGER_COLUMNS)
     led["claim_type"] = led.claim_type.astype(str)
