@@ -17,8 +17,8 @@ split by its `split` column: the model is fitted on the `tuning` sentences and r
    (`transcripts.claim_model`), with the figures of 1 and 3 in its `meta`.
 3. With `--write` (or `--heldout`), scores the model, and the cue rules alone, on the held-out sentences,
    which no fit, no threshold and no rule change saw: the figures to trust, recorded in the model's `meta`.
-   Compare variants with runs without either flag (cross-validated figures only), so that the held-out part
-   is looked at once, for the model that ships.
+   Compare variants with runs without either flag (cross-validated figures only), so that the held-out parts
+   are looked at only for a model that ships (every look is recorded in benchmarks/README.md).
 """
 from __future__ import annotations
 
@@ -42,6 +42,8 @@ MIN_DF = 2
 # the batches the cue rules were tuned on: their out-of-fold figures flatter the rules' features, so the
 # thresholds are chosen on the other tuning sentences only
 RULES_TUNED_ON = ("claim_devset.csv", "claim_devset_batch2.csv")
+# the column of DENSE that says the cue rules called a sentence procedural (`claim_model.decide`)
+RULE_PROCEDURAL = DENSE.index("type_procedural")
 COLUMNS = ["claim_type", "n_labelled", "n_predicted", "tp", "fp", "fn", "precision", "precision_low", "precision_high",
            "precision_lenient", "recall", "recall_low", "recall_high"]
 
@@ -52,14 +54,13 @@ def labels(sheet: pd.DataFrame, column: str = "types") -> np.ndarray:
     return np.array([[t in s for t in TYPES] for s in sets], dtype=bool).reshape(len(sheet), len(TYPES))
 
 
-RULE_PROCEDURAL = DENSE.index("type_procedural")
-
-
-def features(sheet: pd.DataFrame, rules) -> tuple[np.ndarray, list[bool]]:
-    """DENSE features of each row (with the types the cue rules find) and whether it is a question."""
+def features(sheet: pd.DataFrame, rules) -> tuple[np.ndarray, list[bool], list[set[str]]]:
+    """DENSE features of each row (with the types the cue rules find), whether it is a question, and those
+    rule types (the cue rules alone, reported beside the model)."""
     rule_types = predict_rule_types(sheet, rules)
     frame = pd.DataFrame({"text": sheet.text, "role": sheet.role, "types": [";".join(sorted(t)) for t in rule_types]})
-    return dense_matrix(frame, rules), [carries_no_type(" ".join(str(t).split())) for t in sheet.text]
+    questions = [carries_no_type(" ".join(str(t).split())) for t in sheet.text]
+    return dense_matrix(frame, rules), questions, rule_types
 
 
 def fit(sheet: pd.DataFrame, dense: np.ndarray, y: np.ndarray, c: float) -> TypeModel:
@@ -194,7 +195,7 @@ def main(argv: list[str]) -> int:
     devset = read_devset(args.devset)
     train = devset[devset.split == "tuning"].reset_index(drop=True)
     heldout = devset[devset.split == "heldout"].reset_index(drop=True)
-    dense, questions = features(train, rules)
+    dense, questions, rule_predicted = features(train, rules)
     y, border = labels(train), labels(train, "borderline")
     oof = out_of_fold(train, dense, y, args.c, args.repeats)
     fresh = ~train.batch.isin(RULES_TUNED_ON).to_numpy()
@@ -211,15 +212,13 @@ def main(argv: list[str]) -> int:
     cv = report("cross-validated, tuning sentences of batches the rules were not tuned on (out of fold; "
                 "thresholds chosen on these)", calib, decide(oof[fresh], [q for q, f in zip(questions, fresh) if f], model,
                                                                      dense[fresh, RULE_PROCEDURAL] > 0))
-    rule_predicted = predict_rule_types(train, rules)
     rule_cv = report("the cue rules alone on the same sentences", calib,
                      [p for p, f in zip(rule_predicted, fresh) if f])
     held = {}
     if len(heldout) and (args.write or args.heldout):
-        d, q = features(heldout, rules)
+        d, q, rule_decided = features(heldout, rules)
         decided = decide(predict(model, heldout, d), q, model, d[:, RULE_PROCEDURAL] > 0)
         scores = report("held out: the model", heldout, decided)
-        rule_decided = predict_rule_types(heldout, rules)
         rule_scores = report("held out: the cue rules alone", heldout, rule_decided)
         held = {"model": figures(scores), "rules": figures(rule_scores), "n_sentences": len(heldout),
                 "batches": heldout.batch.value_counts().to_dict(), "by_batch": {}}
