@@ -158,11 +158,13 @@ def test_devset_scores_has_both_parts(devset):
 def test_two_readers_agree_far_more_than_the_model(devset):
     # 200 sentences of batch 3 read again by a second reader who never saw the first one's labels,
     second = pd.read_csv(FIXTURES / "claim_second_reader.csv", keep_default_na=False, dtype=str)
-    # and 300 of batch 5's held-out sentences, read the same way
-    assert len(second) == 500 and second.sheet_id.is_unique
+    # and 300 of batch 5's held-out sentences, read the same way, and 75 held-out sentences of each of batches 7-10
+    assert len(second) == 800 and second.sheet_id.is_unique
     assert second.sheet_id.str.startswith("b3-").sum() == 200 and second.sheet_id.str.startswith("b5-").sum() == 300
-    assert (devset.set_index("sheet_id").loc[second.sheet_id[second.sheet_id.str.startswith("b5-")], "split"]
-            == "heldout").all()
+    for prefix in ("b7-", "b8-", "b9-", "b10-"):
+        assert second.sheet_id.str.startswith(prefix).sum() == 75
+    later = second.sheet_id[~second.sheet_id.str.startswith("b3-")]
+    assert (devset.set_index("sheet_id").loc[later, "split"] == "heldout").all()
     agree = reader_agreement(devset, second).set_index("claim_type")
     assert agree.loc["overall", "n_labelled"] > 150
     assert agree.loc["overall", "precision"] >= 0.85 and agree.loc["overall", "recall"] >= 0.85
