@@ -206,15 +206,15 @@ def test_the_sample_is_still_read_sensibly(claims, labels):
     # other transcripts: tests/test_claims_devset.py). Its labels follow an older, looser notion of `factual`
     # (any checkable statement, "We discussed Syria") than the labelling guide of issue 13, so its bars are
     # floors that catch a rules file that stopped working on it, not targets. The type model keeps a type only
-    # when it is sure enough (held-out recall about 0.63, precision about 0.85: benchmarks/README.md), so the
+    # when it is sure enough (held-out recall about 0.68, precision about 0.85: benchmarks/README.md), so the
     # recall floor is low and the precision floor is kept over all types.
     scores = evaluate(claims, labels).set_index("claim_type")
     print("\n" + scores.to_string())
     judged = scores[scores.n_labelled >= 5]
     assert len(judged) == 8  # every type has at least 5 labelled sentences in the sample
-    # accusation is left out: the type model keeps it only when very sure (threshold 0.95; held-out precision 0.83,
-    # recall 0.43 since the sixth batch), and the sample's accusations are implicit ("has adopted an arrogant
-    # posture") or just under the threshold: none is kept (see NEAR_MISSES)
+    # accusation is left out: the type model keeps it only when very sure (threshold 0.96; held-out precision 0.82,
+    # recall 0.41 since the tenth batch), and the sample's accusations are mostly implicit ("has adopted an
+    # arrogant posture"): one of its ten is kept
     judged = judged.drop(index="accusation")
     assert (judged.precision >= 0.7).all(), judged[judged.precision < 0.7]
     assert (judged.recall >= 0.3).all(), judged[judged.recall < 0.3]
@@ -282,17 +282,16 @@ def test_change_check_passes_a_correct_statement():
     assert row.is_consistent and row.computed == "25.0%"
 
 
-SAMPLE_PROPOSALS = ["mutual moratorium", "extend the New START Treaty", "unacceptability of unleashing a nuclear war",
-                    "collective security system in the Persian Gulf"]
-SAMPLE_DENIALS = ["We have not seen any evidence", "It contains no confirmation of any collusion"]
-# Clear proposals, a denial and an accusation the type model sees as likely but keeps out: since the fifth batch
-# its thresholds are chosen for the issue's bars together (precision 0.85 over the eight claim types, every type
-# at least 0.78 when cross-validated), which puts proposal's at 0.97 and denial's and accusation's at 0.95
-# (benchmarks/README.md). These sentences get 0.9 or more: near misses, listed so that a model that stops seeing
-# them at all is caught.
-NEAR_MISSES = [("proposal", "releasing the correspondence"), ("proposal", "extending the Treaty"),
-               ("proposal", "1933"), ("denial", "groundless nature of all speculation regarding Russia’s alleged meddling"),
-               ("accusation", "it was the current administration that refused to do so")]
+SAMPLE_PROPOSALS = ["mutual moratorium", "extending the Treaty", "unacceptability of unleashing a nuclear war",
+                    "collective security system in the Persian Gulf", "1933"]
+SAMPLE_DENIALS = ["We have not seen any evidence", "It contains no confirmation of any collusion",
+                  "groundless nature of all speculation regarding Russia’s alleged meddling"]
+# Clear proposals the type model sees as likely but keeps out: its thresholds are chosen for the issue's bars
+# together (precision 0.85 over the eight claim types, every type at least 0.78 when cross-validated by document),
+# which puts proposal's at 0.97 (benchmarks/README.md). These sentences get 0.9 or more: near misses, listed so that
+# a model that stops seeing them at all is caught. (Which of the sample's clear proposals fall just under the
+# threshold changes from one refit to the next: "extending the Treaty" did before the tenth batch.)
+NEAR_MISSES = [("proposal", "releasing the correspondence"), ("proposal", "extend the New START Treaty")]
 
 
 @pytest.mark.parametrize("ctype, phrase", [("proposal", p) for p in SAMPLE_PROPOSALS]

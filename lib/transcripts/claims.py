@@ -797,6 +797,10 @@ def _numeric_checks(sents: pd.DataFrame, quantities: pd.DataFrame, rules: Rules,
 
 # --------------------------------------------------------------------------- ledger
 
+# stems (`textsim.content_stems`) of the frame a commitment is stated in, not what it commits to: "And the President
+# is committed to doing that." names no object a ledger could follow
+LEDGER_FRAME = frozenset({"presid", "vice", "administr", "govern", "secretari", "commit", "continu", "focus", "readi",
+                          "promis", "pledg", "go", "do", "doe"})
 LEDGER_COLUMNS = ["group_id", "claim_type", "event_date", "doc_id", "title", "speaker", "actor", "target", "text",
                   "turn_index", "sentence_index", "char_start", "char_end", "cue", "n_in_group", "n_events_in_group",
                   "first_date", "last_date", "group_text"]
@@ -807,9 +811,11 @@ def claim_ledger(claims: pd.DataFrame, *, types: tuple[str, ...] = LEDGER_TYPES,
     """Proposals, commitments and denials across the corpus, one row per claim, with near-identical
     restatements grouped (TF-IDF cosine of content words ≥ `threshold`, within the same claim type).
     Only claims of speakers in `roles` (default: officials; None: everyone) enter the ledger, and only
-    statements with at least two content words: a bare reply ("Absolutely not.", "No, no, no.") or a promise
-    about "that" ("So we will — we will work at that.") says nothing a ledger could track across events (they
-    stay in the claims table).
+    statements with at least two content words besides the frame of a commitment (`LEDGER_FRAME`: the actor's
+    office and the verbs of committing, "the President is committed to", "we will continue to"): a bare reply
+    ("Absolutely not.", "No, no, no.") or a promise about "that" ("So we will — we will work at that.", "And the
+    President is committed to doing that.") says nothing a ledger could track across events (they stay in the
+    claims table).
 
     `group_id` numbers groups by their first appearance (date, event, position); `group_text` is the
     group's first statement; `n_in_group` and `n_events_in_group` say how often it was repeated.
@@ -820,7 +826,7 @@ def claim_ledger(claims: pd.DataFrame, *, types: tuple[str, ...] = LEDGER_TYPES,
 
     led = claims[claims.claim_type.astype(str).isin(types)
                  & (claims.role.isin(roles) if roles is not None else True)].copy()
-    led = led[[len(content_stems(t)) >= 2 for t in led.text]]
+    led = led[[len(set(content_stems(t)) - LEDGER_FRAME) >= 2 for t in led.text]]
     if led.empty:
         return pd.DataFrame(columns=LEDGER_COLUMNS)
     led["claim_type"] = led.claim_type.astype(str)
