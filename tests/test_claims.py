@@ -315,16 +315,22 @@ def test_near_misses_are_seen_as_likely(sample_tables):
 
 
 def test_ledger_leaves_out_statements_without_content():
-    rows = pd.DataFrame(dict(doc_id=["a", "b", "c", "d"], turn_index=0, sentence_index=0, speaker="X", role="official",
-                             claim_type="denial", event_date=pd.Timestamp("2021-01-01"),
-                             text=["Absolutely not.", "No, no, no.", "So we will — we will work at that.",
-                                   "The report's figures on Ukraine are not true."]))
-    rows.loc[2, "claim_type"] = "commitment"
+    texts = ["Absolutely not.", "No, no, no.", "So we will — we will work at that.",
+             "The report's figures on Ukraine are not true.",
+             # a commitment's frame (office, "committed", "continue") with no object: routine, not a ledger entry
+             "And the President is committed to doing that.", "And so, the President is going to continue to focus on this.",
+             # the same frame with an object is one
+             "We are going to continue to support Ukraine."]
+    rows = pd.DataFrame(dict(doc_id=list("abcdefg"), turn_index=0, sentence_index=0, speaker="X", role="official",
+                             claim_type=["denial", "denial"] + ["commitment"] * 5, event_date=pd.Timestamp("2021-01-01"),
+                             text=texts))
+    rows.loc[3, "claim_type"] = "denial"
     for col in ("title", "actor", "target", "cue"):
         rows[col] = ""
     rows["char_start"], rows["char_end"] = 0, 1
     ledger = claim_ledger(rows)
-    assert ledger.text.tolist() == ["The report's figures on Ukraine are not true."]
+    assert ledger.text.tolist() == ["The report's figures on Ukraine are not true.",
+                                    "We are going to continue to support Ukraine."]
 
 
 def test_ledger_groups_restatements(claims):
@@ -462,6 +468,9 @@ def test_number_words_never_break_the_parser(words):
     # procedure is set apart, and nothing else
     ("Let's take a few questions.", "United States", {"procedural"}),
     ("I'll come back to you.", "United States", {"procedural"}),
+    # a promise of information to the press is procedure, not a commitment; sending documents to officials is not
+    ("We’ll get you an answer.", "United States", {"procedural"}),
+    ("If you did not receive it, we'll make sure to get that to you all.", "United States", {"procedural"}),
     ("And we'll continue to do that.", "United States", {"procedural"}),
     ("Let's do it.", "United States", {"procedural"}),
     ("We will now show you a short video.", "Russia", {"procedural"}),
