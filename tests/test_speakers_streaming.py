@@ -14,6 +14,7 @@ from transcripts import scan
 from transcripts import speakers as speech
 from transcripts.analysis.speakers import streamed
 from transcripts.build import load_tables
+from transcripts.csvout import write_csv
 from transcripts.corpus import Tables, scope
 
 from conftest import WHITEHOUSE_DIR
@@ -121,7 +122,21 @@ def test_mentions_questions_and_monthly_are_the_same(folder, tmp_path):
         pd.testing.assert_frame_equal(speech.mention_matrix(counts, top=20, words=words),
                                       speech.mention_matrix(found, top=20, words=words))
     assert len(found) > 0
-    pd.testing.assert_frame_equal(streamed.question_pairs(lazy), speech.qa_pairs(turns))
+    pairs = speech.qa_pairs(turns)
+    pd.testing.assert_frame_equal(streamed.question_pairs(lazy), pairs)
+    # without their text, then the text read again: for the rows a table shows, and for the CSV (the same bytes)
+    lean_pairs = streamed.question_pairs(lazy, text=False)
+    assert lean_pairs.question_text.isna().all() and len(pairs) > 6
+    shown = streamed.question_text(lazy, lean_pairs, rows=6)
+    pd.testing.assert_frame_equal(shown.head(6), pairs.head(6))
+    assert shown.question_text.iloc[6:].isna().all()
+    pd.testing.assert_frame_equal(streamed.question_text(lazy, lean_pairs), pairs)
+    write_csv(pairs, tmp_path / "whole.csv")
+    streamed.write_question_pairs(lazy, lean_pairs, tmp_path / "parts.csv")
+    assert (tmp_path / "parts.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
+    write_csv(pairs, tmp_path / "whole.csv", xlsx_max_rows=5)  # a table too long for .xlsx: written part by part
+    streamed.write_question_pairs(lazy, lean_pairs, tmp_path / "parts.csv", xlsx_max_rows=5)
+    assert (tmp_path / "parts.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
     pd.testing.assert_frame_equal(speech.monthly_activity(lean, whole["documents"]),
                                   speech.monthly_activity(turns, whole["documents"]))
     assert lazy.loaded == []

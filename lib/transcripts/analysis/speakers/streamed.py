@@ -34,6 +34,8 @@ from .qa import qa_pairs
 from .tokens import _TermIds, terms
 
 TURN_KEYS = ["doc_id", "turn_index", "speaker", "role"]
+#: The columns of `turns` these analyses (and `speaker_stats`, `monthly_activity`) read besides the text.
+TURN_COLUMNS = ["doc_id", "turn_index", "speaker", "role", "addressee", "is_question", "n_words", "n_sentences"]
 
 
 # ---------------------------------------------------------------- tone
@@ -118,8 +120,9 @@ def _kahan_update(sums: dict, df: pd.DataFrame) -> None:
 def marker_counts(tables, turns: pd.DataFrame, markers: pd.DataFrame | None = None, *,
                   cache_dir: str | Path | None = None, workers: int | None = None
                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """`marker_hits` summed as its users sum them: (speaker, category, phrase, n) for `top_markers`, and
-    (doc_id, speaker, category, n) for `marker_rates` per event; the per-speaker rates sum the latter."""
+    """`marker_hits` summed as its users sum them: (phrases, hits) where phrases is (speaker, category, phrase,
+    n) for `top_markers`, hits (doc_id, speaker, category, n) for `marker_rates` (per event, or per speaker:
+    it sums them)."""
     markers = load_markers() if markers is None else markers
     pairs = list(zip(markers.phrase, markers.category))
     key = percache.fingerprint(percache.code_fingerprint(), repr(pairs))
@@ -242,13 +245,75 @@ def speaker_profile(turns: pd.DataFrame, *, diversity: pd.DataFrame, hits: pd.Da
 
 # ---------------------------------------------------------------- questions and answers
 
-def question_pairs(tables) -> pd.DataFrame:
+def question_pairs(tables, *, text: bool = True) -> pd.DataFrame:
     """`qa_pairs` of every event of `tables` (a scope's `events`), read a batch of events at a time in the
-    order of their ids."""
+    order of their ids. Without `text`, `question_text` is left empty (None): `question_text` and
+    `write_question_pairs` read it again for the rows that show it."""
     used = ["doc_id", "turn_index", "speaker", "role", "addressee", "is_question", "n_words", "text", "stage_note"]
-    parts = [qa_pairs(part) for part in document_batches(tables, "turns", used, order="doc_id")]
+    parts = []
+    for part in document_batches(tables, "turns", used, order="doc_id"):
+        pairs = qa_pairs(part)
+        parts.append(pairs if text else pairs.assign(question_text=None))
     found = [p for p in parts if len(p)]
-    return pd.concat(found, ignore_index=True) if found else parts[0] if parts else qa_pairs(pd.DataFrame(columns=used))
+    if found:
+        return pd.concat(found, ignore_index=True)
+    return parts[0] if parts else qa_pairs(pd.DataFrame(columns=used))
+
+
+def question_text(tables, pairs: pd.DataFrame, *, rows: int | None = None) -> pd.DataFrame:
+    """`pairs` (from `question_pairs(..., text=False)`) with the text of their questions, read from the turns
+    of `tables` (a scope's `events`) for the first `rows` rows (all when None; the others stay None): what a
+    table showing those rows needs."""
+    head = pairs if rows is None else pairs.head(rows)
+    found = _texts(tables.of_documents("turns", list(dict.fromkeys(head.doc_id))), head)
+    out = pairs.copy()
+    out.loc[head.index, "question_text"] = found
+    return out
+
+
+def _texts(turns: pd.DataFrame, pairs: pd.DataFrame) -> list:
+    """The text of each pair's question turn (doc_id, question_turn) among `turns`."""
+    text = dict(zip(zip(turns.doc_id, turns.turn_index), turns.text))
+    return [text.get((d, t)) for d, t in zip(pairs.doc_id, pairs.question_turn)]
+
+
+def write_question_pairs(tables, pairs: pd.DataFrame, path: str | Path, *, xlsx_max_rows: int | None = None) -> None:
+    """`write_csv(pairs with their question_text, path)`: the same file, the text read and written a batch of
+    events at a time when the table is too long for an `.xlsx` copy (`pairs` as `question_pairs` orders them,
+    by doc_id). Its nullable columns are ones Arrow would write differently, so each part is written as
+    `write_csv` writes such a frame (pandas), the header once; a text holding a carriage return (pandas then
+    quotes every text cell of the file) sends the table back to `write_csv` whole."""
+    import csv
+
+    from ... import csvout
+
+    limit = csvout.XLSX_MAX_ROWS if xlsx_max_rows is None else xlsx_max_rows
+
+    def parts():
+        for turns in document_batches(tables, "turns", ["doc_id", "turn_index", "text"], order="doc_id"):
+            mine = pairs[pairs.doc_id.isin(set(turns.doc_id))]
+            if len(mine):
+                yield mine.assign(question_text=_texts(turns, mine))
+
+    path = Path(path)
+    if len(pairs) > limit:
+        tmp, whole = path.with_name(f".{path.name}.tmp"), True
+        try:
+            with open(tmp, "wb") as fh:
+                for i, part in enumerate(parts()):
+                    safe = csvout.guard_frame(part)
+                    if csvout._holds_cr(safe):
+                        whole = False
+                        break
+                    fh.write(safe.to_csv(index=False, header=i == 0, quoting=csv.QUOTE_MINIMAL).encode("utf-8"))
+            if whole:
+                tmp.replace(path)
+                csvout.write_xlsx(pd.DataFrame(index=range(len(pairs))), path.with_suffix(".xlsx"), max_rows=limit)
+                return
+        finally:
+            tmp.unlink(missing_ok=True)
+    found = list(parts())
+    csvout.write_csv(pd.concat(found, ignore_index=True) if found else pairs, path, xlsx_max_rows=limit)
 
 
 # ---------------------------------------------------------------- distinctive words
@@ -353,8 +418,11 @@ def _term_counts(tables, group_of: pd.DataFrame, by: str, chosen: list[str]
     counts = {key: _Sparse() for key in [*chosen, _REST]}
     for part in document_batches(tables, "turns", ["doc_id", "turn_index", "text"]):
         part = _groups_of(part, group_of, by)
+        batch: dict[str, list[np.ndarray]] = {}
         for key, texts in part.groupby(by, sort=False).text:
-            counts[key if key in counts else _REST].add(ids_of.many(texts))
+            batch.setdefault(key if key in counts else _REST, []).append(ids_of.many(texts))
+        for key, found in batch.items():  # one merge per kept group and batch
+            counts[key].add(np.concatenate(found))
     codes = np.arange(len(ids_of.vocab))
     dense = {key: c.dense(codes) for key, c in counts.items()}
     present = np.flatnonzero(sum(dense.values()))
@@ -376,6 +444,7 @@ def _ngram_counts(tables, group_of: pd.DataFrame, by: str, chosen: list[str], n:
     counts = {key: _Sparse() for key in [*chosen, _REST]}
     for part in document_batches(tables, "sentences", ["doc_id", "turn_index", "text"]):
         part = _groups_of(part, group_of, by)
+        batch: dict[str, list[np.ndarray]] = {}
         for key, texts in part.groupby(by, sort=False).text:
             chunks = []
             for text in texts:
@@ -396,7 +465,9 @@ def _ngram_counts(tables, group_of: pd.DataFrame, by: str, chosen: list[str], n:
                     stop = np.concatenate([stop, np.fromiter((_is_stop_word(w, stopwords) for w in new), dtype=bool,
                                                              count=len(new))])
                 code = code[~stop[code >> (width * (n - 1))] & ~stop[code & mask]]
-            counts[key if key in counts else _REST].add(code)
+            batch.setdefault(key if key in counts else _REST, []).append(code)
+        for key, found in batch.items():  # one merge per kept group and batch
+            counts[key].add(np.concatenate(found))
     if len(index) >= 1 << width:
         raise TranscriptError(None, "too many distinct words to count n-grams", hint="Count fewer sentences")
     words = np.array(vocab, dtype=object)
@@ -494,6 +565,6 @@ def keywords_in_context(tables, turns: pd.DataFrame, picks: pd.DataFrame, *, by:
 
 
 __all__ = ["tone_totals", "marker_counts", "mention_counts", "lexical_diversity", "speaker_profile",
-           "question_pairs", "distinctive_words_streamed", "press_vs_officials_streamed", "keywords_in_context"]
+           "question_pairs", "question_text", "write_question_pairs", "distinctive_words_streamed", "press_vs_officials_streamed", "keywords_in_context"]
 
 _ = keyword_in_context  # the whole-table function this mirrors
