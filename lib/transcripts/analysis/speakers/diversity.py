@@ -38,10 +38,10 @@ def _mattr_ids(ids: np.ndarray, window: int) -> float:
 
 def _window_total(ids: np.ndarray, window: int) -> int:
     """The number of distinct tokens in each window of `window` consecutive tokens, summed over every such
-    window (0 when there are fewer tokens than the window).
+    window (0 when there are fewer tokens than the window): [1, 2], [2, 1], [1, 3] hold 2 each.
 
     >>> _window_total(np.array([1, 2, 1, 3]), 2), _window_total(np.array([1, 1]), 3)
-    (3, 0)
+    (6, 0)
     """
     n = len(ids)
     if n < window:
