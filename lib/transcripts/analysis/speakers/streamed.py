@@ -25,7 +25,7 @@ import pandas as pd
 from ... import percache
 from ...errors import TranscriptError
 from ...scan import document_batches, identity, per_document_parts
-from .distinctive import (DW_COLUMNS, _choose_groups, _is_stop_word, distinctive_words, keyword_in_context)
+from .distinctive import DW_COLUMNS, _choose_groups, _is_stop_word, distinctive_words
 from .diversity import _mattr_ids, _window_total
 from .floor import speaker_stats
 from .markers import _HIT_COLUMNS, _document_hits, load_markers, marker_rates
@@ -342,9 +342,10 @@ def _memoised(name: str, tables, args: dict, compute, cache_dir) -> pd.DataFrame
         return compute()
     from ..terms import load_stopwords, ngram_sizes
 
-    rest = {**args, "stopwords": sorted(load_stopwords(args.get("stopwords"))), "ngrams": ngram_sizes(args.get("ngrams", 1))}
-    key = percache.fingerprint(percache.code_fingerprint(),
-                               identity(tables, "turns", ["doc_id", "turn_index", "speaker", "role", "n_words", "text"]),
+    rest = {**args, "stopwords": sorted(load_stopwords(args.get("stopwords"))),
+            "ngrams": ngram_sizes(args.get("ngrams", 1))}
+    turn_columns = ["doc_id", "turn_index", "speaker", "role", "n_words", "text"]
+    key = percache.fingerprint(percache.code_fingerprint(), identity(tables, "turns", turn_columns),
                                identity(tables, "sentences", ["doc_id", "turn_index", "text"]),
                                repr(sorted(rest.items(), key=lambda kv: kv[0])))
     return percache.memo(name, key, compute, cache_dir)
@@ -396,7 +397,8 @@ class _Sparse:
         found, k = np.unique(codes, return_counts=True)
         both = np.concatenate([self.codes, found])
         merged, inverse = np.unique(both, return_inverse=True)
-        self.counts = np.bincount(inverse, weights=np.concatenate([self.counts, k]), minlength=len(merged)).astype(np.int64)
+        weights = np.concatenate([self.counts, k])
+        self.counts = np.bincount(inverse, weights=weights, minlength=len(merged)).astype(np.int64)
         self.codes = merged
 
     def dense(self, codes: np.ndarray) -> np.ndarray:
@@ -564,7 +566,6 @@ def keywords_in_context(tables, turns: pd.DataFrame, picks: pd.DataFrame, *, by:
         ["_o", "doc_id", "turn_index", "sentence_index"], kind="stable").drop(columns="_o").reset_index(drop=True)
 
 
-__all__ = ["tone_totals", "marker_counts", "mention_counts", "lexical_diversity", "speaker_profile",
-           "question_pairs", "question_text", "write_question_pairs", "distinctive_words_streamed", "press_vs_officials_streamed", "keywords_in_context"]
-
-_ = keyword_in_context  # the whole-table function this mirrors
+__all__ = ["tone_totals", "marker_counts", "mention_counts", "lexical_diversity", "speaker_profile", "question_pairs",
+           "question_text", "write_question_pairs", "distinctive_words_streamed", "press_vs_officials_streamed",
+           "keywords_in_context", "TURN_COLUMNS"]
