@@ -87,6 +87,19 @@ def test_batches_hold_whole_documents_in_either_order(folder):
         assert len(parts) > 1
 
 
+def test_the_rows_of_some_documents_are_those_tables_of_documents_reads(folder):
+    whole = load_tables(folder)["turns"]
+    lazy = _lazy(folder)
+    ids = whole.doc_id.drop_duplicates().tolist()
+    for chosen in (ids[::2], ids[-1:], []):
+        got = scan.of_documents(lazy, "turns", chosen)
+        pd.testing.assert_frame_equal(got, lazy.of_documents("turns", chosen))
+        pd.testing.assert_frame_equal(got, whole[whole.doc_id.isin(chosen)].reset_index(drop=True))
+        pd.testing.assert_frame_equal(scan.of_documents(lazy, "turns", chosen, ["doc_id", "text"]),
+                                      got[["doc_id", "text"]])
+    assert lazy.loaded == []
+
+
 def test_profiles_are_the_whole_table_profiles(folder, tmp_path):
     whole = load_tables(folder)
     turns, sentences = whole["turns"], whole["sentences"]

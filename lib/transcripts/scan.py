@@ -57,33 +57,77 @@ def document_batches(tables, name: str, columns: Sequence[str], *, rows: int | N
     yield from _file_batches(tables._folder, name, tables._stamp, columns, rows or BATCH_ROWS, order)
 
 
+def of_documents(tables, name: str, doc_ids: Iterable[str], columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """The rows of these documents (every column, or `columns`), in the table's order, as
+    `Tables.of_documents` gives them; from the build's file, only the row groups holding them are read (not
+    the whole table, text included, to filter it)."""
+    wanted = set(doc_ids)
+    if not _on_disk(tables, name):
+        df = tables[name] if columns is None else tables[name][list(columns)]
+        return df[df.doc_id.isin(wanted)]
+    import pyarrow as pa
+
+    with _certified_file(tables._folder, name, tables._stamp) as parquet:
+        columns = list(columns) if columns is not None else [c for c in parquet.schema_arrow.names
+                                                               if not c.startswith("__index_level_")]
+        if parquet.metadata.num_rows == 0:
+            return parquet.read(columns=columns).to_pandas()
+        runs = [r for r in _runs(parquet) if r[0] in wanted]
+        if not runs:
+            return parquet.read_row_group(0, columns=columns).slice(0, 0).to_pandas()
+        parts = []
+        for g in sorted({r[1] for r in runs}):  # a row group at a time, only its runs kept
+            group = parquet.read_row_group(g, columns=columns)
+            parts.append(pa.concat_tables([group.slice(s, n) for _, rg, s, n in runs if rg == g]).to_pandas())
+        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+class _certified_file:
+    """One table's Parquet file, open, checked against the build's stamp (`build.read_table`'s check)."""
+
+    def __init__(self, folder: Path, name: str, stamp: dict):
+        self.path, self.name, self.stamp = Path(folder) / f"{name}.parquet", name, stamp
+
+    def __enter__(self):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from .build import _certified, _uncertified
+        try:
+            self.fh = pa.OSFile(str(self.path))
+            parquet = pq.ParquetFile(self.fh)
+            ok = _certified(parquet.metadata, self.stamp, self.name)
+        except Exception:  # noqa: BLE001 - unreadable: not certified, said below
+            ok = False
+        if not ok:
+            raise _uncertified(self.path)
+        return parquet
+
+    def __exit__(self, *exc) -> None:
+        self.fh.close()
+
+
+def _runs(parquet) -> list[tuple]:
+    """Each document's run of rows: (doc_id, row group, first row in it, rows), in the file's order (a
+    document cut by a row group's end has two runs), read from the ids alone."""
+    runs = []
+    for g in range(parquet.metadata.num_row_groups):
+        ids = parquet.read_row_group(g, columns=["doc_id"]).column("doc_id").to_pandas()
+        starts = (ids != ids.shift()).to_numpy().nonzero()[0].tolist()
+        ends = starts[1:] + [len(ids)]
+        runs += [(ids.iat[s], g, s, e - s) for s, e in zip(starts, ends)]
+    return runs
+
+
 def _file_batches(folder: Path, name: str, stamp: dict, columns: list[str], rows: int,
                   order: str) -> Iterator[pd.DataFrame]:
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    from .build import _certified, _uncertified
-
-    path = Path(folder) / f"{name}.parquet"
-    try:
-        fh = pa.OSFile(str(path))
-        parquet = pq.ParquetFile(fh)
-        ok = _certified(parquet.metadata, stamp, name)
-    except Exception:  # noqa: BLE001 - unreadable: not certified, said below
-        ok = False
-    if not ok:
-        raise _uncertified(path)
-    with fh:
+    with _certified_file(folder, name, stamp) as parquet:
         if parquet.metadata.num_rows == 0:
             yield parquet.read(columns=columns).to_pandas()
             return
-        # the runs of each document: (doc_id, row group, first row in it, rows), read from the ids alone
-        runs = []
-        for g in range(parquet.metadata.num_row_groups):
-            ids = parquet.read_row_group(g, columns=["doc_id"]).column("doc_id").to_pandas()
-            starts = (ids != ids.shift()).to_numpy().nonzero()[0].tolist()
-            ends = starts[1:] + [len(ids)]
-            runs += [(ids.iat[s], g, s, e - s) for s, e in zip(starts, ends)]
+        runs = _runs(parquet)
         if order == "doc_id":
             runs = [r for _, r in sorted(enumerate(runs), key=lambda ir: (ir[1][0], ir[0]))]
         elif order != "file":

@@ -24,7 +24,7 @@ import pandas as pd
 
 from ... import percache
 from ...errors import TranscriptError
-from ...scan import document_batches, identity, per_document_parts
+from ...scan import document_batches, identity, of_documents, per_document_parts
 from .distinctive import DW_COLUMNS, _choose_groups, _is_stop_word, distinctive_words
 from .diversity import _mattr_ids, _window_total
 from .floor import speaker_stats
@@ -265,7 +265,7 @@ def question_text(tables, pairs: pd.DataFrame, *, rows: int | None = None) -> pd
     of `tables` (a scope's `events`) for the first `rows` rows (all when None; the others stay None): what a
     table showing those rows needs."""
     head = pairs if rows is None else pairs.head(rows)
-    found = _texts(tables.of_documents("turns", list(dict.fromkeys(head.doc_id))), head)
+    found = _texts(of_documents(tables, "turns", head.doc_id, ["doc_id", "turn_index", "text"]), head)
     out = pairs.copy()
     out.loc[head.index, "question_text"] = found
     return out
