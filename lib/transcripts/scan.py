@@ -119,8 +119,37 @@ def _runs(parquet) -> list[tuple]:
     return runs
 
 
+def release_memory() -> None:
+    """Give the memory the C library keeps after frees back to the system (glibc's `malloc_trim`; nothing
+    elsewhere). A batch's frames, Python strings and per-document results are freed when the next batch
+    comes, but glibc keeps most of that memory in its heap, in holes later batches do not fill, so that a
+    kernel's resident memory crept up with the corpus (by 150 MB over the five-times corpus's batches)."""
+    import ctypes
+    import ctypes.util
+
+    global _TRIM
+    if _TRIM is None:
+        try:
+            _TRIM = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _TRIM = False
+    if _TRIM:
+        _TRIM(0)
+
+
+_TRIM = None
+
+
 def _file_batches(folder: Path, name: str, stamp: dict, columns: list[str], rows: int,
                   order: str) -> Iterator[pd.DataFrame]:
+    try:
+        yield from _file_batches_of(folder, name, stamp, columns, rows, order)
+    finally:
+        release_memory()
+
+
+def _file_batches_of(folder: Path, name: str, stamp: dict, columns: list[str], rows: int,
+                     order: str) -> Iterator[pd.DataFrame]:
     import pyarrow as pa
 
     with _certified_file(folder, name, stamp) as parquet:
@@ -151,6 +180,7 @@ def _file_batches(folder: Path, name: str, stamp: dict, columns: list[str], rows
             if last or (size >= rows and runs[i + 1][0] != run[0]):
                 yield pa.concat_tables([group(g).slice(s, n) for _, g, s, n in batch]).to_pandas()
                 batch, size = [], 0
+                release_memory()  # what the consumer freed of the last batch
 
 
 def per_document_parts(frames: Iterable[pd.DataFrame], func: Callable[[pd.DataFrame], pd.DataFrame], *,

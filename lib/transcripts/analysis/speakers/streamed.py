@@ -24,7 +24,7 @@ import pandas as pd
 
 from ... import percache
 from ...errors import TranscriptError
-from ...scan import document_batches, identity, of_documents, per_document_parts
+from ...scan import document_batches, identity, of_documents, per_document_parts, release_memory
 from .distinctive import DW_COLUMNS, _choose_groups, _is_stop_word, distinctive_words
 from .diversity import _mattr_ids, _window_total
 from .floor import speaker_stats
@@ -251,13 +251,16 @@ def question_pairs(tables, *, text: bool = True) -> pd.DataFrame:
     `write_question_pairs` read it again for the rows that show it."""
     used = ["doc_id", "turn_index", "speaker", "role", "addressee", "is_question", "n_words", "text", "stage_note"]
     parts = []
+    part = pairs = None
     for part in document_batches(tables, "turns", used, order="doc_id"):
         pairs = qa_pairs(part)
         parts.append(pairs if text else pairs.assign(question_text=None))
+    del part, pairs  # the last batch and its pairs, before the memory is given back
     found = [p for p in parts if len(p)]
-    if found:
-        return pd.concat(found, ignore_index=True)
-    return parts[0] if parts else qa_pairs(pd.DataFrame(columns=used))
+    out = pd.concat(found, ignore_index=True) if found else parts[0] if parts else qa_pairs(pd.DataFrame(columns=used))
+    del parts, found
+    release_memory()
+    return out
 
 
 def question_text(tables, pairs: pd.DataFrame, *, rows: int | None = None) -> pd.DataFrame:
