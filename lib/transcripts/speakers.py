@@ -16,6 +16,7 @@ writing `speakers.qa_pairs(...)`; each analysis lives in its own module of
 | `distinctive.py` | `term_counts`, `log_odds` (Fightin' Words), `group_term_counts`, `DW_COLUMNS`, `distinctive_words`, `press_vs_officials`, `top_terms`, `keyword_in_context` |
 | `profile.py` | `speaker_profile` (floor, diversity, markers and tone in one row per speaker) |
 | `tokens.py` | `terms` (the counting conventions), and the helpers the others share |
+| `streamed.py` | the same analyses over tables read a batch of whole documents at a time (`transcripts.scan`), for notebook 02 on a corpus whose turns and sentences are not held in memory: `tone_totals`, `marker_counts`, `mention_counts`, `lexical_diversity`, `speaker_profile`, `question_pairs`, `distinctive_words_streamed`, `press_vs_officials_streamed`, `keywords_in_context` (the same results, tested against the functions above) |
 
 Counting conventions (the same everywhere): words are `transcripts.clean.count_words` over a turn's
 text (the `n_words` column of `turns`); terms are those words lower-cased, with curly apostrophes made

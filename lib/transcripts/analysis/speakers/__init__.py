@@ -11,4 +11,5 @@
                  `keyword_in_context`
 - `profile`      `speaker_profile`: floor, diversity, markers and tone in one row per speaker
 - `tokens`       `terms` (the counting conventions) and the helpers the others share
+- `streamed`     the same analyses over tables read a batch of whole documents at a time (notebook 02)
 """

@@ -33,6 +33,19 @@ def _mattr_ids(ids: np.ndarray, window: int) -> float:
         return float("nan")
     if n <= window:
         return len(np.unique(ids)) / n
+    return float(_window_total(ids, window)) / (n - window + 1) / window
+
+
+def _window_total(ids: np.ndarray, window: int) -> int:
+    """The number of distinct tokens in each window of `window` consecutive tokens, summed over every such
+    window (0 when there are fewer tokens than the window): [1, 2], [2, 1], [1, 3] hold 2 each.
+
+    >>> _window_total(np.array([1, 2, 1, 3]), 2), _window_total(np.array([1, 1]), 3)
+    (6, 0)
+    """
+    n = len(ids)
+    if n < window:
+        return 0
     # The sum of distinct counts over all windows, counted per position instead of per window: position k
     # adds one to every window [s, s + window - 1] that contains it and not the previous occurrence of its
     # token (prev[k]), i.e. to s in max(prev[k] + 1, k - window + 1, 0) … min(k, n - window).
@@ -43,8 +56,7 @@ def _mattr_ids(ids: np.ndarray, window: int) -> float:
     prev[order[1:][same]] = order[:-1][same]
     first = np.maximum(np.maximum(prev + 1, pos - window + 1), 0)
     last = np.minimum(pos, n - window)
-    total = np.clip(last - first + 1, 0, None).sum()
-    return float(total) / (n - window + 1) / window
+    return int(np.clip(last - first + 1, 0, None).sum())
 
 
 def lexical_diversity(turns: pd.DataFrame, *, by: Sequence[str] = ("speaker",), window: int = 50,
