@@ -65,7 +65,7 @@ def fingerprint(*parts: str | bytes | Path | ModuleType) -> str:
 def per_document(frame: pd.DataFrame, func: Callable[[pd.DataFrame], pd.DataFrame], *, name: str,
                  key: str, cache_dir: str | Path | None = None, workers: int | None = None,
                  progress: bool = True, desc: str = "Analysing", columns: Sequence[str] | None = None,
-                 aligned: bool = False) -> pd.DataFrame:
+                 aligned: bool = False, prune: bool = True) -> pd.DataFrame:
     """`func` applied to each document's rows of `frame` (grouped by `doc_id`, in order of first
     appearance), the results concatenated.
 
@@ -79,6 +79,8 @@ def per_document(frame: pd.DataFrame, func: Callable[[pd.DataFrame], pd.DataFram
         columns: the result's columns when there is no document at all.
         aligned: `func` returns one row per input row, in order; the result is then in the order of
             `frame`'s rows (index 0..n-1), whatever the order of its documents.
+        prune: drop old entries past three times this call's documents (False when a corpus is given a part
+            at a time: `prune` once at the end).
     """
     from .progress import tqdm
 
@@ -101,7 +103,8 @@ def per_document(frame: pd.DataFrame, func: Callable[[pd.DataFrame], pd.DataFram
     if folder is not None:
         for i, k in enumerate(keys):
             results[i] = _load(folder, k)
-        _prune(folder, keep=3 * len(keys) + 100)
+        if prune:
+            _prune(folder, keep=3 * len(keys) + 100)
     todo = [i for i, r in enumerate(results) if r is None]
     bar = tqdm(total=len(todo), desc=desc, unit="doc", disable=not progress or len(todo) < 2)
     # each document's rows are copied out of `frame` only when it is sent to be computed (a document found
@@ -170,6 +173,13 @@ def _load(folder: Path, key: str, kinds: tuple[type, ...] = (pd.DataFrame,)) -> 
     if isinstance(value, tuple) and tuple in kinds:
         return value if all(isinstance(v, pd.DataFrame) for v in value) else None
     return value if isinstance(value, pd.DataFrame) else None
+
+
+def prune(cache_dir: str | Path | None, name: str, n_documents: int) -> None:
+    """What `per_document` does after reading the cache, for an analysis given a corpus a part at a time:
+    past three times `n_documents` (+100) entries, the least recently used go."""
+    if cache_dir is not None:
+        _prune(Path(cache_dir) / "analyses" / name, keep=3 * n_documents + 100)
 
 
 def _prune(folder: Path, keep: int) -> None:
