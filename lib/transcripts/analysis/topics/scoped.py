@@ -72,7 +72,7 @@ class DocumentSpill:
     def _part(self, i: int) -> pd.DataFrame:
         if i not in self._cache:
             self._cache[i] = pickle.loads(self._parts[i].read_bytes())
-            while len(self._cache) > 4:
+            while len(self._cache) > 2:
                 self._cache.popitem(last=False)
         self._cache.move_to_end(i)
         return self._cache[i]
@@ -80,7 +80,7 @@ class DocumentSpill:
     def _template(self) -> pd.DataFrame:
         return self.empty if self.empty is not None else pd.DataFrame()
 
-    def frames(self, doc_ids: Iterable[str] | None = None, rows: int = 50_000) -> Iterator[pd.DataFrame]:
+    def frames(self, doc_ids: Iterable[str] | None = None, rows: int = 20_000) -> Iterator[pd.DataFrame]:
         """The rows of these documents (default: every one, by `doc_id`), about `rows` at a time; one frame
         without rows when there is none."""
         order = sorted(self.index) if doc_ids is None else [d for d in doc_ids if d in self.index]
@@ -292,9 +292,9 @@ def discover_scope_themes(tables, tags: DocumentSpill | pd.DataFrame, *, n_theme
     drawn = positions[pool_positions(len(positions), max_sentences, random_state)]  # in pool order
     del positions
     pool = _rows_at(tables, drawn, rows)
-    if isinstance(tags, DocumentSpill):
-        wanted = set(pool.doc_id)
-        tag_frame = tags.of_documents(sorted(wanted))
+    if isinstance(tags, DocumentSpill):  # only the pool's tags, a part at a time
+        wanted = pool[KEYS].drop_duplicates()
+        tag_frame = pd.concat([part.merge(wanted, on=KEYS) for part in tags.frames()], ignore_index=True)
     else:
         tag_frame = tags
     return themes_of_pool(pool, pool_topics(pool, tag_frame), n_themes=n_themes, n_terms=n_terms, n_examples=n_examples,
