@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from transcripts import topics
 from transcripts.build import load_tables, write_tables
 from transcripts.corpus import Tables, scope
@@ -16,7 +15,7 @@ from transcripts.errors import TranscriptError
 
 KEYS = ["doc_id", "turn_index", "sentence_index"]
 # turns 0-3, 4-6, 7-9, 10-12, 13-16 of the sample become these documents, in this order in every table
-PARTS = [("e-briefing", range(0, 4), "2019-12-10"), ("a-briefing", range(4, 7), "2020-01-05"),
+PARTS = [("e-briefing", range(4), "2019-12-10"), ("a-briefing", range(4, 7), "2020-01-05"),
          ("d-briefing", range(7, 10), "2020-01-20"), ("b-briefing", range(10, 13), "2020-02-01"),
          ("c-briefing", range(13, 17), None)]
 

@@ -115,8 +115,9 @@ class TopicCounts:
     documents): per topic, the sentences, matches and documents, and how often each word matched.
 
     >>> t = pd.DataFrame(dict(doc_id=["a", "b"], topic="iran", matched_terms=["Iran; Iranian", "iran"], n_matches=[2, 1]))
-    >>> TopicCounts().add(t.iloc[:1]).add(t.iloc[1:]).summary(10).iloc[0][["n_sentences", "n_documents", "top_terms"]].tolist()
-    [2, 2, 'iran (2), iranian (1)']
+    >>> row = TopicCounts().add(t.iloc[:1]).add(t.iloc[1:]).summary(10).iloc[0]
+    >>> int(row.n_sentences), int(row.n_documents), row.top_terms
+    (2, 2, 'iran (2), iranian (1)')
     """
 
     def __init__(self):

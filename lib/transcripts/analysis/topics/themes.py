@@ -115,7 +115,7 @@ def pool_topics(pool: pd.DataFrame, sentence_topics: pd.DataFrame) -> list[str]:
     return [tags.get((d, t, s), "") for d, t, s in zip(pool.doc_id, pool.turn_index, pool.sentence_index)]
 
 
-def pool_positions(n_pool: int, max_sentences: int, random_state: int) -> "np.ndarray":
+def pool_positions(n_pool: int, max_sentences: int, random_state: int) -> np.ndarray:
     """The positions (in event order) of the pool's sentences `discover_themes` keeps: all of them, or the
     fixed-seed sample it draws (the same draw as `DataFrame.sample`), in order."""
     index = pd.Series(np.arange(n_pool))
