@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+
 from transcripts import topics
 from transcripts.build import load_tables, write_tables
 from transcripts.corpus import Tables, scope
