@@ -167,3 +167,24 @@ def test_a_table_out_of_the_documents_order_is_a_clear_error(sample_processed, t
     write_tables(tables, tmp_path)
     with pytest.raises(TranscriptError, match="sentences table is not in the documents table's order"):
         topics.tag_scope(scope(tmp_path), rows=7)
+
+
+def test_one_event_is_read_from_the_row_groups_that_may_hold_it(cut_processed, tmp_path):
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    from transcripts.build import read_table, tables_stamp
+
+    folder = tmp_path / "processed"
+    shutil.copytree(cut_processed, folder)
+    for name in ("sentences", "turns"):  # a row group of 20 rows: each document spans several
+        path = folder / f"{name}.parquet"
+        pq.write_table(pq.read_table(path), path, row_group_size=20)
+    assert pq.ParquetFile(folder / "sentences.parquet").metadata.num_row_groups > 5
+    lazy = scope(folder).tables
+    for ids in (["d-briefing"], ["c-briefing", "e-briefing"], ["no-such-event"], []):
+        for name in ("sentences", "turns"):
+            pd.testing.assert_frame_equal(lazy.of_documents(name, ids),
+                                          read_table(folder, name, tables_stamp(folder), doc_ids=ids))
+    assert lazy.loaded == []
