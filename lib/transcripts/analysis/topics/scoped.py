@@ -190,6 +190,7 @@ def tag_scope(in_scope, lexicon: Lexicon | None = None, *, min_matches: int = 1,
 
     lexicon = lexicon or default_lexicon()
     out = ScopeTopics()
+    _release_memory_between_groups()
     by_turn = in_scope.filter.by_turn
     if by_turn:
         out.tags = DocumentSpill()
@@ -231,11 +232,39 @@ def tag_scope(in_scope, lexicon: Lexicon | None = None, *, min_matches: int = 1,
             out._head = (pd.concat([out._head, head], ignore_index=True).sort_values(KEYS + ["topic"], kind="stable")
                          .head(HEAD_ROWS))
         bar.update(len(sents))
+        del group, sents, turns, event_tags, qa, tags, mine, head
+        _release_memory_between_groups()
     bar.close()
     out.speakers = list(speakers)
     if cache_dir is not None:
         percache.prune(cache_dir, "topic_tags", n_docs)
     return out
+
+
+def _release_memory_between_groups() -> None:
+    """Make the memory a group of documents used go back to the system before the next group is read, so that
+    the process's resident memory stays that of one group, however many groups: Arrow allocates from the C
+    library's `malloc` (its default pool, mimalloc, keeps what it freed; set once, for the process), and the C
+    library gives back the free pages of its heap (`malloc_trim`, glibc only; elsewhere nothing is done)."""
+    import ctypes
+    import ctypes.util
+
+    import pyarrow as pa
+
+    global _LIBC
+    if pa.default_memory_pool().backend_name != "system":
+        pa.set_memory_pool(pa.system_memory_pool())
+    if _LIBC is None:
+        try:
+            _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+            _LIBC.malloc_trim  # noqa: B018 - glibc has it; others do not
+        except (OSError, AttributeError):
+            _LIBC = False
+    if _LIBC:
+        _LIBC.malloc_trim(0)
+
+
+_LIBC = None
 
 
 def _rows(tables, name: str) -> int:
@@ -257,6 +286,7 @@ def sentence_checks(tables, rows: int = GROUP_ROWS) -> pd.DataFrame:
     """Per document of the sentences table: its sentences, their words, and how many belong to no turn
     (notebook 03's checks), read a group of documents at a time without the text."""
     parts = []
+    _release_memory_between_groups()
     for group in _groups(tables, {"sentences": ["doc_id", "turn_index", "n_words"], "turns": ["doc_id", "turn_index"]},
                          rows):
         sents, turns = group["sentences"], group["turns"]
@@ -279,6 +309,7 @@ def discover_scope_themes(tables, tags: DocumentSpill | pd.DataFrame, *, n_theme
     # each document's pooled rows, as positions in the sentences table, in (turn, sentence) order
     per_doc: dict[str, np.ndarray] = {}
     start = 0
+    _release_memory_between_groups()
     for group in _groups(tables, {"sentences": ["doc_id", "turn_index", "sentence_index", "n_words"]}, rows):
         sents = group["sentences"]
         pos = pd.Series(np.arange(start, start + len(sents)), index=sents.index)
@@ -292,6 +323,7 @@ def discover_scope_themes(tables, tags: DocumentSpill | pd.DataFrame, *, n_theme
     drawn = positions[pool_positions(len(positions), max_sentences, random_state)]  # in pool order
     del positions
     pool = _rows_at(tables, drawn, rows)
+    _release_memory_between_groups()
     if isinstance(tags, DocumentSpill):  # only the pool's tags, a part at a time
         wanted = pool[KEYS].drop_duplicates()
         tag_frame = pd.concat([part.merge(wanted, on=KEYS) for part in tags.frames()], ignore_index=True)
