@@ -882,7 +882,11 @@ class Tables(MutableMapping):
             yield {n: self[n] if columns[n] is None else self[n][list(columns[n])] for n in names}
             return
         order = {d: i for i, d in enumerate(self.read("documents", ["doc_id"]).doc_id)}
-        streams = {n: _DocumentStream(self.batches(n, rows, columns=columns[n]), order, n, self._folder)
+        # the other tables read in batches of about the same documents as the first's (a table of turns four
+        # times shorter than the sentences in batches four times smaller), so that each holds about a group
+        lead_rows = max(self.rows(names[0]), 1)
+        sizes = {n: rows if n == names[0] else max(1, rows * self.rows(n) // lead_rows) for n in names}
+        streams = {n: _DocumentStream(self.batches(n, sizes[n], columns=columns[n]), order, n, self._folder)
                    for n in names}
         lead, others = streams[names[0]], [streams[n] for n in names[1:]]
         while True:

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .flow import pick_event, qa_topic_shift, shift_counts
+from .flow import SHIFTS, pick_event, qa_topic_shift, shift_counts
 from .lexicon import Lexicon, default_lexicon
 from .tagging import TopicCounts, tag_sentences
 from .themes import pool_positions, pool_topics, themes_of_pool
@@ -42,11 +42,12 @@ class DocumentSpill:
         self.empty: pd.DataFrame | None = None  # no row, the columns and dtypes of the parts
         self._n = 0
         self._cache: OrderedDict[int, pd.DataFrame] = OrderedDict()
+        self.canon: dict = {}  # doc_id → the string to keep as the index's key (see `tag_scope`)
 
     def add(self, frame: pd.DataFrame) -> None:
         """One part: whole documents, each in one run of rows, none of them given before."""
         if self.empty is None:
-            self.empty = frame.iloc[:0].copy()
+            self.empty = frame.iloc[:0].copy(deep=True)
         if frame.empty:
             return
         frame = frame.reset_index(drop=True)
@@ -58,7 +59,7 @@ class DocumentSpill:
             doc = docs[start]
             if doc in self.index:
                 raise ValueError(f"document {doc!r} given twice (or not in one run of rows)")
-            self.index[doc] = (i, int(start), int(stop))
+            self.index[self.canon.get(doc, doc)] = (i, int(start), int(stop))
         if self._dir is None:
             self._dir = tempfile.TemporaryDirectory(prefix="transcripts_topics_")
         path = Path(self._dir.name) / f"{i}.pkl"
@@ -199,32 +200,40 @@ def tag_scope(in_scope, lexicon: Lexicon | None = None, *, min_matches: int = 1,
     turn_cols = [c for c in turn_cols if c in _columns(in_scope.events, "turns")]
     n_docs = 0
     speakers: dict = {}
+    # What is kept from one group to the next names documents and topics by the strings read before the
+    # first group (the documents table, the lexicon), never by strings read with a group: one string kept
+    # among a group's many freed ones would keep their memory from going back (see `_keep`).
+    canon = {d: d for d in in_scope.events["documents"].doc_id}
+    canon.update({t: t for t in lexicon.ids})
+    out.event_tags.canon = out.qa.canon = out.tags.canon = canon
     bar = tqdm(total=_rows(in_scope.events, "sentences"), desc="Tagging sentences", unit="sentence",
                disable=not progress)
     for group in _groups(in_scope.events, {"sentences": None, "turns": turn_cols}, rows):
         sents, turns = group["sentences"], group["turns"]
         n_docs += sents.doc_id.nunique()
         for name in turns.speaker.unique():
-            speakers.setdefault(name, None)
-        out._questions.append(turns.groupby("doc_id", sort=False).is_question.sum().astype("int64").reset_index())
+            if name not in speakers:
+                speakers[_copy(name)] = None
+        out._questions.append(_keep(turns.groupby("doc_id", sort=False).is_question.sum().astype("int64").reset_index(),
+                                    canon))
         event_tags = tag_sentences(sents, lexicon, cache_dir=cache_dir, workers=workers, prune=False)
         out.event_tags.add(event_tags)
         qa = in_scope.involving(qa_topic_shift({"turns": turns}, event_tags, min_matches=min_matches),
                                 "question_turn", "answer_turns")
         out.qa.add(qa)
-        out._shifts.append(qa["shift"].astype("category"))
+        out._shifts.append(pd.Series(pd.Categorical(qa["shift"], categories=list(SHIFTS))))
         if by_turn:
             tags = in_scope.involving(event_tags, "turn_index")
             out.tags.add(tags)
             mine = chosen_sentences[chosen_sentences.doc_id.isin(set(sents.doc_id))]
         else:
             tags, mine = event_tags, sents
-        out.counts.add(tags)
+        out.counts.add(_keep(tags[["doc_id", "topic", "matched_terms", "n_matches"]], canon))
         out.n_sentences += len(mine)
         out.n_tagged += len(tags[KEYS].drop_duplicates())
         doc_counts, topic_counts = timeline_counts(mine, tags)
-        out._doc_counts.append(doc_counts)
-        out._topic_counts.append(topic_counts)
+        out._doc_counts.append(_keep(doc_counts, canon))
+        out._topic_counts.append(_keep(topic_counts, canon))
         head = tags.head(HEAD_ROWS).merge(mine, on=KEYS)  # the first rows of the tags with their sentences
         if out._head is None or out._head.empty:
             out._head = head
@@ -265,6 +274,23 @@ def _release_memory_between_groups() -> None:
 
 
 _LIBC = None
+
+
+def _keep(frame: pd.DataFrame, canon: dict) -> pd.DataFrame:
+    """`frame` with its `doc_id` and `topic` naming the strings of `canon` (equal values, other objects):
+    what is kept past a group holds no string read with the group. (Python gives memory back a block at a
+    time, and one string kept in a block of freed ones keeps the block: the resident memory would grow
+    with each group.)"""
+    frame = frame.copy()
+    for col in ("doc_id", "topic"):
+        if col in frame and len(frame):
+            frame[col] = [canon.get(v, v) for v in frame[col]]
+    return frame
+
+
+def _copy(value):
+    """A string kept past a group, copied now (a new object, its memory not among the group's)."""
+    return "".join(list(value)) if isinstance(value, str) else value
 
 
 def _rows(tables, name: str) -> int:
