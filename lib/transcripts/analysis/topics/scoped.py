@@ -212,8 +212,7 @@ def tag_scope(in_scope, lexicon: Lexicon | None = None, *, min_matches: int = 1,
         sents, turns = group["sentences"], group["turns"]
         n_docs += sents.doc_id.nunique()
         for name in turns.speaker.unique():
-            if name not in speakers:
-                speakers[_copy(name)] = None
+            speakers.setdefault(name, None)
         out._questions.append(_keep(turns.groupby("doc_id", sort=False).is_question.sum().astype("int64").reset_index(),
                                     canon))
         event_tags = tag_sentences(sents, lexicon, cache_dir=cache_dir, workers=workers, prune=False)
@@ -286,11 +285,6 @@ def _keep(frame: pd.DataFrame, canon: dict) -> pd.DataFrame:
         if col in frame and len(frame):
             frame[col] = [canon.get(v, v) for v in frame[col]]
     return frame
-
-
-def _copy(value):
-    """A string kept past a group, copied now (a new object, its memory not among the group's)."""
-    return "".join(list(value)) if isinstance(value, str) else value
 
 
 def _rows(tables, name: str) -> int:
