@@ -336,11 +336,9 @@ def discover_scope_themes(tables, tags: DocumentSpill | pd.DataFrame, *, n_theme
         start += len(sents)
         kept = sents[sents.n_words >= min_words].assign(_pos=pos).sort_values(KEYS, kind="stable")
         for doc, p in kept.groupby("doc_id", sort=False)._pos:
-            per_doc[doc] = p.to_numpy()
-    ordered = [per_doc[d] for d in sorted(per_doc)]
-    positions = np.concatenate(ordered) if ordered else np.array([], dtype="int64")
-    del per_doc, ordered
-    drawn = positions[pool_positions(len(positions), max_sentences, random_state)]  # in pool order
+            per_doc[doc] = p.to_numpy().astype(np.uint32 if start < 2**32 else np.int64)
+    positions = np.concatenate([per_doc.pop(d) for d in sorted(per_doc)] or [np.array([], dtype="int64")])
+    drawn = positions[pool_positions(len(positions), max_sentences, random_state)].astype(np.int64)  # in pool order
     del positions
     pool = _rows_at(tables, drawn, rows)
     _release_memory_between_groups()

@@ -118,10 +118,11 @@ def pool_topics(pool: pd.DataFrame, sentence_topics: pd.DataFrame) -> list[str]:
 def pool_positions(n_pool: int, max_sentences: int, random_state: int) -> np.ndarray:
     """The positions (in event order) of the pool's sentences `discover_themes` keeps: all of them, or the
     fixed-seed sample it draws (the same draw as `DataFrame.sample`), in order."""
-    index = pd.Series(np.arange(n_pool))
-    if n_pool > max_sentences:
-        index = index.sample(n=max_sentences, random_state=random_state).sort_index()
-    return index.to_numpy()
+    if n_pool <= max_sentences:
+        return np.arange(n_pool)
+    # what `DataFrame.sample(n, random_state=seed)` draws (`RandomState(seed).choice(n_pool, n, replace=False)`),
+    # without a frame of the whole pool
+    return np.sort(np.random.RandomState(random_state).choice(n_pool, size=max_sentences, replace=False))
 
 
 def themes_of_pool(pool: pd.DataFrame, topics_of_pool: list[str], *, n_themes: int = 8, n_terms: int = 10,
