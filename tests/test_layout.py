@@ -28,11 +28,13 @@ WHERE = {
     "topics": {
         "lexicon": ["Lexicon", "LEXICON_FILE", "load_lexicon", "lexicon_from_entries", "default_lexicon"],
         "tagging": ["MENTION_COLUMNS", "TAG_COLUMNS", "find_terms", "topic_mentions", "tag_sentences",
-                    "topic_summary"],
+                    "topic_summary", "TopicCounts"],
         "flow": ["SHIFTS", "pick_event", "topic_flow", "topic_segments", "topic_sequence", "qa_topic_shift",
                  "shift_counts"],
-        "timeline": ["FREQS", "document_dates", "topic_timeline", "top_topics"],
-        "themes": ["STOPWORDS_FILE", "stop_words", "discover_themes"],
+        "timeline": ["FREQS", "document_dates", "topic_timeline", "top_topics", "timeline_counts",
+                     "timeline_from_counts"],
+        "themes": ["STOPWORDS_FILE", "stop_words", "discover_themes", "themes_of_pool"],
+        "scoped": ["tag_scope", "ScopeTopics", "DocumentSpill", "sentence_checks", "discover_scope_themes"],
     },
 }
 CASES = [(facade, module, name) for facade, modules in WHERE.items() for module, names in modules.items()

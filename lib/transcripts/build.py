@@ -1346,10 +1346,10 @@ def read_table(processed_dir: str | Path, name: str, stamp: dict | None = None, 
 
 
 def table_batches(processed_dir: str | Path, name: str, stamp: dict | None = None, *,
-                  rows: int = 50_000, arrow_text: bool = False) -> Iterator[pd.DataFrame]:
+                  rows: int = 50_000, arrow_text: bool = False, columns: list[str] | None = None) -> Iterator[pd.DataFrame]:
     """One processed table, `rows` rows at a time, as `read_table` reads it (same dtypes; with `arrow_text`,
     its `text` column as Arrow strings, as the build made it: cheaper to scan and to write as CSV), checked
-    against `stamp` first: for readers that must see every row without holding the table."""
+    against `stamp` first: for readers that must see every row without holding the table. `columns`: only these."""
     import pyarrow as pa
     import pyarrow.parquet as pq
     src = resolve(processed_dir)
@@ -1365,10 +1365,11 @@ def table_batches(processed_dir: str | Path, name: str, stamp: dict | None = Non
         raise _uncertified(path)
     with fh:
         if parquet.metadata.num_rows == 0:
-            yield parquet.read().to_pandas()
+            yield parquet.read(columns=columns).to_pandas()
             return
-        for batch in parquet.iter_batches(batch_size=rows):
-            table = pa.Table.from_batches([batch], schema=parquet.schema_arrow)
+        schema = parquet.schema_arrow if columns is None else pa.schema([parquet.schema_arrow.field(c) for c in columns])
+        for batch in parquet.iter_batches(batch_size=rows, columns=columns):
+            table = pa.Table.from_batches([batch], schema=schema)
             text = arrow_text and "text" in table.column_names and _is_text_type(table.schema.field("text").type)
             if not text:
                 yield table.to_pandas()

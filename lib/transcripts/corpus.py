@@ -844,22 +844,68 @@ class Tables(MutableMapping):
         return self[name].drop(columns=["text"], errors="ignore")
 
     def of_documents(self, name: str, doc_ids: Iterable[str]) -> pd.DataFrame:
-        """The rows of these documents (every column), in the table's order."""
-        from .build import read_table
+        """The rows of these documents (every column), in the table's order, as `build.read_table` gives
+        them; read a row group at a time, and only the row groups whose `doc_id` range may hold one of them
+        (the build writes a row group per chunk of documents): the table is never held whole."""
         doc_ids = list(doc_ids)
         if self._on_disk(name):
-            return read_table(self._folder, name, self._stamp, doc_ids=doc_ids)
+            return _row_groups_of(self._folder / f"{name}.parquet", name, self._stamp, doc_ids)
         df = self[name]
         return df[df.doc_id.isin(doc_ids)]
 
-    def batches(self, name: str, rows: int = 50_000, *, arrow_text: bool = False) -> Iterator[pd.DataFrame]:
+    def batches(self, name: str, rows: int = 50_000, *, arrow_text: bool = False,
+                columns: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
         """The rows of one table, `rows` at a time, in order (one frame when the table is read already);
-        `arrow_text`: the text as Arrow strings (`build.table_batches`)."""
+        `arrow_text`: the text as Arrow strings (`build.table_batches`); `columns`: only these."""
         from .build import table_batches
         if self._on_disk(name):
-            yield from table_batches(self._folder, name, self._stamp, rows=rows, arrow_text=arrow_text)
+            yield from table_batches(self._folder, name, self._stamp, rows=rows, arrow_text=arrow_text,
+                                     columns=None if columns is None else list(columns))
         else:
-            yield self[name]
+            yield self[name] if columns is None else self[name][list(columns)]
+
+    def document_groups(self, columns: dict[str, Sequence[str] | None], rows: int = 50_000) -> Iterator[dict[str, pd.DataFrame]]:
+        """The rows of some tables (`columns`: table name → its columns, None for all), a group of whole
+        documents at a time: each group holds every row of its documents in each table (none of the others'),
+        in the tables' order; about `rows` rows of the first table a group. Documents come in the order of
+        the `documents` table, which the build writes every table in (tables read already: one group).
+
+        >>> t = Tables(lambda name: pd.DataFrame({"doc_id": ["a", "a", "b"], "x": [1, 2, 3]}))
+        >>> [{k: len(v) for k, v in g.items()} for g in t.document_groups({"turns": None, "sentences": ["doc_id"]})]
+        [{'turns': 3, 'sentences': 3}]
+
+        Raises:
+            TranscriptError: a table on disk whose documents are not in the documents table's order.
+        """
+        names = list(columns)
+        if not any(self._on_disk(n) for n in names):
+            yield {n: self[n] if columns[n] is None else self[n][list(columns[n])] for n in names}
+            return
+        order = {d: i for i, d in enumerate(self.read("documents", ["doc_id"]).doc_id)}
+        # the other tables read in batches of about the same documents as the first's (a table of turns four
+        # times shorter than the sentences in batches four times smaller), so that each holds about a group
+        lead_rows = max(self.rows(names[0]), 1)
+        sizes = {n: rows if n == names[0] else max(1, rows * self.rows(n) // lead_rows) for n in names}
+        streams = {n: _DocumentStream(self.batches(n, sizes[n], columns=columns[n]), order, n, self._folder)
+                   for n in names}
+        lead, others = streams[names[0]], [streams[n] for n in names[1:]]
+        while True:
+            part = lead.take(None)
+            if part is None:  # the lead table is done: what the others hold of later documents
+                last = len(order)
+            else:
+                last = lead.last_position
+            group = {names[0]: part}
+            for n, s in zip(names[1:], others):
+                group[n] = s.take(last)
+            if part is None:
+                if all(g is None or g.empty for g in list(group.values())[1:]):
+                    return
+                group[names[0]] = lead.empty
+            if any(g is not None and len(g) for g in group.values()):
+                yield {n: (g if g is not None else streams[n].empty) for n, g in group.items()}
+            if part is None:
+                return
 
     def write_csv(self, name: str, path: str | Path) -> None:
         """`csvout.write_csv` of one table, written a batch at a time (the same file)."""
@@ -895,6 +941,98 @@ class Tables(MutableMapping):
 
     def __repr__(self) -> str:
         return f"<Tables {', '.join(self._names)}; read: {', '.join(self._tables) or 'none'}>"
+
+
+def _row_groups_of(path: Path, name: str, stamp: dict, doc_ids: list[str]) -> pd.DataFrame:
+    """`Tables.of_documents` of a table on disk (checked against the build's stamp first)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from .build import _certified, _uncertified
+    try:
+        fh = pa.OSFile(str(path))
+        parquet = pq.ParquetFile(fh)
+        ok = _certified(parquet.metadata, stamp, name)
+    except Exception:  # noqa: BLE001 - unreadable: not certified, said below
+        ok = False
+    if not ok:
+        raise _uncertified(path)
+    wanted = sorted(set(doc_ids))
+    values = pa.array(wanted, pa.string())
+    meta = parquet.metadata
+    col = parquet.schema_arrow.get_field_index("doc_id")
+    with fh:
+        parts = []
+        for g in range(meta.num_row_groups):
+            stats = meta.row_group(g).column(col).statistics
+            if stats is not None and stats.has_min_max and wanted:
+                lo, hi = stats.min, stats.max
+                i = np.searchsorted(wanted, lo)  # the first wanted id >= the group's smallest
+                if i == len(wanted) or wanted[i] > hi:
+                    continue
+            table = parquet.read_row_group(g)
+            parts.append(table.filter(pc.is_in(table.column("doc_id"), values)))
+        if not parts:
+            parts = [parquet.schema_arrow.empty_table()]
+        return pa.concat_tables(parts).to_pandas()
+
+
+class _DocumentStream:
+    """The batches of one table cut at documents' ends: `take(None)` the next batch's whole documents (the
+    last document's rows carried on to the next batch), `take(position)` every row of the documents up to
+    that position of the documents table."""
+
+    def __init__(self, batches: Iterator[pd.DataFrame], order: dict[str, int], name: str, folder):
+        self.batches, self.order, self.name, self.folder = batches, order, name, folder
+        self.held: pd.DataFrame | None = None  # rows read, not given yet
+        self.done = False
+        self.empty: pd.DataFrame | None = None
+        self.last_position = -1
+        self.seen = -1  # the documents table's position of the last row read
+
+    def _read(self) -> bool:
+        """One more batch into `held`; False at the end."""
+        if self.done:
+            return False
+        batch = next(self.batches, None)
+        if batch is None:
+            self.done = True
+            return False
+        if self.empty is None:
+            self.empty = batch.iloc[:0]
+        if len(batch):
+            pos = batch.doc_id.map(self.order)
+            if pos.isna().any() or (pos.diff().fillna(0) < 0).any() or pos.iloc[0] < self.seen:
+                raise TranscriptError(display_path(self.folder) if self.folder else None,
+                                      f"the {self.name} table is not in the documents table's order",
+                                      hint="Build the tables again (`python -m transcripts build` or `make run`)")
+            self.seen = int(pos.iloc[-1])
+            self.held = batch if self.held is None or self.held.empty else pd.concat([self.held, batch], ignore_index=True)
+        return True
+
+    def take(self, position: int | None) -> pd.DataFrame | None:
+        if position is None:  # the next whole documents
+            while self.held is None or self.held.empty or (not self.done and self.held.doc_id.iloc[-1] == self.held.doc_id.iloc[0]):
+                if not self._read():
+                    break
+            if self.held is None or self.held.empty:
+                return None
+            last = self.held.doc_id.iloc[-1]
+            cut = len(self.held) if self.done else int((self.held.doc_id != last).to_numpy().nonzero()[0][-1]) + 1
+            out, self.held = self.held.iloc[:cut], self.held.iloc[cut:]  # the last document may go on: kept
+            self.last_position = self.order[out.doc_id.iloc[-1]]
+            return out.reset_index(drop=True)
+        # every row of the documents up to `position`
+        while not self.done and (self.held is None or self.held.empty or self.order[self.held.doc_id.iloc[-1]] <= position):
+            if not self._read():
+                break
+        if self.held is None or self.held.empty:
+            return None
+        pos = self.held.doc_id.map(self.order).to_numpy()
+        cut = int((pos <= position).sum())
+        out, self.held = self.held.iloc[:cut], self.held.iloc[cut:]
+        return out.reset_index(drop=True)
 
 
 #: The filter parameters every notebook takes (same names, same meaning; empty means "no condition").

@@ -266,10 +266,11 @@ class Table:
 
 def table(df: pd.DataFrame, *, rows: int = DEFAULT_ROWS, csv: str | None = None, columns: Iterable[str] | None = None,
           events: Any = None, percent: Iterable[str] = (), labels: Mapping[str, str] | None = None,
-          caption: str | None = None, max_chars: int = 160, folded: str | None = None) -> Table:
+          caption: str | None = None, max_chars: int = 160, folded: str | None = None, total: int | None = None) -> Table:
     """The first `rows` rows (at most 15) of `df` for a reader, with how many there are and a link to
     the full CSV (`csv`: its file name in the output folder's `tables/`). With `folded`, the table is
-    one click away: a closed section headed by that text (for tables a reader may skip).
+    one click away: a closed section headed by that text (for tables a reader may skip). `total`: how many
+    rows the whole table has, when `df` holds only its first rows (a table too large to hold).
 
     >>> df = pd.DataFrame({"speaker": ["<b>X</b>", "Y"], "n_words": [1200, None]})
     >>> t = table(df, rows=1, csv="speaker_stats.csv")
@@ -283,7 +284,7 @@ def table(df: pd.DataFrame, *, rows: int = DEFAULT_ROWS, csv: str | None = None,
     rows = max(1, min(int(rows), MAX_ROWS))
     frame, numeric = reader_frame(df.head(rows), columns=columns, events=events, percent=percent, labels=labels,
                                   max_chars=max_chars)
-    note = _rows_note(min(rows, len(df)), len(df), csv)
+    note = _rows_note(min(rows, len(df)), len(df) if total is None else total, csv)
     head = "".join(f'<th style="text-align:{"right" if num else "left"}">{html.escape(str(c))}</th>'
                    for c, num in zip(frame.columns, numeric))
     body = "".join(

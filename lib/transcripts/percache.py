@@ -80,7 +80,8 @@ def per_document(frame: pd.DataFrame, func: Callable[[pd.DataFrame], pd.DataFram
         aligned: `func` returns one row per input row, in order; the result is then in the order of
             `frame`'s rows (index 0..n-1), whatever the order of its documents.
         prune: drop the least recently used entries past three times these documents (False for a caller
-            that gives the corpus a batch of documents at a time and prunes once: `scan.per_document_parts`).
+            that gives the corpus a batch of documents at a time and prunes once at the end: `prune`,
+            `scan.per_document_parts`).
     """
     from .progress import tqdm
 
@@ -173,6 +174,13 @@ def _load(folder: Path, key: str, kinds: tuple[type, ...] = (pd.DataFrame,)) -> 
     if isinstance(value, tuple) and tuple in kinds:
         return value if all(isinstance(v, pd.DataFrame) for v in value) else None
     return value if isinstance(value, pd.DataFrame) else None
+
+
+def prune(cache_dir: str | Path | None, name: str, n_documents: int) -> None:
+    """What `per_document` does after reading the cache, for an analysis given a corpus a part at a time:
+    past three times `n_documents` (+100) entries, the least recently used go."""
+    if cache_dir is not None:
+        _prune(Path(cache_dir) / "analyses" / name, keep=3 * n_documents + 100)
 
 
 def _prune(folder: Path, keep: int) -> None:

@@ -196,5 +196,4 @@ def per_document_parts(frames: Iterable[pd.DataFrame], func: Callable[[pd.DataFr
         seen += frame["doc_id"].nunique() if len(frame) else 0
         yield percache.per_document(frame, func, name=name, key=key, cache_dir=cache_dir, workers=workers,
                                     progress=False, columns=columns, aligned=aligned, prune=False)
-    if cache_dir is not None:
-        percache._prune(Path(cache_dir) / "analyses" / name, keep=3 * seen + 100)
+    percache.prune(cache_dir, name, seen)

@@ -47,14 +47,15 @@ def topic_mentions(sentences: pd.DataFrame, lexicon: Lexicon | None = None, *, c
 
 def tag_sentences(sentences: pd.DataFrame, lexicon: Lexicon | None = None, *, progress: bool = False,
                   mentions: pd.DataFrame | None = None, cache_dir: str | Path | None = None,
-                  workers: int | None = None) -> pd.DataFrame:
+                  workers: int | None = None, prune: bool = True) -> pd.DataFrame:
     """Sentence-level topic tags: one row per sentence and topic, with the matched words.
 
     Columns: doc_id, turn_index, sentence_index, topic, matched_terms (the distinct words as written,
     "; "-joined, in order), n_matches, first_char (where the topic's first match starts).
 
     With `cache_dir` (the build's `.cache` folder) documents are tagged apart, on every core (`workers`),
-    and each one's tags are kept until its sentences, the lexicon or this code change.
+    and each one's tags are kept until its sentences, the lexicon or this code change (`prune`: see
+    `percache.per_document`).
 
     >>> s = pd.DataFrame(dict(doc_id="d", turn_index=0, sentence_index=[0, 1],
     ...                       text=["Sanctions on Iran and Iranian oil.", "Nothing here."]))
@@ -73,7 +74,7 @@ def tag_sentences(sentences: pd.DataFrame, lexicon: Lexicon | None = None, *, pr
         tags = percache.per_document(sentences[["doc_id", "turn_index", "sentence_index", "text"]],
                                      partial(_document_tags, lexicon=lexicon), name="topic_tags", key=key,
                                      cache_dir=cache_dir, workers=workers, progress=progress,
-                                     desc="Tagging sentences", columns=TAG_COLUMNS)
+                                     desc="Tagging sentences", columns=TAG_COLUMNS, prune=prune)
         if tags.empty:
             return tag_sentences(sentences.iloc[:0], lexicon)
         tags = tags.astype({"turn_index": "int64", "sentence_index": "int64", "n_matches": "int64",
@@ -106,14 +107,45 @@ def _document_tags(part: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
 
 def topic_summary(sentence_topics: pd.DataFrame, sentences: pd.DataFrame, lexicon: Lexicon | None = None) -> pd.DataFrame:
     """Per topic: sentences, matches, documents, share of all sentences, and its most frequent words."""
-    lexicon = lexicon or default_lexicon()
-    n = max(len(sentences), 1)
-    rows = []
-    for topic in lexicon.ids:
-        part = sentence_topics[sentence_topics.topic == topic]
-        words = part.matched_terms.str.split("; ").explode().str.lower().value_counts() if len(part) else pd.Series(dtype=int)
-        top = ", ".join(f"{w} ({c})" for w, c in words.sort_index().sort_values(ascending=False, kind="stable").head(5).items())
-        rows.append(dict(topic=topic, label=lexicon.labels[topic], n_sentences=len(part),
-                         n_matches=int(part.n_matches.sum()), n_documents=part.doc_id.nunique(),
-                         share=len(part) / n, top_terms=top))
-    return pd.DataFrame(rows).sort_values(["n_sentences", "topic"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return TopicCounts().add(sentence_topics).summary(len(sentences), lexicon)
+
+
+class TopicCounts:
+    """What `topic_summary` counts, added up a part of the tags at a time (each part holding whole
+    documents): per topic, the sentences, matches and documents, and how often each word matched.
+
+    >>> t = pd.DataFrame(dict(doc_id=["a", "b"], topic="iran", matched_terms=["Iran; Iranian", "iran"], n_matches=[2, 1]))
+    >>> row = TopicCounts().add(t.iloc[:1]).add(t.iloc[1:]).summary(10).iloc[0]
+    >>> int(row.n_sentences), int(row.n_documents), row.top_terms
+    (2, 2, 'iran (2), iranian (1)')
+    """
+
+    def __init__(self):
+        self.sentences: dict[str, int] = {}
+        self.matches: dict[str, int] = {}
+        self.documents: dict[str, int] = {}
+        self.words: dict[str, dict[str, int]] = {}
+
+    def add(self, tags: pd.DataFrame) -> TopicCounts:
+        """Count one part (its documents in no other part)."""
+        for topic, part in tags.groupby("topic", sort=False):
+            self.sentences[topic] = self.sentences.get(topic, 0) + len(part)
+            self.matches[topic] = self.matches.get(topic, 0) + int(part.n_matches.sum())
+            self.documents[topic] = self.documents.get(topic, 0) + part.doc_id.nunique()
+            words = self.words.setdefault(topic, {})
+            for w, c in part.matched_terms.str.split("; ").explode().str.lower().value_counts().items():
+                words[w] = words.get(w, 0) + int(c)
+        return self
+
+    def summary(self, n_sentences: int, lexicon: Lexicon | None = None) -> pd.DataFrame:
+        """`topic_summary`'s table, `n_sentences` being the sentences in all."""
+        lexicon = lexicon or default_lexicon()
+        n = max(n_sentences, 1)
+        rows = []
+        for topic in lexicon.ids:
+            words = pd.Series(self.words.get(topic, {}), dtype="int64")
+            top = ", ".join(f"{w} ({c})" for w, c in words.sort_index().sort_values(ascending=False, kind="stable").head(5).items())
+            k = self.sentences.get(topic, 0)
+            rows.append(dict(topic=topic, label=lexicon.labels[topic], n_sentences=k, n_matches=self.matches.get(topic, 0),
+                             n_documents=self.documents.get(topic, 0), share=k / n, top_terms=top))
+        return pd.DataFrame(rows).sort_values(["n_sentences", "topic"], ascending=[False, True], kind="stable").reset_index(drop=True)

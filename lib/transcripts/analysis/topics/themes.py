@@ -98,6 +98,40 @@ def discover_themes(sentences: pd.DataFrame, sentence_topics: pd.DataFrame, *, n
         turn_index, sentence_index, weight, topics, text. With `cache_dir` (the build's `.cache` folder)
         they are kept until the sentences, their topics, an argument, the word lists or this code change.
     """
+    pool = (sentences[sentences.n_words >= min_words].sort_values(["doc_id", "turn_index", "sentence_index"])
+            .reset_index(drop=True))  # the index is now event order, so the sample below keeps it
+    if len(pool) > max_sentences:
+        pool = pool.sample(n=max_sentences, random_state=random_state).sort_index().reset_index(drop=True)
+    return themes_of_pool(pool, pool_topics(pool, sentence_topics), n_themes=n_themes, n_terms=n_terms,
+                          n_examples=n_examples, min_df=min_df, max_df=max_df, random_state=random_state,
+                          lexicon=lexicon, speakers=speakers, exclude=exclude, cache_dir=cache_dir)
+
+
+def pool_topics(pool: pd.DataFrame, sentence_topics: pd.DataFrame) -> list[str]:
+    """Each pool sentence's topics, "; "-joined in order ("" for none)."""
+    keys = ["doc_id", "turn_index", "sentence_index"]
+    mine = sentence_topics.merge(pool[keys].drop_duplicates(), on=keys) if len(sentence_topics) else sentence_topics
+    tags = mine.groupby(keys).topic.agg(lambda s: "; ".join(sorted(s))) if len(mine) else {}
+    return [tags.get((d, t, s), "") for d, t, s in zip(pool.doc_id, pool.turn_index, pool.sentence_index)]
+
+
+def pool_positions(n_pool: int, max_sentences: int, random_state: int) -> np.ndarray:
+    """The positions (in event order) of the pool's sentences `discover_themes` keeps: all of them, or the
+    fixed-seed sample it draws (the same draw as `DataFrame.sample`), in order."""
+    if n_pool <= max_sentences:
+        return np.arange(n_pool)
+    # what `DataFrame.sample(n, random_state=seed)` draws (`RandomState(seed).choice(n_pool, n, replace=False)`),
+    # without a frame of the whole pool
+    return np.sort(np.random.RandomState(random_state).choice(n_pool, size=max_sentences, replace=False))
+
+
+def themes_of_pool(pool: pd.DataFrame, topics_of_pool: list[str], *, n_themes: int = 8, n_terms: int = 10,
+                   n_examples: int = 3, min_df: int = 2, max_df: float = 0.5, random_state: int = 0,
+                   lexicon: Lexicon | None = None, speakers: Iterable[str] = (), exclude: Iterable[str] = (),
+                   cache_dir: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`discover_themes` of a pool of sentences already drawn (doc_id, turn_index, sentence_index, n_words, text,
+    in event order) and their topics (`pool_topics`). With `cache_dir`, kept until the pool, its topics, an
+    argument, the word lists or this code change."""
     from sklearn.decomposition import NMF
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -107,19 +141,15 @@ def discover_themes(sentences: pd.DataFrame, sentence_topics: pd.DataFrame, *, n
 
         from ... import percache
 
-        args = dict(n_themes=n_themes, n_terms=n_terms, n_examples=n_examples, max_sentences=max_sentences,
-                    min_words=min_words, min_df=min_df, max_df=max_df, random_state=random_state, lexicon=lexicon,
-                    speakers=list(speakers), exclude=list(exclude))
+        args = dict(n_themes=n_themes, n_terms=n_terms, n_examples=n_examples, min_df=min_df, max_df=max_df,
+                    random_state=random_state, lexicon=lexicon, speakers=sorted({s for s in speakers if isinstance(s, str)}),
+                    exclude=list(exclude))
+        pool = pool[["doc_id", "turn_index", "sentence_index", "n_words", "text"]]
         key = percache.fingerprint(
-            percache.code_fingerprint(), sklearn.__version__, STOPWORDS_FILE, PRESS_ROOM_FILE,
-            percache.frame_hash(sentences[["doc_id", "turn_index", "sentence_index", "n_words", "text"]]),
-            percache.frame_hash(sentence_topics[["doc_id", "turn_index", "sentence_index", "topic"]]),
-            lexicon.topics.to_csv(index=False), repr({k: v for k, v in args.items() if k != "lexicon"}))
-        return percache.memo("themes", key, lambda: discover_themes(sentences, sentence_topics, **args), cache_dir)
-    pool = (sentences[sentences.n_words >= min_words].sort_values(["doc_id", "turn_index", "sentence_index"])
-            .reset_index(drop=True))  # the index is now event order, so the sample below keeps it
-    if len(pool) > max_sentences:
-        pool = pool.sample(n=max_sentences, random_state=random_state).sort_index().reset_index(drop=True)
+            percache.code_fingerprint(), sklearn.__version__, STOPWORDS_FILE, PRESS_ROOM_FILE, percache.frame_hash(pool),
+            "\n".join(topics_of_pool), lexicon.topics.to_csv(index=False),
+            repr({k: v for k, v in args.items() if k != "lexicon"}))
+        return percache.memo("themes", key, lambda: themes_of_pool(pool, topics_of_pool, **args), cache_dir)
     theme_cols = ["theme", "top_terms", "n_sentences", "best_topic", "best_overlap", "lexicon_overlap", "is_new"]
     example_cols = ["theme", "rank", "doc_id", "turn_index", "sentence_index", "weight", "topics", "text"]
     if len(pool) < max(n_themes, 2) * 2:
@@ -137,8 +167,7 @@ def discover_themes(sentences: pd.DataFrame, sentence_topics: pd.DataFrame, *, n
     model = NMF(n_components=k, init="nndsvd", random_state=random_state, max_iter=400)
     W = model.fit_transform(X)
     vocab = np.asarray(vec.get_feature_names_out())
-    tags = sentence_topics.groupby(["doc_id", "turn_index", "sentence_index"]).topic.agg(lambda s: "; ".join(sorted(s)))
-    pool_topics = [tags.get((d, t, s), "") for d, t, s in zip(pool.doc_id, pool.turn_index, pool.sentence_index)]
+    pool_topics = list(topics_of_pool)
     strongest = np.where(W.max(axis=1) > 0, W.argmax(axis=1), -1)  # no kept word: no theme
     n_top = max(n_examples, min(50, len(pool) // k))
     themes, examples = [], []

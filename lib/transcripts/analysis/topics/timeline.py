@@ -33,19 +33,37 @@ def topic_timeline(tables: dict[str, pd.DataFrame], sentence_topics: pd.DataFram
     Args:
         freq: "day", "week" (weeks start on Monday), "month", "quarter" or "year".
     """
+    sents = tables["sentences"]
+    return timeline_from_counts(tables["documents"], *timeline_counts(sents, sentence_topics), freq=freq, lexicon=lexicon)
+
+
+def timeline_counts(sentences: pd.DataFrame, sentence_topics: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What `topic_timeline` counts, per document: (doc_id, n_sentences, n_words) of the sentences, and
+    (doc_id, topic, n_sentences, n_matches) of the tags. Parts holding whole documents can be counted apart
+    and their counts put together (`pd.concat`)."""
+    per_doc = (sentences.groupby("doc_id", sort=False).agg(n_sentences=("doc_id", "size"), n_words=("n_words", "sum"))
+               .reset_index())
+    per_topic = (sentence_topics.groupby(["doc_id", "topic"], sort=False)
+                 .agg(n_sentences=("sentence_index", "size"), n_matches=("n_matches", "sum")).reset_index())
+    return per_doc, per_topic
+
+
+def timeline_from_counts(documents: pd.DataFrame, doc_counts: pd.DataFrame, doc_topic_counts: pd.DataFrame, *,
+                         freq: str = "month", lexicon: Lexicon | None = None) -> pd.DataFrame:
+    """`topic_timeline` from the documents and the counts of `timeline_counts`."""
     if freq not in FREQS:
         raise TranscriptError(None, f"unknown period {freq!r}", hint=f"Use one of: {', '.join(FREQS)}")
     lexicon = lexicon or default_lexicon()
-    docs = tables["documents"][["doc_id"]].copy()
-    docs["date"] = document_dates(tables["documents"]).values
+    docs = documents[["doc_id"]].copy()
+    docs["date"] = document_dates(documents).values
     docs = docs.dropna(subset=["date"])
     docs["period_obj"] = docs.date.dt.to_period(FREQS[freq])
-    sents = tables["sentences"].merge(docs[["doc_id", "period_obj"]], on="doc_id")
-    base = (sents.groupby("period_obj").agg(period_sentences=("text", "size"), period_words=("n_words", "sum"))
+    sents = doc_counts.merge(docs[["doc_id", "period_obj"]], on="doc_id")
+    base = (sents.groupby("period_obj").agg(period_sentences=("n_sentences", "sum"), period_words=("n_words", "sum"))
             .join(docs.groupby("period_obj").agg(period_documents=("doc_id", "nunique"))).reset_index())
-    tags = sentence_topics.merge(docs[["doc_id", "period_obj"]], on="doc_id")
+    tags = doc_topic_counts.merge(docs[["doc_id", "period_obj"]], on="doc_id")
     agg = (tags.groupby(["period_obj", "topic"])
-           .agg(n_sentences=("sentence_index", "size"), n_matches=("n_matches", "sum"), n_documents=("doc_id", "nunique"))
+           .agg(n_sentences=("n_sentences", "sum"), n_matches=("n_matches", "sum"), n_documents=("doc_id", "nunique"))
            .reset_index())
     grid = pd.MultiIndex.from_product([base.period_obj, lexicon.ids], names=["period_obj", "topic"]).to_frame(index=False)
     out = grid.merge(base, on="period_obj").merge(agg, on=["period_obj", "topic"], how="left")
