@@ -1345,25 +1345,44 @@ def read_table(processed_dir: str | Path, name: str, stamp: dict | None = None, 
     raise _uncertified(path)
 
 
+class certified_parquet:
+    """One processed table's Parquet file, open (`with certified_parquet(folder, name, stamp) as parquet:`, a
+    `pyarrow.parquet.ParquetFile`), checked against the build's stamp first as `read_table` checks it.
+
+    Raises:
+        TranscriptError: the file is missing, unreadable, or not the one the stamp certifies.
+    """
+
+    def __init__(self, folder: str | Path, name: str, stamp: dict):
+        self.path, self.name, self.stamp = Path(folder) / f"{name}.parquet", name, stamp
+
+    def __enter__(self):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        try:
+            self.fh = pa.OSFile(str(self.path))
+            parquet = pq.ParquetFile(self.fh)
+            ok = _certified(parquet.metadata, self.stamp, self.name)
+        except Exception:  # noqa: BLE001 - unreadable: not certified, said below
+            ok = False
+        if not ok:
+            raise _uncertified(self.path)
+        return parquet
+
+    def __exit__(self, *exc) -> None:
+        self.fh.close()
+
+
 def table_batches(processed_dir: str | Path, name: str, stamp: dict | None = None, *,
                   rows: int = 50_000, arrow_text: bool = False, columns: list[str] | None = None) -> Iterator[pd.DataFrame]:
     """One processed table, `rows` rows at a time, as `read_table` reads it (same dtypes; with `arrow_text`,
     its `text` column as Arrow strings, as the build made it: cheaper to scan and to write as CSV), checked
     against `stamp` first: for readers that must see every row without holding the table. `columns`: only these."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
     src = resolve(processed_dir)
     stamp = stamp if stamp is not None else tables_stamp(src)
-    path = src / f"{name}.parquet"
-    try:
-        fh = pa.OSFile(str(path))
-        parquet = pq.ParquetFile(fh)
-        ok = _certified(parquet.metadata, stamp, name)
-    except Exception:  # noqa: BLE001 - unreadable: not certified, said below
-        ok = False
-    if not ok:
-        raise _uncertified(path)
-    with fh:
+    with certified_parquet(src, name, stamp) as parquet:
         if parquet.metadata.num_rows == 0:
             yield parquet.read(columns=columns).to_pandas()
             return

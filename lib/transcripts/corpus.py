@@ -947,22 +947,14 @@ def _row_groups_of(path: Path, name: str, stamp: dict, doc_ids: list[str]) -> pd
     """`Tables.of_documents` of a table on disk (checked against the build's stamp first)."""
     import pyarrow as pa
     import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
-    from .build import _certified, _uncertified
-    try:
-        fh = pa.OSFile(str(path))
-        parquet = pq.ParquetFile(fh)
-        ok = _certified(parquet.metadata, stamp, name)
-    except Exception:  # noqa: BLE001 - unreadable: not certified, said below
-        ok = False
-    if not ok:
-        raise _uncertified(path)
+    from .build import certified_parquet
+
     wanted = sorted(set(doc_ids))
     values = pa.array(wanted, pa.string())
-    meta = parquet.metadata
-    col = parquet.schema_arrow.get_field_index("doc_id")
-    with fh:
+    with certified_parquet(path.parent, name, stamp) as parquet:
+        meta = parquet.metadata
+        col = parquet.schema_arrow.get_field_index("doc_id")
         parts = []
         for g in range(meta.num_row_groups):
             stats = meta.row_group(g).column(col).statistics

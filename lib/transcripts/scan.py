@@ -67,7 +67,9 @@ def of_documents(tables, name: str, doc_ids: Iterable[str], columns: Sequence[st
         return df[df.doc_id.isin(wanted)]
     import pyarrow as pa
 
-    with _certified_file(tables._folder, name, tables._stamp) as parquet:
+    from .build import certified_parquet
+
+    with certified_parquet(tables._folder, name, tables._stamp) as parquet:
         columns = list(columns) if columns is not None else [c for c in parquet.schema_arrow.names
                                                                if not c.startswith("__index_level_")]
         if parquet.metadata.num_rows == 0:
@@ -80,31 +82,6 @@ def of_documents(tables, name: str, doc_ids: Iterable[str], columns: Sequence[st
             group = parquet.read_row_group(g, columns=columns)
             parts.append(pa.concat_tables([group.slice(s, n) for _, rg, s, n in runs if rg == g]).to_pandas())
         return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-
-
-class _certified_file:
-    """One table's Parquet file, open, checked against the build's stamp (`build.read_table`'s check)."""
-
-    def __init__(self, folder: Path, name: str, stamp: dict):
-        self.path, self.name, self.stamp = Path(folder) / f"{name}.parquet", name, stamp
-
-    def __enter__(self):
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        from .build import _certified, _uncertified
-        try:
-            self.fh = pa.OSFile(str(self.path))
-            parquet = pq.ParquetFile(self.fh)
-            ok = _certified(parquet.metadata, self.stamp, self.name)
-        except Exception:  # noqa: BLE001 - unreadable: not certified, said below
-            ok = False
-        if not ok:
-            raise _uncertified(self.path)
-        return parquet
-
-    def __exit__(self, *exc) -> None:
-        self.fh.close()
 
 
 def _runs(parquet) -> list[tuple]:
@@ -152,7 +129,9 @@ def _file_batches_of(folder: Path, name: str, stamp: dict, columns: list[str], r
                      order: str) -> Iterator[pd.DataFrame]:
     import pyarrow as pa
 
-    with _certified_file(folder, name, stamp) as parquet:
+    from .build import certified_parquet
+
+    with certified_parquet(folder, name, stamp) as parquet:
         if parquet.metadata.num_rows == 0:
             yield parquet.read(columns=columns).to_pandas()
             return
