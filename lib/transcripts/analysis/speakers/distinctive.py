@@ -452,16 +452,28 @@ def keyword_in_context(sentences: pd.DataFrame, turns: pd.DataFrame, picks: pd.D
                     found[term] += 1
                     per_term_doc[term, rec.doc_id] += 1
                     taken.add(where)
-                    left = text[max(0, m.start() - width):m.start()]
-                    right = text[m.end():m.end() + width]
-                    rows.append(dict(group=group, term=term, doc_id=rec.doc_id, turn_index=rec.turn_index,
-                                     sentence_index=rec.sentence_index, speaker=rec.speaker,
-                                     left=("…" if m.start() > width else "") + left, keyword=text[m.start():m.end()],
-                                     right=right + ("…" if m.end() + width < len(text) else ""), sentence=text))
+                    rows.append(_kwic_row(group, term, rec, text, m, width))
                 if all(v >= per_term for v in found.values()):
                     break
             if all(v >= per_term for v in found.values()):
                 break
+    return _kwic_frame(rows, cols, documents, picks)
+
+
+def _kwic_row(group, term: str, rec, text: str, m, width: int) -> dict:
+    """One keyword-in-context row: the match `m` of `term` in a sentence `text` of `rec` (doc_id, turn_index,
+    sentence_index, speaker), with `width` characters either side ("…" where cut)."""
+    left = text[max(0, m.start() - width):m.start()]
+    right = text[m.end():m.end() + width]
+    return dict(group=group, term=term, doc_id=rec.doc_id, turn_index=rec.turn_index,
+                sentence_index=rec.sentence_index, speaker=rec.speaker,
+                left=("…" if m.start() > width else "") + left, keyword=text[m.start():m.end()],
+                right=right + ("…" if m.end() + width < len(text) else ""), sentence=text)
+
+
+def _kwic_frame(rows: list[dict], cols: list[str], documents, picks) -> pd.DataFrame:
+    """The keyword-in-context rows as a frame (with each event's date and title when `documents` is given), in
+    the order of `picks` (group, term), then by position in the corpus."""
     out = pd.DataFrame(rows, columns=cols)
     if documents is not None:
         out = out.merge(documents[["doc_id", "event_date", "title"]], on="doc_id", how="left")

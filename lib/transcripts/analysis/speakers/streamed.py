@@ -25,7 +25,7 @@ import pandas as pd
 from ... import percache
 from ...errors import TranscriptError
 from ...scan import document_batches, identity, of_documents, per_document_parts, release_memory
-from .distinctive import DW_COLUMNS, _choose_groups, _is_stop_word, distinctive_words
+from .distinctive import DW_COLUMNS, _choose_groups, _is_stop_word, _kwic_frame, _kwic_row, distinctive_words
 from .diversity import _mattr_ids, _window_total
 from .floor import speaker_stats
 from .markers import _HIT_COLUMNS, _document_hits, load_markers, marker_rates
@@ -548,25 +548,13 @@ def keywords_in_context(tables, turns: pd.DataFrame, picks: pd.DataFrame, *, by:
                         found[term] += 1
                         per_term_doc[group][term, rec.doc_id] += 1
                         taken.add(where)
-                        left = text[max(0, m.start() - width):m.start()]
-                        right = text[m.end():m.end() + width]
-                        st["rows"][stage].append(dict(
-                            group=group, term=term, doc_id=rec.doc_id, turn_index=rec.turn_index,
-                            sentence_index=rec.sentence_index, speaker=rec.speaker,
-                            left=("…" if m.start() > width else "") + left, keyword=text[m.start():m.end()],
-                            right=right + ("…" if m.end() + width < len(text) else ""), sentence=text))
+                        st["rows"][stage].append(_kwic_row(group, term, rec, text, m, width))
                     if full(st):
                         break
             if all(full(state[g]) for g in active):
                 break
     rows = [r for st in state.values() for stage_rows in st["rows"] for r in stage_rows]
-    out = pd.DataFrame(rows, columns=cols)
-    if documents is not None:
-        out = out.merge(documents[["doc_id", "event_date", "title"]], on="doc_id", how="left")
-        out = out[cols[:3] + ["event_date", "title"] + cols[3:]]
-    order = {(g, t): i for i, (g, t) in enumerate(zip(picks.group, picks.term))}
-    return out.assign(_o=[order.get((g, t), 0) for g, t in zip(out.group, out.term)]).sort_values(
-        ["_o", "doc_id", "turn_index", "sentence_index"], kind="stable").drop(columns="_o").reset_index(drop=True)
+    return _kwic_frame(rows, cols, documents, picks)
 
 
 __all__ = ["tone_totals", "marker_counts", "mention_counts", "lexical_diversity", "speaker_profile", "question_pairs",
