@@ -155,10 +155,7 @@ def group_ngram_counts(sentences: pd.DataFrame, n: int, by: str = "speaker",
             if len(toks) < n:
                 continue
             ids = np.fromiter((index.setdefault(w, len(index)) for w in toks), dtype=np.int64, count=len(toks))
-            code = ids[: len(ids) - n + 1].copy()
-            for i in range(1, n):
-                code = (code << width) | ids[i: len(ids) - n + 1 + i]
-            chunks.append(code)
+            chunks.append(_ngram_codes(ids, n, width))
         by_group[key] = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
     if len(index) >= 1 << width:
         raise TranscriptError(None, "too many distinct words to count n-grams", hint="Count fewer sentences")
@@ -458,6 +455,18 @@ def keyword_in_context(sentences: pd.DataFrame, turns: pd.DataFrame, picks: pd.D
             if all(v >= per_term for v in found.values()):
                 break
     return _kwic_frame(rows, cols, documents, picks)
+
+
+def _ngram_codes(ids: np.ndarray, n: int, width: int) -> np.ndarray:
+    """Each n-gram of a sentence's word ids as one integer (`width` bits per word, the first word highest).
+
+    >>> _ngram_codes(np.array([1, 2, 3]), 2, 4).tolist()  # (1, 2) -> 1*16 + 2, (2, 3) -> 2*16 + 3
+    [18, 35]
+    """
+    code = ids[: len(ids) - n + 1].copy()
+    for i in range(1, n):
+        code = (code << width) | ids[i: len(ids) - n + 1 + i]
+    return code
 
 
 def _kwic_row(group, term: str, rec, text: str, m, width: int) -> dict:

@@ -24,8 +24,22 @@ import pandas as pd
 
 from ... import percache
 from ...errors import TranscriptError
-from ...scan import document_batches, identity, of_documents, per_document_parts, release_memory
-from .distinctive import DW_COLUMNS, _choose_groups, _is_stop_word, _kwic_frame, _kwic_row, distinctive_words
+from ...scan import (
+    document_batches,
+    identity,
+    of_documents,
+    per_document_parts,
+    release_memory,
+)
+from .distinctive import (
+    DW_COLUMNS,
+    _choose_groups,
+    _is_stop_word,
+    _kwic_frame,
+    _kwic_row,
+    _ngram_codes,
+    distinctive_words,
+)
 from .diversity import _mattr_ids, _window_total
 from .floor import speaker_stats
 from .markers import _HIT_COLUMNS, _document_hits, load_markers, marker_rates
@@ -457,10 +471,7 @@ def _ngram_counts(tables, group_of: pd.DataFrame, by: str, chosen: list[str], n:
                 if len(toks) < n:
                     continue
                 ids = np.fromiter((_word_id(w, index, vocab) for w in toks), dtype=np.int64, count=len(toks))
-                code = ids[: len(ids) - n + 1].copy()
-                for i in range(1, n):
-                    code = (code << width) | ids[i: len(ids) - n + 1 + i]
-                chunks.append(code)
+                chunks.append(_ngram_codes(ids, n, width))
             if not chunks:
                 continue
             code = np.concatenate(chunks)
