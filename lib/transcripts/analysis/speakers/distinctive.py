@@ -149,13 +149,7 @@ def group_ngram_counts(sentences: pd.DataFrame, n: int, by: str = "speaker",
     width = 21  # bits per word id in an n-gram's code (2 million distinct words)
     by_group: dict[str, np.ndarray] = {}
     for key, texts in sentences.groupby(by, sort=False).text:
-        chunks = []
-        for text in texts:
-            toks = terms(str(text))
-            if len(toks) < n:
-                continue
-            ids = np.fromiter((index.setdefault(w, len(index)) for w in toks), dtype=np.int64, count=len(toks))
-            chunks.append(_ngram_codes(ids, n, width))
+        chunks = _sentence_codes(texts, n, width, lambda w: index.setdefault(w, len(index)))
         by_group[key] = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
     if len(index) >= 1 << width:
         raise TranscriptError(None, "too many distinct words to count n-grams", hint="Count fewer sentences")
@@ -455,6 +449,16 @@ def keyword_in_context(sentences: pd.DataFrame, turns: pd.DataFrame, picks: pd.D
             if all(v >= per_term for v in found.values()):
                 break
     return _kwic_frame(rows, cols, documents, picks)
+
+
+def _sentence_codes(texts, n: int, width: int, word_id) -> list[np.ndarray]:
+    """The n-gram codes (`_ngram_codes`) of each text with at least `n` words, `word_id` numbering the words."""
+    chunks = []
+    for text in texts:
+        toks = terms(str(text))
+        if len(toks) >= n:
+            chunks.append(_ngram_codes(np.fromiter((word_id(w) for w in toks), dtype=np.int64, count=len(toks)), n, width))
+    return chunks
 
 
 def _ngram_codes(ids: np.ndarray, n: int, width: int) -> np.ndarray:

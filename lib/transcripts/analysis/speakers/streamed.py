@@ -37,7 +37,7 @@ from .distinctive import (
     _is_stop_word,
     _kwic_frame,
     _kwic_row,
-    _ngram_codes,
+    _sentence_codes,
     distinctive_words,
 )
 from .diversity import _mattr_ids, _window_total
@@ -45,7 +45,7 @@ from .floor import speaker_stats
 from .markers import _HIT_COLUMNS, _document_hits, load_markers, marker_rates
 from .mentions import _document_mentions, load_gazetteer, speaker_entities
 from .qa import qa_pairs
-from .tokens import _TermIds, terms
+from .tokens import _TermIds
 
 TURN_KEYS = ["doc_id", "turn_index", "speaker", "role"]
 #: The columns of `turns` these analyses (and `speaker_stats`, `monthly_activity`) read besides the text.
@@ -465,13 +465,7 @@ def _ngram_counts(tables, group_of: pd.DataFrame, by: str, chosen: list[str], n:
         part = _groups_of(part, group_of, by)
         batch: dict[str, list[np.ndarray]] = {}
         for key, texts in part.groupby(by, sort=False).text:
-            chunks = []
-            for text in texts:
-                toks = terms(str(text))
-                if len(toks) < n:
-                    continue
-                ids = np.fromiter((_word_id(w, index, vocab) for w in toks), dtype=np.int64, count=len(toks))
-                chunks.append(_ngram_codes(ids, n, width))
+            chunks = _sentence_codes(texts, n, width, lambda w: _word_id(w, index, vocab))
             if not chunks:
                 continue
             code = np.concatenate(chunks)
