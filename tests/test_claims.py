@@ -206,7 +206,7 @@ def test_the_sample_is_still_read_sensibly(claims, labels):
     # other transcripts: tests/test_claims_devset.py). Its labels follow an older, looser notion of `factual`
     # (any checkable statement, "We discussed Syria") than the labelling guide of issue 13, so its bars are
     # floors that catch a rules file that stopped working on it, not targets. The type model keeps a type only
-    # when it is sure enough (held-out recall about 0.68, precision about 0.85: benchmarks/README.md), so the
+    # when it is sure enough (held-out recall about 0.73, precision about 0.85: benchmarks/README.md), so the
     # recall floor is low and the precision floor is kept over all types.
     scores = evaluate(claims, labels).set_index("claim_type")
     print("\n" + scores.to_string())
@@ -217,7 +217,12 @@ def test_the_sample_is_still_read_sensibly(claims, labels):
     # arrogant posture"): one of its ten is kept
     judged = judged.drop(index="accusation")
     assert (judged.precision >= 0.7).all(), judged[judged.precision < 0.7]
-    assert (judged.recall >= 0.3).all(), judged[judged.recall < 0.3]
+    # denial's recall is not held to the floor either: with the sentence encoder (on for a corpus this small) the
+    # model keeps a denial only when very sure (threshold 0.92; held-out precision 0.94, recall 0.22 since the
+    # twelfth batch: the joint thresholds trade the rare types' recall for the common ones'); two of the sample's
+    # seven are kept
+    assert (judged.drop(index="denial").recall >= 0.3).all(), judged[judged.recall < 0.3]
+    assert judged.loc["denial", "tp"] >= 1
     # over all types: most of the extractor's "wrong" factual types here are reported statements the sample's
     # older labels give one other type only ("Russian President Vladimir Putin reaffirmed this position in his
     # recent public address." is labelled position; the guide makes a report of it factual too)
@@ -284,14 +289,19 @@ def test_change_check_passes_a_correct_statement():
 
 SAMPLE_PROPOSALS = ["mutual moratorium", "extending the Treaty", "unacceptability of unleashing a nuclear war",
                     "collective security system in the Persian Gulf", "1933"]
-SAMPLE_DENIALS = ["We have not seen any evidence", "It contains no confirmation of any collusion",
-                  "groundless nature of all speculation regarding Russia’s alleged meddling"]
+SAMPLE_DENIALS = ["We have not seen any evidence", "It contains no confirmation of any collusion"]
 # Clear proposals the type model sees as likely but keeps out: its thresholds are chosen for the issue's bars
 # together (precision 0.85 over the eight claim types, every type at least 0.78 when cross-validated by document),
 # which puts proposal's at 0.97 (benchmarks/README.md). These sentences get 0.9 or more: near misses, listed so that
 # a model that stops seeing them at all is caught. (Which of the sample's clear proposals fall just under the
 # threshold changes from one refit to the next: "extending the Treaty" did before the tenth batch.)
 NEAR_MISSES = [("proposal", "releasing the correspondence"), ("proposal", "extend the New START Treaty")]
+# With the sentence encoder (on for a corpus as small as the sample) the blend of the two models is surer of the
+# common types and less of the rare ones: "... the groundless nature of all speculation regarding Russia's alleged
+# meddling" is a denial at 0.98 for the words model (threshold 0.96) but 0.75 for the blend (threshold 0.92), and
+# the two proposals above fall to 0.56 and 0.63 (threshold 0.79). Listed so that a refit that stops seeing them
+# at all is caught.
+ENCODER_NEAR_MISSES = NEAR_MISSES + [("denial", "groundless nature of all speculation regarding Russia’s alleged meddling")]
 
 
 @pytest.mark.parametrize("ctype, phrase", [("proposal", p) for p in SAMPLE_PROPOSALS]
@@ -312,6 +322,21 @@ def test_near_misses_are_seen_as_likely(sample_tables):
         assert len(row) == 1, phrase
         _, probs = refine_types(list(row.text), list(row.role), predict_rule_types(row.assign(types=""), load_rules()))
         assert probs[0, model.types.index(ctype)] >= 0.9, (phrase, probs[0].round(2))
+
+
+def test_near_misses_with_the_encoder_are_seen_as_likely(sample_tables):
+    from transcripts.claim_model import load_model, refine_types
+    from transcripts.validation import predict_rule_types
+
+    s = sample_tables["sentences"].merge(sample_tables["turns"][["doc_id", "turn_index", "role"]], on=["doc_id", "turn_index"])
+    model = load_model()
+    for ctype, phrase in ENCODER_NEAR_MISSES:
+        row = s[s.text.str.contains(phrase, regex=False)].head(1)
+        assert len(row) == 1, phrase
+        kept, probs = refine_types(list(row.text), list(row.role), predict_rule_types(row.assign(types=""), load_rules()),
+                                   encoder=True)
+        j = model.types.index(ctype)
+        assert 0.5 <= probs[0, j] < model.encoder.thresholds[j] and ctype not in kept[0], (phrase, probs[0].round(2))
 
 
 def test_ledger_leaves_out_statements_without_content():

@@ -25,7 +25,8 @@ BATCHES = {"claim_devset.csv": ("", 680), "claim_devset_batch2.csv": ("b2-", 120
            "claim_devset_batch3.csv": ("b3-", 320), "claim_devset_batch4.csv": ("b4-", 2400), "claim_devset_batch5.csv": ("b5-", 3600),
            "claim_devset_batch6.csv": ("b6-", 3983), "claim_devset_batch7.csv": ("b7-", 3960),
            "claim_devset_batch8.csv": ("b8-", 4048), "claim_devset_batch9.csv": ("b9-", 3963),
-           "claim_devset_batch10.csv": ("b10-", 3975)}
+           "claim_devset_batch10.csv": ("b10-", 3975), "claim_devset_batch11.csv": ("b11-", 3958),
+           "claim_devset_batch12.csv": ("b12-", 3899)}
 RULES_TUNED_ON = {"claim_devset.csv", "claim_devset_batch2.csv"}
 
 

@@ -273,11 +273,11 @@ SCORE_COLUMNS = ["doc_id", "turn_index", "sentence_index", "checkworthiness"]
 
 def score_sentences(tables: dict[str, pd.DataFrame], *, claims: pd.DataFrame | None = None, rules=None,
                     cache_dir: str | Path | None = None, workers: int | None = None,
-                    progress: bool = False) -> pd.DataFrame:
+                    progress: bool = False, encoder: str | bool = "auto") -> pd.DataFrame:
     """The check-worthiness of every sentence (SCORE_COLUMNS), with or without a claim type.
 
     Without `claims`, the sentences are classified and scored in one pass (`claims.claims_and_scores`, cached
-    like the claims with `cache_dir`). With `claims`, their types are used: the scores found with the same
+    like the claims with `cache_dir`; `encoder` as for `claims.extract_claims`). With `claims`, their types are used: the scores found with the same
     claims earlier in this process are returned at once; otherwise documents are scored apart, on every core,
     and kept in `cache_dir` until they, the claims, the model file or the code change. A claim's
     `checkworthiness` in the claims table is its sentence's score.
@@ -287,7 +287,8 @@ def score_sentences(tables: dict[str, pd.DataFrame], *, claims: pd.DataFrame | N
 
     rules = rules or load_rules()
     if claims is None:
-        return claims_and_scores(tables, rules, cache_dir=cache_dir, workers=workers, progress=progress)[1]
+        return claims_and_scores(tables, rules, cache_dir=cache_dir, workers=workers, progress=progress,
+                                 encoder=encoder)[1]
     known = recent_scores(tables, claims, rules)
     if known is not None:
         return known

@@ -18,6 +18,16 @@ only reported on); the vocabulary, IDF weights, coefficients and thresholds ship
     probs = probabilities(x, model)                  # x: `checkworthiness.stack` of words and DENSE
     types = decide(probs, questions, model, rule_procedural)  # the final types of each sentence
     refine_types(texts, roles, rule_types, rules)    # both, from texts
+
+**With the sentence encoder** (`model.encoder`, `transcripts.encoder`): a second classifier reads each
+sentence's meaning, its all-MiniLM-L6-v2 vector beside the same DENSE features (one hidden layer of 256),
+and the two models' probabilities are averaged (`blend`); the blend has thresholds of its own, chosen the
+same way. It finds more of the claims the labellers marked at the same precision, and costs a forward pass
+of a 6-layer network per sentence (about 150 sentences a second on 2 cores), so it is used when the corpus is
+small enough (`use_encoder`).
+
+    probs = blend(probabilities(x, model), vectors, dense, model)
+    types = decide(probs, questions, model, rule_procedural, encoder=True)
 """
 from __future__ import annotations
 
@@ -46,6 +56,70 @@ class TypeModel:
     intercept: np.ndarray  # (n_types,)
     thresholds: np.ndarray  # (n_types,)
     meta: dict
+    encoder: "EncoderHead | None" = None
+
+
+@dataclass
+class EncoderHead:
+    """The second classifier, over a sentence's encoder vector and its DENSE features (standardized with `mu`
+    and `sd`, scaled by 0.1): one hidden layer (ReLU) and a sigmoid per type; `weight` is its share of the
+    averaged probability, `thresholds` the blend's own."""
+
+    mu: np.ndarray
+    sd: np.ndarray
+    w1: np.ndarray  # (384 + n_dense, hidden)
+    b1: np.ndarray
+    w2: np.ndarray  # (hidden, n_types)
+    b2: np.ndarray
+    weight: float
+    thresholds: np.ndarray
+    meta: dict
+
+
+#: Sentences in scope up to which notebook 04 uses the encoder by default ("auto"): about 10 minutes on 2 cores.
+ENCODER_AUTO_LIMIT = 60_000
+
+
+def use_encoder(mode: str, n_sentences: int, model: "TypeModel | None" = None) -> bool:
+    """Whether to read the sentences' meaning with the encoder: "on", "off", or "auto" (on up to
+    ENCODER_AUTO_LIMIT sentences). A model without an encoder part never uses it.
+
+    >>> use_encoder("auto", 600), use_encoder("auto", 466_359), use_encoder("on", 466_359), use_encoder("off", 10)
+    (True, False, True, False)
+    """
+    from .errors import TranscriptError
+
+    mode = str(mode).strip().lower()
+    if mode not in ("auto", "on", "off"):
+        raise TranscriptError(None, f"claim_encoder must be 'auto', 'on' or 'off', not {mode!r}",
+                              hint="Set the notebook parameter claim_encoder to one of the three.")
+    if model is not None and model.encoder is None:
+        return False
+    return mode == "on" or (mode == "auto" and n_sentences <= ENCODER_AUTO_LIMIT)
+
+
+def head_probabilities(vectors: np.ndarray, dense: np.ndarray, head: EncoderHead) -> np.ndarray:
+    """The encoder classifier's probability of each type for sentences' vectors and DENSE rows."""
+    x = np.hstack([np.asarray(vectors, dtype=float), (np.asarray(dense, dtype=float) - head.mu) / head.sd * 0.1])
+    h = np.maximum(x @ head.w1 + head.b1, 0.0)
+    return 1.0 / (1.0 + np.exp(-(h @ head.w2 + head.b2)))
+
+
+def blend(words_probs: np.ndarray, vectors: np.ndarray, dense: np.ndarray, model: TypeModel) -> np.ndarray:
+    """The words model's and the encoder classifier's probabilities averaged (`model.encoder.weight`)."""
+    head = model.encoder
+    return (1.0 - head.weight) * np.asarray(words_probs) + head.weight * head_probabilities(vectors, dense, head)
+
+
+def type_probabilities(x, dense: np.ndarray, texts: list[str], model: TypeModel, *, encoder: bool = False) -> np.ndarray:
+    """The probabilities `decide` reads: the words model's (`x`: words and DENSE, `checkworthiness.stack`), or
+    with `encoder` their blend with the encoder classifier's over the texts' vectors."""
+    probs = probabilities(x, model)
+    if not encoder or not len(texts):
+        return probs
+    from .encoder import shared
+
+    return blend(probs, shared().encode(texts), dense, model)
 
 
 def load_model(path: str | None = None) -> TypeModel:
@@ -88,8 +162,20 @@ def _load(path: str, stamp: tuple[int, int] | None) -> TypeModel:
     for what, (got, want) in shapes.items():
         if got != want:
             raise TranscriptError(src, f"the claim type model's {what} have shape {got}, expected {want}", hint=_HINT)
+    head = None
+    if data.get("encoder"):
+        e = data["encoder"]
+        head = EncoderHead(*(np.array(e[k], dtype=float) for k in ("mu", "sd", "w1", "b1", "w2", "b2")),
+                           weight=float(e["weight"]), thresholds=np.array(e["thresholds"], dtype=float), meta=e.get("meta", {}))
+        from .encoder import DIM
+        want = {"mu": (len(DENSE),), "sd": (len(DENSE),), "w1": (DIM + len(DENSE), head.b1.shape[0]),
+                "w2": (head.b1.shape[0], len(types)), "b2": (len(types),), "thresholds": (len(types),)}
+        for what, shape in want.items():
+            if getattr(head, what).shape != shape:
+                raise TranscriptError(src, f"the claim type model's encoder part {what} has shape "
+                                           f"{getattr(head, what).shape}, expected {shape}", hint=_HINT)
     return TypeModel(types=types, vocab={t: i for i, t in enumerate(terms)}, idf=idf, coef=coef, intercept=intercept,
-                     thresholds=thresholds, meta=data.get("meta", {}))
+                     thresholds=thresholds, meta=data.get("meta", {}), encoder=head)
 
 
 def probabilities(x, model: TypeModel) -> np.ndarray:
@@ -99,7 +185,7 @@ def probabilities(x, model: TypeModel) -> np.ndarray:
 
 
 def decide(probs: np.ndarray, questions: list[bool] | np.ndarray, model: TypeModel,
-           rule_procedural: list[bool] | np.ndarray | None = None) -> list[set[str]]:
+           rule_procedural: list[bool] | np.ndarray | None = None, *, encoder: bool = False) -> list[set[str]]:
     """The types of each sentence: every type whose probability reaches its threshold; a question (or a
     sentence without words: `questions` is true for it) carries none, as the labelling guide says; a sentence
     whose most probable kept type is `procedural` is procedural only (it is nothing else), otherwise procedural
@@ -111,8 +197,11 @@ def decide(probs: np.ndarray, questions: list[bool] | np.ndarray, model: TypeMod
     >>> m = TypeModel(("factual", "procedural"), {}, np.zeros(0), np.zeros((2, 0)), np.zeros(2), np.array([.5, .5]), {})
     >>> decide(np.array([[.9, .2], [.6, .8], [.7, .6], [.9, .9]]), [False, False, False, True], m)
     [{'factual'}, {'procedural'}, {'factual'}, set()]
+
+    `encoder`: the probabilities are the blend's (`blend`), so the blend's thresholds apply.
     """
-    keep = decide_matrix(probs, questions, model.thresholds, model.types, rule_procedural)
+    thresholds = model.encoder.thresholds if encoder else model.thresholds
+    keep = decide_matrix(probs, questions, thresholds, model.types, rule_procedural)
     return [{t for t, k in zip(model.types, row) if k} for row in keep]
 
 
@@ -151,9 +240,10 @@ def carries_no_type(text: str) -> bool:
 
 def refine_types(texts: list[str], roles: list[str], rule_types: list[set[str]], rules=None, *,
                  model: TypeModel | None = None, dense: np.ndarray | None = None,
-                 words: list[list[str]] | None = None) -> tuple[list[set[str]], np.ndarray]:
+                 words: list[list[str]] | None = None, encoder: bool = False) -> tuple[list[set[str]], np.ndarray]:
     """The model's types of each sentence and its probabilities, from the texts, the speakers' roles and the
-    types the cue rules found (`dense`/`words`: the sentences' DENSE features and `words_of`, when at hand)."""
+    types the cue rules found (`dense`/`words`: the sentences' DENSE features and `words_of`, when at hand;
+    `encoder`: reading the sentences' meaning too, `type_probabilities`)."""
     from .checkworthiness import DENSE, dense_features, stack, word_matrix, words_of
     from .claims import load_rules
 
@@ -167,5 +257,6 @@ def refine_types(texts: list[str], roles: list[str], rule_types: list[set[str]],
         dense = np.array([dense_features(t, str(r), ty, rules, w) for t, r, ty, w in zip(texts, roles, rule_types, words)],
                          dtype=float).reshape(len(texts), len(DENSE))
     x = stack(word_matrix(texts, model.vocab, model.idf, words=words), dense)
-    probs = probabilities(x, model)
-    return decide(probs, [carries_no_type(t) for t in texts], model, ["procedural" in t for t in rule_types]), probs
+    probs = type_probabilities(x, dense, texts, model, encoder=encoder)
+    return decide(probs, [carries_no_type(t) for t in texts], model, ["procedural" in t for t in rule_types],
+                  encoder=encoder), probs

@@ -468,7 +468,8 @@ def _actor_and_target(ctype: str, hit: Hit, parties: list[Mention], side: str, s
 
 
 def extract_claims(tables: dict[str, pd.DataFrame], rules: Rules | None = None, *, progress: bool = True,
-                   cache_dir: str | Path | None = None, workers: int | None = None) -> pd.DataFrame:
+                   cache_dir: str | Path | None = None, workers: int | None = None,
+                   encoder: str | bool = "auto") -> pd.DataFrame:
     """Every claim in every sentence: one row per sentence and claim type (CLAIM_COLUMNS), procedural
     sentences included (claim_type `procedural`; `substantive(claims)` leaves them out).
 
@@ -478,13 +479,17 @@ def extract_claims(tables: dict[str, pd.DataFrame], rules: Rules | None = None, 
     Documents are analysed apart, on every core (`workers`), and with `cache_dir` (the build's
     `.cache` folder) each document's claims and scores are kept until it, the rules file, the ranker's
     model file or this code changes (see `transcripts.percache`).
+
+    `encoder`: whether the type model also reads each sentence's meaning with the sentence encoder
+    (`transcripts.claim_model`, `transcripts.encoder`): True/False, or "on", "off", "auto" (on up to
+    `claim_model.ENCODER_AUTO_LIMIT` sentences in `tables`; `claim_model.use_encoder`).
     """
-    return claims_and_scores(tables, rules, progress=progress, cache_dir=cache_dir, workers=workers)[0]
+    return claims_and_scores(tables, rules, progress=progress, cache_dir=cache_dir, workers=workers, encoder=encoder)[0]
 
 
 def claims_and_scores(tables: dict[str, pd.DataFrame], rules: Rules | None = None, *, progress: bool = True,
-                      cache_dir: str | Path | None = None,
-                      workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                      cache_dir: str | Path | None = None, workers: int | None = None,
+                      encoder: str | bool = "auto") -> tuple[pd.DataFrame, pd.DataFrame]:
     """`extract_claims(tables)` and `score_sentences(tables)` in one pass over the sentences: each sentence is
     classified and scored together, and what both need (its quantities, hedges and boosters) is found once.
     """
@@ -492,11 +497,12 @@ def claims_and_scores(tables: dict[str, pd.DataFrame], rules: Rules | None = Non
     from .checkworthiness import MODEL_FILE, SCORE_COLUMNS
 
     rules = rules or load_rules()
-    key = percache.fingerprint(rules.source, MODEL_FILE.read_bytes() if MODEL_FILE.exists() else b"",
-                               _type_model_bytes(), percache.code_fingerprint())
     sents = sentence_frame(tables).merge(side_table(tables, rules), on=["doc_id", "turn_index"], how="left")
+    use = resolve_encoder(encoder, len(sents))
+    key = percache.fingerprint(rules.source, MODEL_FILE.read_bytes() if MODEL_FILE.exists() else b"",
+                               _type_model_bytes(), percache.code_fingerprint(), b"encoder" if use else b"words")
     done = percache.per_document(sents, partial(_document_analysis, rules_path=str(rules.path),
-                                                rules_source=rules.source),
+                                                rules_source=rules.source, encoder=use),
                                  name="claims", key=key, cache_dir=cache_dir, workers=workers, progress=progress,
                                  desc="Claims", columns=[*SCORE_COLUMNS, "claims"])
     scores = done[SCORE_COLUMNS]
@@ -509,6 +515,21 @@ def claims_and_scores(tables: dict[str, pd.DataFrame], rules: Rules | None = Non
     df = df.sort_values(["doc_id", "turn_index", "sentence_index", "claim_type"], kind="stable").reset_index(drop=True)
     _remember_scores(tables, df, rules, scores)
     return df, scores
+
+
+def resolve_encoder(encoder: str | bool, n_sentences: int) -> bool:
+    """`encoder` as given to `extract_claims` (True/False, or "on"/"off"/"auto") made a yes or no for
+    `n_sentences` sentences and the shipped type model."""
+    from .claim_model import load_model, use_encoder
+    from .errors import TranscriptError
+
+    model = load_model()
+    if isinstance(encoder, (bool, np.bool_)):
+        if encoder and model.encoder is None:
+            raise TranscriptError(None, "the claim type model has no encoder part", hint="Refit it with "
+                                  ".venv/bin/python benchmarks/refit_claim_model.py --write, or pass encoder=False.")
+        return bool(encoder)
+    return use_encoder(encoder, n_sentences, model)
 
 
 def _type_model_bytes() -> bytes:
@@ -539,12 +560,13 @@ def _remember_scores(tables, claims: pd.DataFrame, rules: Rules, scores: pd.Data
 
 def score_sentences(tables: dict[str, pd.DataFrame], *, claims: pd.DataFrame | None = None, rules: Rules | None = None,
                     cache_dir: str | Path | None = None, workers: int | None = None,
-                    progress: bool = False) -> pd.DataFrame:
+                    progress: bool = False, encoder: str | bool = "auto") -> pd.DataFrame:
     """The check-worthiness of every sentence: DataFrame[doc_id, turn_index, sentence_index, checkworthiness],
     one row per sentence, scores in [0, 1] from the trained ranker (see `transcripts.checkworthiness`)."""
     from .checkworthiness import score_sentences as _score
 
-    return _score(tables, claims=claims, rules=rules, cache_dir=cache_dir, workers=workers, progress=progress)
+    return _score(tables, claims=claims, rules=rules, cache_dir=cache_dir, workers=workers, progress=progress,
+                  encoder=encoder)
 
 
 def recent_scores(tables: dict[str, pd.DataFrame], claims: pd.DataFrame, rules: Rules) -> pd.DataFrame | None:
@@ -561,14 +583,14 @@ def substantive(claims: pd.DataFrame) -> pd.DataFrame:
     return claims[claims.claim_type.astype(str) != "procedural"]
 
 
-def _document_analysis(sents: pd.DataFrame, rules_path: str, rules_source: str) -> pd.DataFrame:
+def _document_analysis(sents: pd.DataFrame, rules_path: str, rules_source: str, encoder: bool = False) -> pd.DataFrame:
     """The claims and check-worthiness of one document's sentences (`sentence_frame` rows with `side`); run in
     worker processes. One row per sentence (SCORE_COLUMNS), and a column `claims` holding the document's
     claims table (CLAIM_COLUMNS, their check-worthiness still empty) in its first row, None in the others.
 
     The cue rules find candidate types and their cues; the type model (`transcripts.claim_model`) decides
-    which types the sentence carries. A type the model keeps without a cue has an empty `cue` and its
-    `cue_start` = `cue_end` = 0."""
+    which types the sentence carries (with `encoder`, reading the sentences' meaning too). A type the model
+    keeps without a cue has an empty `cue` and its `cue_start` = `cue_end` = 0."""
     from . import claim_model
     from .checkworthiness import (DENSE, dense_features, load_model, probabilities, stack, with_types, word_matrix,
                                   words_of)
@@ -592,9 +614,9 @@ def _document_analysis(sents: pd.DataFrame, rules_path: str, rules_source: str) 
     dense_m = np.array(dense, dtype=float).reshape(len(texts), len(DENSE))
     if texts:  # the type model reads the types the cues found; the ranker the types it decided
         xt = stack(word_matrix(texts, types_model.vocab, types_model.idf, words=words), dense_m)
-        probs = claim_model.probabilities(xt, types_model)
+        probs = claim_model.type_probabilities(xt, dense_m, texts, types_model, encoder=encoder)
         decided = claim_model.decide(probs, [claim_model.carries_no_type(t) for t in texts], types_model,
-                                     [any(h.claim_type == "procedural" for h in f[3]) for f in found])
+                                     [any(h.claim_type == "procedural" for h in f[3]) for f in found], encoder=encoder)
     else:
         probs, decided = np.zeros((0, len(types_model.types))), []
     x = stack(word_matrix(texts, model.vocab, model.idf, words=words), with_types(dense_m, decided))

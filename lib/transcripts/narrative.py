@@ -556,10 +556,12 @@ def labels_note(applies: bool, scores: pd.DataFrame | None) -> Prose:
                  "the rules do on transcripts they were not written on is notebook 05's subject.")
 
 
-def claims_note(subst: pd.DataFrame, n_sentences: int, n_procedural: int, *, held_out: dict | None = None) -> Prose:
+def claims_note(subst: pd.DataFrame, n_sentences: int, n_procedural: int, *, held_out: dict | None = None,
+                encoder: bool | None = None) -> Prose:
     """How many claims, in how many sentences, of which types; procedure set apart; and how far the types are
     to be trusted (`held_out`: the type model's overall held-out figures, {"precision", "recall", "n"}; by
-    default those recorded in the shipped model, `{}` for none).
+    default those recorded in the shipped model for the way it ran (`encoder`: with the sentence encoder or
+    not), `{}` for none). When the encoder was left out, says so and what it would have found.
 
     >>> c = pd.DataFrame({"doc_id": "d", "turn_index": [0, 0, 1], "sentence_index": [0, 0, 0],
     ...                   "claim_type": ["numeric", "factual", "factual"]})
@@ -577,16 +579,24 @@ def claims_note(subst: pd.DataFrame, n_sentences: int, n_procedural: int, *, hel
     if n_procedural:
         text += (f" {_n(n_procedural, 'procedural sentence')} (\"Go ahead\", \"I'll come back to you\") "
                  f"{'is' if n_procedural == 1 else 'are'} set apart and counted nowhere else.")
+    with_encoder = None
     if held_out is None:
         from .claim_model import load_model
         meta = load_model().meta.get("held_out", {})
-        overall = meta.get("model", {}).get("overall", {})
+        overall = meta.get("model_encoder" if encoder and "model_encoder" in meta else "model", {}).get("overall", {})
         held_out = {"precision": overall.get("precision"), "recall": overall.get("recall"), "n": meta.get("n_sentences")}
+        if encoder is False:
+            with_encoder = meta.get("model_encoder", {}).get("overall", {}).get("recall")
     if held_out and held_out.get("precision") is not None and held_out.get("recall") is not None:
-        text += (f" A type is kept only when the type model is sure of it: on {fmt_int(held_out['n'])} labelled "
+        reads = " (its words, cues and, through a sentence encoder, meaning)" if encoder else ""
+        text += (f" A type is kept only when the type model{reads} is sure of it: on {fmt_int(held_out['n'])} labelled "
                  f"sentences it was not fitted on, {_pct(held_out['precision'])} of the types it gave were right and it "
                  f"found {_pct(held_out['recall'])} of the labelled ones (fewer of the rare types), so read the counts "
                  f"as floors (notebook 05).")
+    if with_encoder is not None:
+        text += (f" **The sentence encoder was not used** on these {fmt_int(n_sentences)} sentences (it reads about 150 "
+                 f"a second on two cores): with it the type model finds {_pct(with_encoder)} of the labelled types at "
+                 f"the same precision. Set the notebook's `claim_encoder` parameter to \"on\" to use it.")
     return Prose(text)
 
 
