@@ -1,6 +1,6 @@
 """Refit the claim type model (resources/claim_type_model.json) on the hand-labelled sentences, and report it.
 
-    .venv/bin/python benchmarks/refit_claim_model.py [--write | --heldout] [--devset GLOB] [--c 3.0] [--target 0.85] [--floor 0.78] [--per-type] [--repeats 2]
+    .venv/bin/python benchmarks/refit_claim_model.py [--write | --heldout] [--devset GLOB] [--c 3.0] [--target 0.855] [--floor 0.78] [--per-type] [--repeats 2]
 
 The development set (`tests/fixtures/claim_devset*.csv`, all batches; see tests/fixtures/claim_devset.md) is
 split by its `split` column: the model is fitted on the `tuning` sentences and reported on the `heldout` ones.
@@ -254,7 +254,9 @@ def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--devset", default=DEVSET)
     ap.add_argument("--c", type=float, default=3.0)
-    ap.add_argument("--target", type=float, default=0.85)
+    # 0.855, not the bar itself: thresholds chosen on the very out-of-fold figures they are judged by flatter them
+    # (held-out precision came out 0.004-0.006 under the cross-validated one twice; benchmarks/README.md)
+    ap.add_argument("--target", type=float, default=0.855)
     ap.add_argument("--floor", type=float, default=0.78, help="every claim type's precision at least this (joint thresholds)")
     ap.add_argument("--per-type", action="store_true", help="each type's own threshold for --target (the first model's rule)")
     ap.add_argument("--repeats", type=int, default=2)

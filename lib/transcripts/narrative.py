@@ -594,7 +594,7 @@ def claims_note(subst: pd.DataFrame, n_sentences: int, n_procedural: int, *, hel
                  f"found {_pct(held_out['recall'])} of the labelled ones (fewer of the rare types), so read the counts "
                  f"as floors (notebook 05).")
     if with_encoder is not None:
-        text += (f" **The sentence encoder was not used** on these {fmt_int(n_sentences)} sentences (it reads about 150 "
+        text += (f" **The sentence encoder was not used** on these {fmt_int(n_sentences)} sentences (it reads 100 to 150 "
                  f"a second on two cores): with it the type model finds {_pct(with_encoder)} of the labelled types at "
                  f"the same precision. Set the notebook's `claim_encoder` parameter to \"on\" to use it.")
     return Prose(text)
@@ -673,10 +673,14 @@ def comparison_note(comparison: pd.DataFrame) -> Prose:
         return Prose("")
     model, alone, reader = (comparison.iloc[i] for i in range(3))
     pct = lambda v: f"{100 * v:.0f} %"  # noqa: E731
-    return Prose(f"The type model keeps a type only when it is sure enough: on the held-out sentences "
-                 f"{pct(model.precision)} of the types it gives are right (the cue rules alone: {pct(alone.precision)}), "
-                 f"and it finds {pct(model.recall)} of the labelled ones (the rules alone: {pct(alone.recall)}). "
-                 f"Two labellers of the same kind (AI assistants reading each sentence) labelling "
+    text = (f"The type model keeps a type only when it is sure enough: on the held-out sentences "
+            f"{pct(model.precision)} of the types it gives are right (the cue rules alone: {pct(alone.precision)}), "
+            f"and it finds {pct(model.recall)} of the labelled ones (the rules alone: {pct(alone.recall)}). ")
+    if len(comparison) > 3 and pd.notna(comparison.iloc[3].recall):
+        enc = comparison.iloc[3]
+        text += (f"Reading each sentence's meaning as well, with a sentence encoder (used by default on corpora of up "
+                 f"to 60,000 sentences), it finds {pct(enc.recall)} at {pct(enc.precision)} precision. ")
+    return Prose(text + f"Two labellers of the same kind (AI assistants reading each sentence) labelling "
                  f"{fmt_int(reader.sentences) if 'sentences' in reader else 'the same'} sentences of the set independently "
                  f"agree on {pct(reader.precision)} of the types: the labels are consistent, and the extractor is "
                  f"still far from them.")

@@ -294,15 +294,17 @@ def predict_rule_types(sheet: pd.DataFrame, rules=None) -> list[set[str]]:
     return out
 
 
-def predict_sheet(sheet: pd.DataFrame, rules=None, *, model=None) -> list[set[str]]:
+def predict_sheet(sheet: pd.DataFrame, rules=None, *, model=None, encoder: bool = False) -> list[set[str]]:
     """The extractor's claim types for each row of a sheet: the cue rules' types (`predict_rule_types`)
-    decided by the type model (`transcripts.claim_model`), as `extract_claims` does."""
+    decided by the type model (`transcripts.claim_model`), as `extract_claims` does (`encoder`: reading the
+    sentences' meaning too, about 150 sentences a second)."""
     from .claim_model import refine_types
     from .claims import load_rules
 
     rules = rules or load_rules()
     rule_types = predict_rule_types(sheet, rules)
-    types, _ = refine_types(list(sheet.text), [str(r) for r in sheet.role], rule_types, rules, model=model)
+    types, _ = refine_types(list(sheet.text), [str(r) for r in sheet.role], rule_types, rules, model=model,
+                            encoder=encoder)
     return types
 
 
@@ -445,13 +447,24 @@ def heldout_comparison(devset: pd.DataFrame, rules=None, second: str | Path | pd
     other = _second_reader(second)
     reader = reader_agreement(devset, other)
     n_read = int(devset.sheet_id.isin(set(other.sheet_id)).sum())
-    for who, scores, n in (("the extractor (cue rules, then the type model)", model, len(held)),
+    for who, scores, n in (("the extractor (cue rules, then the type model on words and cues)", model, len(held)),
                            ("the cue rules alone", alone, len(held)),
                            ("a second labeller of the same kind, against the first (other sentences)", reader, n_read)):
         row = scores.set_index("claim_type").loc["overall"]
         rows.append(dict(who=who, sentences=n, precision=row.precision, precision_low=row.precision_low,
                          precision_high=row.precision_high, precision_lenient=row.precision_lenient,
                          recall=row.recall, recall_low=row.recall_low, recall_high=row.recall_high))
+    # with the sentence encoder: its 6-layer network takes minutes over the whole held-out part, so its figures are
+    # those the refit script measured on the same sentences when it wrote the model (`meta.held_out`)
+    from .claim_model import load_model
+
+    meta = load_model().meta.get("held_out", {})
+    enc = meta.get("model_encoder", {}).get("overall")
+    if enc and meta.get("n_sentences") == len(held):
+        rows.append(dict(who="the extractor with the sentence encoder (measured when the model was fitted)",
+                         sentences=len(held), **{k: enc.get(k) for k in ("precision", "precision_low", "precision_high",
+                                                                           "precision_lenient", "recall", "recall_low",
+                                                                           "recall_high")}))
     return pd.DataFrame(rows)
 
 
