@@ -27,7 +27,8 @@ BATCHES = {"claim_devset.csv": ("", 680), "claim_devset_batch2.csv": ("b2-", 120
            "claim_devset_batch8.csv": ("b8-", 4048), "claim_devset_batch9.csv": ("b9-", 3963),
            "claim_devset_batch10.csv": ("b10-", 3975), "claim_devset_batch11.csv": ("b11-", 3958),
            "claim_devset_batch12.csv": ("b12-", 3899), "claim_devset_batch13.csv": ("b13-", 3917),
-           "claim_devset_batch14.csv": ("b14-", 3861)}
+           "claim_devset_batch14.csv": ("b14-", 3861), "claim_devset_batch15.csv": ("b15-", 3809),
+           "claim_devset_batch16.csv": ("b16-", 3808), "claim_devset_batch17.csv": ("b17-", 3624)}
 RULES_TUNED_ON = {"claim_devset.csv", "claim_devset_batch2.csv"}
 
 
