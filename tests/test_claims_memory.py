@@ -150,3 +150,17 @@ def test_white_house_briefings_give_the_whole_table_results(tmp_path):
     got = claims_scope(tables, rules, sides, rows=300, workers=1, progress=False, ledger_roles=LEDGER_ROLES)
     assert tables.loaded == ["documents"] and len(got.sentence_docs) == 6
     _assert_same(got, sides, want, tmp_path)
+
+
+def test_the_warm_up_fills_the_entries_claims_scope_reads(cut_processed, tmp_path):
+    from transcripts.claims_scoped import fill_caches
+
+    rules = load_rules()
+    cache = tmp_path / "cache"
+    fill_caches(scope(cut_processed).tables, rules, cache, rows=7)
+    entries = {name: sorted((cache / "analyses" / name).glob("*/*.pkl")) for name in ("claims", "quantities")}
+    assert len(entries["claims"]) == 5 and len(entries["quantities"]) > 1
+    tables = scope(cut_processed).tables
+    got = claims_scope(tables, rules, turn_sides(tables, rules), rows=50, cache_dir=cache, workers=1, progress=False)
+    assert {name: sorted((cache / "analyses" / name).glob("*/*.pkl")) for name in entries} == entries  # none new
+    pd.testing.assert_frame_equal(_frames(got.claims), _whole(load_tables(cut_processed), rules)["claims"])

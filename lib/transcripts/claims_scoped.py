@@ -244,3 +244,27 @@ def _summarise(out: ScopeClaims, ledger_roles: Sequence[str] | None) -> None:
     out.substantive = pd.concat(light, ignore_index=True)
     out.most_checkworthy = top
     out.ledger_claims = pd.concat(ledger, ignore_index=True)
+
+
+def fill_caches(tables, rules: Rules, cache_dir: str | Path, *, rows: int = GROUP_ROWS, workers: int | None = 1) -> None:
+    """Every document's quantities, then its claims and scores, computed (or found) in `cache_dir` exactly as
+    `claims_scope` will look for them (`transcripts.warmup`), a group of documents at a time."""
+    from . import percache
+
+    sides = turn_sides(tables, rules, rows=rows)
+    docs = tables["documents"]
+    turn_cols = [c for c in TURN_COLUMNS if c in _columns(tables, "turns")]
+    for name in ("quantities", "claims"):  # the shorter job first: it is done by the time notebook 04 starts
+        seen = 0
+        for group in _groups(tables, {"sentences": None, "turns": turn_cols}, rows):
+            g = {"documents": docs, "turns": group["turns"], "sentences": group["sentences"]}
+            if name == "quantities":
+                found = quantities_table(g, cache_dir=cache_dir, workers=workers, progress=False, prune=False)
+                seen += found.doc_id.nunique()
+            else:
+                sents = sided_sentences(g, side_table(g, rules, per_speaker=sides.per_speaker))
+                claims_of_sentences(sents, rules, progress=False, cache_dir=cache_dir, workers=workers, prune=False)
+                seen += sents.doc_id.nunique()
+            del group, g
+            _release_memory_between_groups()
+        percache.prune(cache_dir, name, seen)
