@@ -187,9 +187,10 @@ def claims_scope(tables, rules: Rules, sides: TurnSides, *, cache_dir: str | Pat
         kinds.append(quantities[["kind", "is_date"]])
         figures = quantities[~quantities.is_date]
         out.n_figures += len(figures)
-        if out.first_figures is None or len(out.first_figures) < HEAD_ROWS:
-            out.first_figures = pd.concat([f for f in (out.first_figures, figures.head(HEAD_ROWS)) if f is not None],
-                                          ignore_index=True).head(HEAD_ROWS)
+        if out.first_figures is None or out.first_figures.empty:
+            out.first_figures = figures.head(HEAD_ROWS).reset_index(drop=True)
+        elif len(out.first_figures) < HEAD_ROWS and len(figures):  # (a group without figures adds nothing)
+            out.first_figures = pd.concat([out.first_figures, figures.head(HEAD_ROWS)], ignore_index=True).head(HEAD_ROWS)
         restatable_rows.append(restatable(quantities))
         for kept, part in zip(checks, document_checks(sents, rules, tolerance)):
             kept.append(part)
