@@ -493,18 +493,35 @@ def claims_and_scores(tables: dict[str, pd.DataFrame], rules: Rules | None = Non
     """`extract_claims(tables)` and `score_sentences(tables)` in one pass over the sentences: each sentence is
     classified and scored together, and what both need (its quantities, hedges and boosters) is found once.
     """
+    rules = rules or load_rules()
+    sents = sided_sentences(tables, side_table(tables, rules))
+    df, scores = claims_of_sentences(sents, rules, progress=progress, cache_dir=cache_dir, workers=workers,
+                                     encoder=resolve_encoder(encoder, len(sents)))
+    _remember_scores(tables, df, rules, scores)
+    return df, scores
+
+
+def sided_sentences(tables: dict[str, pd.DataFrame], sides: pd.DataFrame) -> pd.DataFrame:
+    """`sentence_frame(tables)` with each sentence's turn's side (`side_table`: of these tables, or of the whole
+    corpus when `tables` hold a group of its documents)."""
+    return sentence_frame(tables).merge(sides, on=["doc_id", "turn_index"], how="left")
+
+
+def claims_of_sentences(sents: pd.DataFrame, rules: Rules, *, progress: bool = True,
+                        cache_dir: str | Path | None = None, workers: int | None = None,
+                        prune: bool = True, encoder: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The claims and scores of `claims_and_scores` from `sided_sentences` (whole documents; `prune`: as
+    `percache.per_document`'s, False when the corpus comes a group of documents at a time; `encoder`: decided
+    for the whole corpus, `resolve_encoder`, so that every group of a corpus is read the same way)."""
     from . import percache
     from .checkworthiness import MODEL_FILE, SCORE_COLUMNS
 
-    rules = rules or load_rules()
-    sents = sentence_frame(tables).merge(side_table(tables, rules), on=["doc_id", "turn_index"], how="left")
-    use = resolve_encoder(encoder, len(sents))
     key = percache.fingerprint(rules.source, MODEL_FILE.read_bytes() if MODEL_FILE.exists() else b"",
-                               _type_model_bytes(), percache.code_fingerprint(), b"encoder" if use else b"words")
+                               _type_model_bytes(), percache.code_fingerprint(), b"encoder" if encoder else b"words")
     done = percache.per_document(sents, partial(_document_analysis, rules_path=str(rules.path),
-                                                rules_source=rules.source, encoder=use),
+                                                rules_source=rules.source, encoder=bool(encoder)),
                                  name="claims", key=key, cache_dir=cache_dir, workers=workers, progress=progress,
-                                 desc="Claims", columns=[*SCORE_COLUMNS, "claims"])
+                                 desc="Claims", columns=[*SCORE_COLUMNS, "claims"], prune=prune)
     scores = done[SCORE_COLUMNS]
     parts = [c for c in done["claims"] if c is not None and len(c)]  # each document's claims, in corpus order
     df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=CLAIM_COLUMNS)
@@ -513,7 +530,6 @@ def claims_and_scores(tables: dict[str, pd.DataFrame], rules: Rules | None = Non
     df = df[CLAIM_COLUMNS]
     df["claim_type"] = pd.Categorical(df.claim_type, categories=list(LABEL_TYPES))
     df = df.sort_values(["doc_id", "turn_index", "sentence_index", "claim_type"], kind="stable").reset_index(drop=True)
-    _remember_scores(tables, df, rules, scores)
     return df, scores
 
 
@@ -785,7 +801,7 @@ def numeric_checks(tables: dict[str, pd.DataFrame], quantities: pd.DataFrame | N
 
     rules = rules or load_rules()
     quantities = quantities_table(tables, progress=False) if quantities is None else quantities
-    sents = sentence_frame(tables).merge(side_table(tables, rules), on=["doc_id", "turn_index"], how="left")
+    sents = sided_sentences(tables, side_table(tables, rules))
     if cache_dir is None:
         return _numeric_checks(sents, quantities, rules, tolerance, restatement_threshold)
     key = percache.fingerprint(percache.frame_hash(sents), percache.frame_hash(quantities),
@@ -797,7 +813,16 @@ def numeric_checks(tables: dict[str, pd.DataFrame], quantities: pd.DataFrame | N
 def _numeric_checks(sents: pd.DataFrame, quantities: pd.DataFrame, rules: Rules, tolerance: float,
                     restatement_threshold: float) -> pd.DataFrame:
     """The checks of `numeric_checks` on a `sentence_frame`."""
-    from .quantities import change_checks, comparison_checks, multiple_checks, restatement_checks
+    from .quantities import restatement_checks
+
+    return joined_checks([[p] for p in document_checks(sents, rules, tolerance)]
+                         + [[restatement_checks(quantities, threshold=restatement_threshold)]])
+
+
+def document_checks(sents: pd.DataFrame, rules: Rules, tolerance: float) -> list[pd.DataFrame]:
+    """The checks of `numeric_checks` that stay within a document (`change`, `multiple`, `difference`), of
+    the `sided_sentences` of whole documents: three frames."""
+    from .quantities import change_checks, comparison_checks, multiple_checks
 
     if "side" not in sents:
         sents = sents.assign(side="")
@@ -810,11 +835,25 @@ def _numeric_checks(sents: pd.DataFrame, quantities: pd.DataFrame, rules: Rules,
             return None
         return subj[0].side, comp[0].side
 
-    parts = [change_checks(sents, tolerance=tolerance), multiple_checks(sents), comparison_checks(sents, side_of),
-             restatement_checks(quantities, threshold=restatement_threshold)]
-    parts = [p for p in parts if len(p)]
+    return [change_checks(sents, tolerance=tolerance), multiple_checks(sents), comparison_checks(sents, side_of)]
+
+
+def joined_checks(parts: list[list[pd.DataFrame]]) -> pd.DataFrame:
+    """The checks table from each kind's frames (change, multiple, difference, restatement; a kind may come
+    in several frames, one a group of documents, in the order of the documents): the changes in the order of
+    `doc_id`, as `change_checks` gives them on the whole corpus."""
     from .quantities import CHECK_COLUMNS
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=CHECK_COLUMNS)
+
+    kinds = []
+    for i, frames in enumerate(parts):
+        frames = [f for f in frames if len(f)]
+        if not frames:
+            continue
+        kind = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        if i == 0 and len(frames) > 1:
+            kind = kind.sort_values("doc_id", kind="stable").reset_index(drop=True)
+        kinds.append(kind)
+    return pd.concat(kinds, ignore_index=True) if kinds else pd.DataFrame(columns=CHECK_COLUMNS)
 
 
 # --------------------------------------------------------------------------- ledger

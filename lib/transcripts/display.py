@@ -337,10 +337,11 @@ def _rows_note(shown: int, total: int, csv: str | None) -> str:
 def interactive(df: pd.DataFrame, *, rows: int = 10, max_rows: int = 500, csv: str | None = None,
                 columns: Iterable[str] | None = None, events: Any = None, percent: Iterable[str] = (),
                 labels: Mapping[str, str] | None = None, caption: str | None = None, max_chars: int = 300,
-                align_right: Iterable[str] = (), folded: str | None = None):
+                align_right: Iterable[str] = (), folded: str | None = None, total: int | None = None):
     """A searchable, sortable table (itables, offline) showing `rows` rows a page, of at most `max_rows`
     rows of `df` (the first ones: sort `df` first), with a link to the full CSV. Text columns named in
-    `align_right` are aligned right (the left context of keywords in context); `folded` as for `table`.
+    `align_right` are aligned right (the left context of keywords in context); `folded` and `total` as for
+    `table`.
 
     The first call in a kernel also displays itables' JavaScript (offline mode), so the table works in
     JupyterLab; the rendered page drops that copy and loads one shared `itables.js` instead.
@@ -367,7 +368,7 @@ def interactive(df: pd.DataFrame, *, rows: int = 10, max_rows: int = 500, csv: s
         frame, connected=False, table_id=f"itable-{digest}", display_logo_when_loading=False, showIndex=False,
         pageLength=rows, lengthMenu=[rows, 25, 50, 100], maxBytes=0, allow_html=False, autoWidth=False,
         classes="display compact", columnDefs=column_defs, style="width:100%;margin:0;caption-side:bottom")
-    note = _rows_note(len(shown), len(df), csv)
+    note = _rows_note(len(shown), len(df) if total is None else total, csv)
     link = (f' <a href="{html.escape(TABLES_HREF + csv, quote=True)}">{html.escape(csv)}</a>' if csv else "")
     cap = f"{html.escape(caption)} · " if caption else ""
     footer = f'<p class="wb-table-note">{cap}{html.escape(note)}{":" + link if csv else ""} · search and sort above</p>'

@@ -557,7 +557,7 @@ def labels_note(applies: bool, scores: pd.DataFrame | None) -> Prose:
 
 
 def claims_note(subst: pd.DataFrame, n_sentences: int, n_procedural: int, *, held_out: dict | None = None,
-                encoder: bool | None = None) -> Prose:
+                encoder: bool | None = None, n_claim_sentences: int | None = None) -> Prose:
     """How many claims, in how many sentences, of which types; procedure set apart; and how far the types are
     to be trusted (`held_out`: the type model's overall held-out figures, {"precision", "recall", "n"}; by
     default those recorded in the shipped model for the way it ran (`encoder`: with the sentence encoder or
@@ -570,7 +570,8 @@ def claims_note(subst: pd.DataFrame, n_sentences: int, n_procedural: int, *, hel
     >>> print(claims_note(c, 10, 0, held_out={"precision": 0.796, "recall": 0.532, "n": 773}))  # doctest: +ELLIPSIS
     3 claims ... A type is kept only when the type model is sure of it: on 773 labelled sentences it was not fitted on, 80 % of the types it gave were right and it found 53 % of the labelled ones (fewer of the rare types), so read the counts as floors (notebook 05).
     """
-    n_sent = subst[["doc_id", "turn_index", "sentence_index"]].drop_duplicates().shape[0]
+    n_sent = (subst[["doc_id", "turn_index", "sentence_index"]].drop_duplicates().shape[0] if n_claim_sentences is None
+              else n_claim_sentences)  # (given: the sentences of `subst`, when it holds no sentence keys)
     text = f"{_n(len(subst), 'claim')} in {fmt_int(n_sent)} of {_n(n_sentences, 'sentence')} ({_pct(n_sent / max(n_sentences, 1))})"
     types = subst.claim_type.astype(str).value_counts()
     if len(types):

@@ -392,7 +392,7 @@ QUANTITY_COLUMNS = ["doc_id", "turn_index", "sentence_index", "speaker", "kind",
 
 
 def quantities_table(tables: dict[str, pd.DataFrame], *, cache_dir: str | Path | None = None,
-                     workers: int | None = None, progress: bool = True) -> pd.DataFrame:
+                     workers: int | None = None, progress: bool = True, prune: bool = True) -> pd.DataFrame:
     """Every quantity and date in every sentence: one row each, with provenance.
 
     Quantities are read from the cleaned sentence text (`sentences.text`, the text claims use), not
@@ -402,7 +402,7 @@ def quantities_table(tables: dict[str, pd.DataFrame], *, cache_dir: str | Path |
     quantity in `sentence_text`, so `sentence_text[start_in_sentence:end_in_sentence]` is the figure
     as read (`text` is that span with editorial brackets dropped and spaces collapsed).
     Documents are read apart, on every core (`workers`), and with `cache_dir` (the build's `.cache`
-    folder) kept until they or this code change (see `transcripts.percache`).
+    folder) kept until they or this code change (see `transcripts.percache`; `prune` as there).
     """
     from . import percache
 
@@ -412,7 +412,8 @@ def quantities_table(tables: dict[str, pd.DataFrame], *, cache_dir: str | Path |
     sents = sents[may_hold_quantity(sents.text)]
     key = percache.code_fingerprint()
     df = percache.per_document(sents, _document_quantities, name="quantities", key=key, cache_dir=cache_dir,
-                               workers=workers, progress=progress, desc="Quantities", columns=QUANTITY_COLUMNS)
+                               workers=workers, progress=progress, desc="Quantities", columns=QUANTITY_COLUMNS,
+                               prune=prune)
     df = df.reindex(columns=QUANTITY_COLUMNS)
     df["is_date"] = df.kind.eq("date")
     return df
@@ -873,6 +874,13 @@ def comparison_checks(sentences: pd.DataFrame, side_of) -> pd.DataFrame:
 CONTEXT_CHARS = 80  # the characters either side of an amount that make its context for restatements
 
 
+def restatable(quantities: pd.DataFrame) -> pd.DataFrame:
+    """The quantities `restatement_checks` compares: amounts of money, percentages, durations and counts of
+    named things, with a value (the others can be left out before, a group of documents at a time)."""
+    q = quantities[quantities.kind.isin(["money", "percent", "count", "duration"]) & quantities.normalized_value.notna()]
+    return q[~((q.kind == "count") & (q.unit.fillna("") == ""))]
+
+
 def restatement_checks(quantities: pd.DataFrame, *, threshold: float = 0.7, rel_tolerance: float = 0.01,
                        min_shared: int = 3,
                        max_rows: int = 500) -> pd.DataFrame:
@@ -886,8 +894,7 @@ def restatement_checks(quantities: pd.DataFrame, *, threshold: float = 0.7, rel_
     """
     from .textsim import similar_groups
 
-    q = quantities[quantities.kind.isin(["money", "percent", "count", "duration"]) & quantities.normalized_value.notna()]
-    q = q[~((q.kind == "count") & (q.unit.fillna("") == ""))].reset_index(drop=True)
+    q = restatable(quantities).reset_index(drop=True)
     rows = []
     if len(q) < 2:
         return pd.DataFrame(rows, columns=CHECK_COLUMNS)

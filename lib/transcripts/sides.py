@@ -177,14 +177,32 @@ def _has_host_office(rules, office: str) -> bool:
     return re.search(r"(?i)\b(?:president|prime minister|premier|chancellor|king|queen|emir)\b", rest) is None
 
 
-def side_table(tables: dict[str, pd.DataFrame], rules=None) -> pd.DataFrame:
+def side_table(tables: dict[str, pd.DataFrame], rules=None, *, per_speaker: pd.Series | None = None) -> pd.DataFrame:
     """The side of every turn's speaker: doc_id, turn_index, side, side_source.
 
     A speaker whose side is found in some turns (registry, office, title or name) gets it in the other
     turns of the corpus where only a host-office guess or nothing was found (`side_source` "corpus"),
-    when all those turns agree on one side.
+    when all those turns agree on one side. `per_speaker`: those sides (`corpus_sides`), found before over
+    the whole corpus when `tables` hold a group of its documents.
     """
     rules = rules or load_rules()
+    out = resolved_sides(tables, rules)
+    if per_speaker is None:
+        per_speaker = corpus_sides(sure_sides(out))
+    weak = out.side_source.isin(["host office", "unknown"]) & out.speaker.isin(per_speaker.index)
+    out.loc[weak, "side"] = out.loc[weak, "speaker"].map(per_speaker)
+    out.loc[weak, "side_source"] = "corpus"
+    return out[["doc_id", "turn_index", "side", "side_source"]]
+
+
+#: The columns of the turns table `side_table` reads.
+TURN_COLUMNS = ["doc_id", "turn_index", "speaker", "role", "label", "affiliation"]
+
+
+def resolved_sides(tables: dict[str, pd.DataFrame], rules) -> pd.DataFrame:
+    """Each turn's side from its own speaker, role, label, affiliation and its document's format and title
+    (`resolve_side`, once per such combination), before the corpus-wide rule: doc_id, turn_index, speaker,
+    side, side_source."""
     turns = tables["turns"]
     docs = tables["documents"][["doc_id", *[c for c in ("format", "title") if c in tables["documents"]]]]
     frame = turns[["doc_id", "turn_index", "speaker", "role",
@@ -198,12 +216,17 @@ def side_table(tables: dict[str, pd.DataFrame], rules=None) -> pd.DataFrame:
              for k in combos.itertuples(index=False, name=None)}
     key_rows = frame[keys].astype(object).where(frame[keys].notna(), "").astype(str)
     res = [found[k] for k in key_rows.itertuples(index=False, name=None)]
-    out = pd.DataFrame(dict(doc_id=frame.doc_id, turn_index=frame.turn_index, speaker=frame.speaker,
-                            side=[r[0] for r in res], side_source=[r[1] for r in res]))
-    sure = out[~out.side_source.isin(["host office", "unknown"]) & (out.side != "")]
+    return pd.DataFrame(dict(doc_id=frame.doc_id, turn_index=frame.turn_index, speaker=frame.speaker,
+                             side=[r[0] for r in res], side_source=[r[1] for r in res]))
+
+
+def sure_sides(resolved: pd.DataFrame) -> pd.DataFrame:
+    """The distinct (speaker, side) pairs of `resolved_sides` found from more than a host-office guess."""
+    sure = resolved[~resolved.side_source.isin(["host office", "unknown"]) & (resolved.side != "")]
+    return sure[["speaker", "side"]].drop_duplicates()
+
+
+def corpus_sides(sure: pd.DataFrame) -> pd.Series:
+    """speaker → side, for the speakers whose sure turns (`sure_sides`, of the whole corpus) agree on one side."""
     per_speaker = sure.groupby("speaker").side.agg(lambda s: s.iloc[0] if s.nunique() == 1 else "")
-    per_speaker = per_speaker[per_speaker != ""]
-    weak = out.side_source.isin(["host office", "unknown"]) & out.speaker.isin(per_speaker.index)
-    out.loc[weak, "side"] = out.loc[weak, "speaker"].map(per_speaker)
-    out.loc[weak, "side_source"] = "corpus"
-    return out[["doc_id", "turn_index", "side", "side_source"]]
+    return per_speaker[per_speaker != ""]

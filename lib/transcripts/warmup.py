@@ -22,17 +22,15 @@ MIN_SENTENCES = 20_000
 def warm(processed_dir: str | Path, rules_file: str | None = None) -> None:
     """Compute (or find) every document's quantities, then claims, in `processed_dir`'s cache, one
     process, no progress bars."""
-    from .build import load_tables
-    from .claims import extract_claims, load_rules
+    from .claims import load_rules
+    from .claims_scoped import fill_caches
+    from .corpus import scope
     from .paths import resolve
-    from .quantities import quantities_table
 
     processed = resolve(processed_dir)
-    cache = processed / ".cache"
-    tables = load_tables(processed)
     rules = load_rules(rules_file or None)  # a bad rules file stops the warm-up here; the notebook will say why
-    quantities_table(tables, cache_dir=cache, workers=1, progress=False)  # the shorter job first: it is done
-    extract_claims(tables, rules, cache_dir=cache, workers=1, progress=False)  # by the time notebook 04 starts
+    # a group of documents at a time, as notebook 04 reads them (`claims_scoped.claims_scope`)
+    fill_caches(scope(processed).tables, rules, processed / ".cache")
 
 
 def worth_it(processed_dir: str | Path) -> bool:

@@ -427,10 +427,14 @@ def parameters_for(nb_path: Path, declared: dict[str, Any], common: dict[str, An
 
 # ---------------------------------------------------------------- the run
 
-#: Memory one notebook running side by side holds, per byte of the processed Parquet tables (the White House
-#: corpus: about 1.5 GB for 79 MB of tables, see README.md), and at least.
-MEMORY_PER_TABLE_BYTE = 20
-MIN_NOTEBOOK_MEMORY = 600 * 2**20
+#: Memory one notebook running side by side may hold: every notebook reads the tables a group of documents at
+#: a time (issue 16), so a kernel's measured peak is about half a GB plus less than one byte per byte of the
+#: processed Parquet tables (0.40-0.55 GB on the White House corpus's 79 MB of tables, 0.50-0.81 GB on the
+#: five-times corpus's 394 MB; benchmarks/README.md, "Scale"). The estimate: NOTEBOOK_MEMORY plus
+#: MEMORY_PER_TABLE_BYTE per byte of the tables, with room for the kernel's forked pool workers.
+NOTEBOOK_MEMORY = 768 * 2**20
+MEMORY_PER_TABLE_BYTE = 1
+MIN_NOTEBOOK_MEMORY = 600 * 2**20  # (`default_jobs` without an estimate)
 
 
 @dataclass
@@ -490,9 +494,14 @@ def default_jobs(machine: Machine | None = None, per_notebook: int = MIN_NOTEBOO
 
 
 def notebook_memory(processed_dir: Path) -> int:
-    """About the memory one notebook holds on these tables (they are read whole)."""
+    """About the memory one notebook may hold on these tables (read a group of documents at a time): see
+    NOTEBOOK_MEMORY.
+
+    >>> round(notebook_memory(Path("no such folder")) / 2**30, 2)
+    0.75
+    """
     size = sum(p.stat().st_size for p in processed_dir.glob("*.parquet")) if processed_dir.is_dir() else 0
-    return max(MIN_NOTEBOOK_MEMORY, MEMORY_PER_TABLE_BYTE * size)
+    return NOTEBOOK_MEMORY + MEMORY_PER_TABLE_BYTE * size
 
 
 # ---------------------------------------------------------------- a busy machine
