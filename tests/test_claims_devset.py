@@ -220,13 +220,13 @@ def test_the_claims_table_and_a_labelling_sheet_get_the_same_types(sample_tables
     from transcripts.claims import extract_claims
     from transcripts.validation import labelling_sheet
 
-    claims = extract_claims(sample_tables, progress=False, workers=1)
+    claims = extract_claims(sample_tables, progress=False, workers=1)  # "auto": with the encoder, on 186 sentences
     sheet = labelling_sheet(sample_tables, n=1000, seed=1)
     assert len(sheet) == len(sample_tables["sentences"]) == 186  # every sentence of the sample
     key = ["doc_id", "turn_index", "sentence_index"]
     table_types = (claims.assign(claim_type=claims.claim_type.astype(str)).groupby(key).claim_type
                    .agg(lambda s: frozenset(s)).to_dict())
-    predicted = predict_sheet(sheet, load_rules())
+    predicted = predict_sheet(sheet, load_rules(), encoder=True)
     got = {tuple(r): frozenset(p) for r, p in zip(sheet[key].itertuples(index=False), predicted)}
     differ = [k for k in got if got[k] != table_types.get(k, frozenset())]
     assert not differ, differ[:5]
@@ -245,6 +245,7 @@ def test_another_type_model_is_never_served_from_the_cache(sample_tables, tmp_pa
     before = extract_claims(sample_tables, progress=False, workers=1, cache_dir=cache)
     data = json.loads(claim_model.MODEL_FILE.read_text(encoding="utf-8"))
     data["thresholds"] = [0.999] * len(data["thresholds"])  # a model that keeps almost nothing
+    data["encoder"]["thresholds"] = [0.999] * len(data["thresholds"])  # (the sample is read with the encoder)
     stricter = tmp_path / "claim_type_model.json"
     stricter.write_text(json.dumps(data), encoding="utf-8")
     monkeypatch.setattr(claim_model, "MODEL_FILE", stricter)

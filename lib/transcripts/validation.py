@@ -309,19 +309,20 @@ def predict_sheet(sheet: pd.DataFrame, rules=None, *, model=None, encoder: bool 
 
 
 def score_sheet(sheet: pd.DataFrame, predicted: list[set[str]] | None = None, *, rules=None,
-                types: tuple[str, ...] | None = None) -> pd.DataFrame:
+                types: tuple[str, ...] | None = None, encoder: bool = False) -> pd.DataFrame:
     """Precision and recall per claim type of the extractor against a filled-in sheet, with 95 %
     Wilson intervals, and an `overall` row (micro-averaged over the substantive types, procedural apart).
 
     Columns: claim_type, n_labelled, n_predicted, tp, fp, fn, fp_borderline (predictions of a type the
     labeller marked borderline), precision (strict: borderline counts as wrong), precision_low/high,
     precision_lenient, recall, recall_low/high, and the same weighted back to the corpus by the sheet's
-    `weight` (precision_w, recall_w; their intervals use the Kish effective sample size).
+    `weight` (precision_w, recall_w; their intervals use the Kish effective sample size). `encoder`: the
+    extractor's types read with the sentence encoder too (as notebook 04 reads a corpus of up to 60,000 sentences).
     """
     from .claims import CLAIM_TYPES
 
     types = types or _label_types()
-    predicted = predict_sheet(sheet, rules) if predicted is None else predicted
+    predicted = predict_sheet(sheet, rules, encoder=encoder) if predicted is None else predicted
     gold = [set(_split(v)) for v in sheet.types]
     border = [set(_split(v)) for v in sheet.get("borderline", pd.Series([""] * len(sheet)))]
     weight = sheet.weight.to_numpy(dtype=float) if "weight" in sheet else np.ones(len(sheet))
