@@ -174,17 +174,15 @@ class Encoder:
         """Unit vectors of the texts (whitespace runs count as one space), in the order given."""
         ids = [self.tokenizer.ids(" ".join(str(t).split())) for t in texts]
         out = np.zeros((len(ids), DIM), dtype=np.float32)
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))  # similar lengths together: little padding
         start = 0
         while start < len(order):
-            width = len(ids[order[start]])
-            end = start
-            while end < len(order) and (end - start + 1) * len(ids[order[end]]) <= max(batch_tokens, len(ids[order[end]])):
+            end = start + 1  # a batch grows while its padded size (rows x longest) stays within batch_tokens
+            while end < len(order) and (end - start + 1) * len(ids[order[end]]) <= batch_tokens:
                 end += 1
             batch = order[start:end]
             out[batch] = self._forward([ids[i] for i in batch])
             start = end
-            del width
         return out
 
     def _forward(self, batch: list[list[int]]) -> np.ndarray:
