@@ -294,18 +294,40 @@ def predict_rule_types(sheet: pd.DataFrame, rules=None) -> list[set[str]]:
     return out
 
 
+# what `predict_sheet` decided for a row (its text and the fields its speaker's side and role come from), per
+# rules, model and encoder: notebook 05 asks for the development set's types several times (all of it, the tuning
+# part, the held-out part), and a row's types depend on that row alone
+_PREDICTED: dict[tuple, dict[tuple, frozenset]] = {}
+_PREDICTED_ROWS = 250_000
+_ROW_FIELDS = ("text", "speaker", "role", "format", "affiliation", "label", "title")
+
+
 def predict_sheet(sheet: pd.DataFrame, rules=None, *, model=None, encoder: bool = False) -> list[set[str]]:
     """The extractor's claim types for each row of a sheet: the cue rules' types (`predict_rule_types`)
     decided by the type model (`transcripts.claim_model`), as `extract_claims` does (`encoder`: reading the
-    sentences' meaning too, about 150 sentences a second)."""
-    from .claim_model import refine_types
+    sentences' meaning too, about 150 sentences a second). Rows decided before in this process with the same
+    rules, model and encoder are not decided again."""
+    from .claim_model import load_model, refine_types
     from .claims import load_rules
 
     rules = rules or load_rules()
-    rule_types = predict_rule_types(sheet, rules)
-    types, _ = refine_types(list(sheet.text), [str(r) for r in sheet.role], rule_types, rules, model=model,
-                            encoder=encoder)
-    return types
+    model = model or load_model()  # (read again only when its file changes: the same object until then)
+    ident = (rules.source, id(model), bool(encoder))
+    memo = _PREDICTED.setdefault(ident, {})
+    _PREDICTED.setdefault(("models",), {})[id(model)] = model  # kept, so that its id is never reused meanwhile
+    keys = list(zip(*[sheet[c].astype(str).tolist() if c in sheet else [""] * len(sheet) for c in _ROW_FIELDS])) \
+        if len(sheet) else []
+    todo = list(dict.fromkeys(i for i, k in enumerate(keys) if k not in memo))
+    if todo:
+        part = sheet.iloc[todo]
+        types, _ = refine_types(list(part.text), [str(r) for r in part.role], predict_rule_types(part, rules), rules,
+                                model=model, encoder=encoder)
+        if sum(len(m) for m in _PREDICTED.values()) + len(todo) > _PREDICTED_ROWS:
+            _PREDICTED.clear()
+            _PREDICTED[("models",)] = {id(model): model}
+            memo = _PREDICTED.setdefault(ident, {})
+        memo.update((keys[i], frozenset(t)) for i, t in zip(todo, types))
+    return [set(memo[k]) for k in keys]
 
 
 def score_sheet(sheet: pd.DataFrame, predicted: list[set[str]] | None = None, *, rules=None,
