@@ -85,9 +85,11 @@ def test_notebook_04_on_whitehouse_subset(tmp_path):
     # 12 briefings spread over four years (every 96th file in date order), copied so the build reads only them
     files = sorted(WHITEHOUSE_DIR.rglob("*.md"))[::96][:12]
     processed = build_subset(files, tmp_path / "wh")
-    out = run_notebook(tmp_path, processed)
+    # words and cues alone, as the workbook reads a whole White House corpus (the encoder's path: the sample's test)
+    out = run_notebook(tmp_path, processed, claim_encoder="off")
     claims = pd.read_csv(out / "tables" / "claims.csv")
     assert claims.doc_id.nunique() == len(files)
+    assert json.loads((out / "metrics" / "04_claim_extraction.json").read_text())["claim_encoder"] is False
     # briefings are full of commitments ("we will continue ...") and positions; the press asks questions,
     # which carry no claim, so officials outnumber the press
     assert {"commitment", "position", "factual", "numeric"} <= set(claims.claim_type)
