@@ -113,3 +113,11 @@ def test_an_encoder_part_of_the_wrong_shape_is_refused(tmp_path):
     bad.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(TranscriptError, match="encoder part w2"):
         claim_model.load_model(str(bad))
+
+
+def test_the_encoder_asked_of_a_model_without_one_is_a_clear_error():
+    import dataclasses
+
+    m = dataclasses.replace(claim_model.load_model(), encoder=None)
+    with pytest.raises(TranscriptError, match="no encoder part"):
+        claim_model.refine_types(["We will extend the treaty."], ["official"], [set()], model=m, encoder=True)

@@ -117,6 +117,10 @@ def type_probabilities(x, dense: np.ndarray, texts: list[str], model: TypeModel,
     probs = probabilities(x, model)
     if not encoder or not len(texts):
         return probs
+    if model.encoder is None:
+        from .errors import TranscriptError
+        raise TranscriptError(None, "the claim type model has no encoder part", hint="Refit it with "
+                              ".venv/bin/python benchmarks/refit_claim_model.py --write, or read without the encoder.")
     from .encoder import shared
 
     return blend(probs, shared().encode(texts), dense, model)
